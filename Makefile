@@ -1,0 +1,50 @@
+# Mailroom: `make run` opens the app, `make test` runs every check.
+# Both install what they need first (Debian packages, Go modules, tools).
+
+GO      ?= go
+TAGS    := migrated_fynedo
+BIN     := $(CURDIR)/.bin
+MAILPIT := $(BIN)/mailpit
+MAILPIT_VERSION := v1.33.1
+PKGS    ?= ./...
+BENCH   ?= .
+
+.PHONY: run build test bench vet lint deps deps-test deps-bench modules tools
+
+run: deps modules
+	$(GO) run -race -tags $(TAGS) ./cmd/mailroom
+
+build: deps modules
+	$(GO) build -race -tags $(TAGS) -o $(BIN)/mailroom ./cmd/mailroom
+
+# Tests run inside a private D-Bus session with an unlocked gnome-keyring,
+# so the keychain tests talk to a real Secret Service.
+test: deps-test modules tools vet lint
+	dbus-run-session -- sh -c 'printf "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+		MAILROOM_SECRET_SERVICE=1 MAILPIT_BIN=$(MAILPIT) $(GO) test -race -tags $(TAGS) -count=1 $(PKGS)'
+
+bench: deps-bench modules tools
+	MAILPIT_BIN=$(MAILPIT) $(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem -count=1 -timeout 60m $(PKGS)
+
+vet:
+	$(GO) vet -tags $(TAGS) $(PKGS)
+
+lint:
+	$(GO) tool staticcheck -tags $(TAGS) $(PKGS)
+
+deps:
+	@packaging/linux/install-build-deps.sh build
+
+deps-test:
+	@packaging/linux/install-build-deps.sh test
+
+deps-bench:
+	@packaging/linux/install-build-deps.sh bench
+
+modules:
+	@$(GO) mod download
+
+tools: $(MAILPIT)
+
+$(MAILPIT):
+	GOBIN=$(BIN) $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)

@@ -1,0 +1,189 @@
+// Package campaign holds the saved unit of work — account, recipients,
+// message and sending options — and runs it: preflight, then delivery
+// through the sender engine with the journal as the record of truth.
+package campaign
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// FormatVersion is written into every campaign file; files with a newer
+// version are refused instead of being half-understood.
+const FormatVersion = 1
+
+// Campaign is the campaign file (JSON). Every headless flag is a field, so
+// `mailroom send CAMPAIGN.json` runs what the window saved, and flags
+// override fields. Paths are stored relative to the campaign file's folder
+// when they are inside it, so moving the folder keeps the campaign working.
+type Campaign struct {
+	Version int    `json:"version"`
+	Name    string `json:"name,omitempty"`
+
+	// Account: either the ID of a saved account, or an SMTP URL.
+	Account string `json:"account,omitempty"`
+	SMTP    string `json:"smtp,omitempty"`
+	TLSCA   string `json:"tls_ca,omitempty"`
+
+	Recipients  string `json:"recipients,omitempty"`
+	Sheet       string `json:"sheet,omitempty"`
+	EmailColumn string `json:"email_column,omitempty"`
+	HeaderRow   int    `json:"header_row,omitempty"`
+	// MultiAddress says what a cell with several addresses becomes:
+	// "split" (one message each, default) or "together" (one message).
+	MultiAddress string `json:"multi_address,omitempty"`
+	// Duplicates is "once" (default) or "keep".
+	Duplicates string `json:"duplicates,omitempty"`
+	// Rows limits the send to a range such as "10-200".
+	Rows string `json:"rows,omitempty"`
+	// Where holds column conditions such as "Status != sent".
+	Where []string `json:"where,omitempty"`
+
+	From    string `json:"from,omitempty"`
+	ReplyTo string `json:"reply_to,omitempty"`
+	CC      string `json:"cc,omitempty"`
+	BCC     string `json:"bcc,omitempty"`
+	Subject string `json:"subject,omitempty"`
+	// Body is the path of a .txt, .html or .md file.
+	Body         string   `json:"body,omitempty"`
+	Attach       []string `json:"attach,omitempty"`
+	AttachDir    string   `json:"attach_dir,omitempty"`
+	AttachColumn string   `json:"attach_column,omitempty"`
+
+	Rate        string `json:"rate,omitempty"`
+	DailyCap    int    `json:"daily_cap,omitempty"`
+	Concurrency int    `json:"concurrency,omitempty"`
+	Retries     *int   `json:"retries,omitempty"`
+	SkipInvalid bool   `json:"skip_invalid,omitempty"`
+
+	Journal string `json:"journal,omitempty"`
+	Report  string `json:"report,omitempty"`
+	DryRun  string `json:"dry_run,omitempty"`
+}
+
+// ErrNewerFormat means the file was written by a newer Mailroom.
+var ErrNewerFormat = errors.New("campaign file was written by a newer version of Mailroom")
+
+// Load reads a campaign file and resolves its relative paths against the
+// file's folder.
+func Load(path string) (*Campaign, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %s: %w", path, err)
+	}
+	var c Campaign
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("campaign %s is not a valid campaign file: %w", path, err)
+	}
+	if c.Version > FormatVersion {
+		return nil, fmt.Errorf("campaign %s: %w (version %d); update Mailroom", path, ErrNewerFormat, c.Version)
+	}
+	c.resolvePaths(filepath.Dir(path), absolutePath)
+	return &c, nil
+}
+
+// Save writes the campaign atomically, storing paths relative to the
+// file's folder where they lie inside it.
+func (c *Campaign) Save(path string) error {
+	out := *c
+	out.Version = FormatVersion
+	out.Attach = append([]string(nil), c.Attach...)
+	out.resolvePaths(filepath.Dir(path), relativePath)
+	data, err := json.MarshalIndent(&out, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".campaign-*.json")
+	if err != nil {
+		return fmt.Errorf("save campaign: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save campaign: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save campaign: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save campaign: %w", err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func (c *Campaign) resolvePaths(base string, conv func(base, p string) string) {
+	for _, p := range []*string{&c.TLSCA, &c.Recipients, &c.Body, &c.AttachDir, &c.Journal, &c.Report, &c.DryRun} {
+		*p = conv(base, *p)
+	}
+	for i := range c.Attach {
+		c.Attach[i] = conv(base, c.Attach[i])
+	}
+}
+
+func absolutePath(base, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(base, p)
+}
+
+func relativePath(base, p string) string {
+	if p == "" || !filepath.IsAbs(p) {
+		return p
+	}
+	absBase, err := filepath.Abs(base)
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(absBase, p)
+	if err != nil || rel == ".." || len(rel) > 2 && rel[:3] == ".."+string(filepath.Separator) {
+		return p
+	}
+	return filepath.ToSlash(rel)
+}
+
+// Override copies into c every field of f whose flag was set on the
+// command line; set holds flag names as the headless command spells them.
+func (c *Campaign) Override(f *Campaign, set map[string]bool) {
+	str := map[string][2]*string{
+		"recipients": {&c.Recipients, &f.Recipients}, "sheet": {&c.Sheet, &f.Sheet},
+		"email-column": {&c.EmailColumn, &f.EmailColumn}, "rows": {&c.Rows, &f.Rows},
+		"duplicates": {&c.Duplicates, &f.Duplicates}, "multi-address": {&c.MultiAddress, &f.MultiAddress},
+		"account": {&c.Account, &f.Account}, "from": {&c.From, &f.From}, "reply-to": {&c.ReplyTo, &f.ReplyTo},
+		"cc": {&c.CC, &f.CC}, "bcc": {&c.BCC, &f.BCC}, "subject": {&c.Subject, &f.Subject},
+		"body": {&c.Body, &f.Body}, "attach-dir": {&c.AttachDir, &f.AttachDir},
+		"attach-column": {&c.AttachColumn, &f.AttachColumn}, "smtp": {&c.SMTP, &f.SMTP},
+		"tls-ca": {&c.TLSCA, &f.TLSCA}, "dry-run": {&c.DryRun, &f.DryRun}, "rate": {&c.Rate, &f.Rate},
+		"journal": {&c.Journal, &f.Journal}, "report": {&c.Report, &f.Report},
+	}
+	for name, p := range str {
+		if set[name] {
+			*p[0] = *p[1]
+		}
+	}
+	if set["header-row"] {
+		c.HeaderRow = f.HeaderRow
+	}
+	if set["where"] {
+		c.Where = f.Where
+	}
+	if set["attach"] {
+		c.Attach = f.Attach
+	}
+	if set["daily-cap"] {
+		c.DailyCap = f.DailyCap
+	}
+	if set["concurrency"] {
+		c.Concurrency = f.Concurrency
+	}
+	if set["retries"] {
+		c.Retries = f.Retries
+	}
+	if set["skip-invalid"] {
+		c.SkipInvalid = f.SkipInvalid
+	}
+}

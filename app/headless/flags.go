@@ -1,0 +1,132 @@
+// Package headless is `mailroom send|check|preview`: the same pipeline as
+// the window, driven by flags and a campaign file, for scheduled runs and
+// scripts. Its flags, exit codes and outputs are a public interface.
+package headless
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"mailroom/app/campaign"
+)
+
+// Exit codes of the headless command (see docs/headless.md).
+const (
+	ExitOK      = 0 // all rows sent or skipped; check found nothing
+	ExitFailed  = 1 // some rows failed (or ended unknown)
+	ExitUsage   = 2 // usage or preflight error; nothing was sent
+	ExitStopped = 3 // stopped with rows left (quota, auth, cancel)
+)
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// options are the parsed command line: the campaign with flags applied,
+// plus what only makes sense on a command line.
+type options struct {
+	campaign *campaign.Campaign
+	path     string // campaign file, if any
+	row      int    // preview --row
+	set      map[string]bool
+}
+
+// errHelp is returned when the user asked for -h; usage was printed.
+var errHelp = errors.New("help requested")
+
+// parse reads `[CAMPAIGN] [flags]`; the campaign file may also come after
+// the flags. Flags override the file's fields.
+func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
+	fs := flag.NewFlagSet("mailroom "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f campaign.Campaign
+	var attach, where stringList
+	var retries int
+	fs.StringVar(&f.Recipients, "recipients", "", "recipient list: .xlsx .xlsm .xltx .csv .txt")
+	fs.StringVar(&f.Sheet, "sheet", "", "worksheet name (default: first visible sheet with data)")
+	fs.StringVar(&f.EmailColumn, "email-column", "", "column holding the address (default: detected)")
+	fs.IntVar(&f.HeaderRow, "header-row", 0, "spreadsheet row holding the column names (default: first non-empty)")
+	fs.StringVar(&f.Rows, "rows", "", "only these data rows, e.g. 10-200")
+	fs.Var(&where, "where", `only rows matching a condition, e.g. "Status != sent" (repeatable)`)
+	fs.StringVar(&f.Duplicates, "duplicates", "", "once (default) or keep")
+	fs.StringVar(&f.MultiAddress, "multi-address", "", "a cell with several addresses: split (default) or together")
+	fs.StringVar(&f.Account, "account", "", "saved account ID (see the window's Accounts view)")
+	fs.StringVar(&f.From, "from", "", `sender, "Name <addr>"`)
+	fs.StringVar(&f.ReplyTo, "reply-to", "", "Reply-To address (template)")
+	fs.StringVar(&f.CC, "cc", "", "Cc address for every message (template)")
+	fs.StringVar(&f.BCC, "bcc", "", "Bcc address for every message (template)")
+	fs.StringVar(&f.Subject, "subject", "", "subject template, e.g. \"Invoice for {{Name}}\"")
+	fs.StringVar(&f.Body, "body", "", "body file: .txt plain, .html, .md Markdown")
+	fs.Var(&attach, "attach", "file attached to every message (repeatable)")
+	fs.StringVar(&f.AttachDir, "attach-dir", "", "folder of per-recipient attachments")
+	fs.StringVar(&f.AttachColumn, "attach-column", "", "column naming each row's files in --attach-dir")
+	fs.StringVar(&f.SMTP, "smtp", "", "smtp://[user@]host[:port] (STARTTLS), smtps://… (TLS), smtp+plain://host:port")
+	fs.StringVar(&f.TLSCA, "tls-ca", "", "also trust this CA certificate (PEM)")
+	fs.StringVar(&f.DryRun, "dry-run", "", "write each message to DIR as .eml instead of sending")
+	fs.StringVar(&f.Rate, "rate", "", "at most N/s, N/min or N/h")
+	fs.IntVar(&f.DailyCap, "daily-cap", 0, "at most N messages in any 24 hours (kept in the journal)")
+	fs.IntVar(&f.Concurrency, "concurrency", 0, "parallel SMTP connections (default 1)")
+	fs.IntVar(&retries, "retries", 0, "retries of a temporary failure (default 3)")
+	fs.BoolVar(&f.SkipInvalid, "skip-invalid", false, "skip and report rows with blocking problems instead of stopping")
+	fs.StringVar(&f.Journal, "journal", "", "journal file: rerunning resumes and never sends a row twice")
+	fs.StringVar(&f.Report, "report", "", "per-row outcome report, .csv or .xlsx")
+	var row int
+	if cmd == "preview" {
+		fs.IntVar(&row, "row", 0, "data row to render (1 = first row under the header)")
+	}
+	fs.Usage = func() { usage(stderr, cmd, fs) }
+
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, errHelp
+		}
+		return nil, err
+	}
+	if rest := fs.Args(); len(rest) > 0 {
+		if path != "" || len(rest) > 1 {
+			return nil, fmt.Errorf("unexpected argument %q: give at most one campaign file", rest[len(rest)-1])
+		}
+		path = rest[0]
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	f.Attach, f.Where = attach, where
+	if set["retries"] {
+		f.Retries = &retries
+	}
+
+	c := &campaign.Campaign{}
+	if path != "" {
+		loaded, err := campaign.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		c = loaded
+	}
+	c.Override(&f, set)
+	if cmd == "preview" && row < 1 {
+		return nil, errors.New("preview needs --row N (1 = first row under the header)")
+	}
+	return &options{campaign: c, path: path, row: row, set: set}, nil
+}
+
+func usage(w io.Writer, cmd string, fs *flag.FlagSet) {
+	switch cmd {
+	case "send":
+		fmt.Fprintln(w, "usage: mailroom send [CAMPAIGN] [flags]\n  deliver; exit 0 all rows sent or skipped, 1 some failed, 2 usage or preflight error, 3 stopped with rows left")
+	case "check":
+		fmt.Fprintln(w, "usage: mailroom check [CAMPAIGN] [flags]\n  preflight only: print every blocking problem; exit 0 clean, 2 problems")
+	case "preview":
+		fmt.Fprintln(w, "usage: mailroom preview [CAMPAIGN] --row N [flags]\n  print the rendered message for data row N as RFC 5322 text")
+	}
+	fs.PrintDefaults()
+}

@@ -1,0 +1,13 @@
+package main
+
+import (
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/widget"
+)
+
+func main() {
+	a := app.NewWithID("app.mailroom")
+	w := a.NewWindow("Mailroom")
+	w.SetContent(widget.NewLabel("Mailroom"))
+	w.ShowAndRun()
+}
