@@ -1,0 +1,177 @@
+package merge
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"mailroom/app/recipients"
+)
+
+// Report is what merge finds before anything is sent: the problems (for
+// `mailroom check` and the window's send view), and the attachment
+// matching per row.
+type Report struct {
+	Problems recipients.Problems
+	Rows     []RowReport
+	// UnusedFiles are files of the attachment folder that no checked row
+	// attaches (paths relative to the folder).
+	UnusedFiles []string
+	SizeLimit   int64
+}
+
+// RowReport is one row's attachments and size.
+type RowReport struct {
+	Row   int
+	Files []FileInfo
+	// Size is the encoded message size in bytes, estimated from the text
+	// parts as written plus each attachment's base64 size (within about a
+	// kilobyte of the real size; attachments are not read).
+	Size int64
+}
+
+// Check renders every row and reports the problems of the whole run:
+// those of the setup (Problems), then per row invalid Cc/Bcc, missing,
+// ambiguous or refused attachments, missing inline images and oversized
+// messages, then empty values (one warning per column, listing the rows)
+// and the folder's unused files. The attachment folder is listed afresh.
+func (c *Composer) Check(rows []Row) *Report {
+	rep := &Report{Problems: c.Problems(), SizeLimit: c.cfg.sizeLimit}
+	if c.folder != nil {
+		if err := c.folder.list(true); err != nil {
+			rep.Problems = append(rep.Problems, recipients.Problem{Code: "attachment-folder-unreadable",
+				File: c.cfg.attachDir, Message: "the attachment folder cannot be read: " + unwrapPathError(err),
+				Hint: "choose a folder that holds only the files to send"})
+		}
+	}
+	used := map[string]bool{}
+	empty := map[int][]int{} // column → rows
+	var emptyOrder []int
+	ready := c.ready() == nil
+	for _, row := range rows {
+		r := c.render(row)
+		rep.Problems = append(rep.Problems, r.problems...)
+		rr := RowReport{Row: row.Number}
+		for _, a := range r.inline {
+			rr.Files = append(rr.Files, FileInfo{Name: a.Name, Path: a.Path, Size: a.Size, Inline: true})
+		}
+		for _, a := range r.files {
+			rr.Files = append(rr.Files, FileInfo{Name: a.Name, Path: a.Path, Size: a.Size})
+			if a.root != "" {
+				used[a.rel] = true
+			}
+		}
+		for _, e := range r.empty {
+			if _, seen := empty[e.col]; !seen {
+				emptyOrder = append(emptyOrder, e.col)
+			}
+			if list := empty[e.col]; len(list) == 0 || list[len(list)-1] != row.Number {
+				empty[e.col] = append(list, row.Number)
+			}
+		}
+		if ready {
+			rr.Size = c.estimateSize(r)
+			if rr.Size > c.cfg.sizeLimit {
+				rep.Problems = append(rep.Problems, c.rowProblem(row, c.cfg.attachColumn, "message-too-large",
+					fmt.Sprintf("the message is %s, over the %s limit of the account", formatSize(rr.Size), formatSize(c.cfg.sizeLimit)),
+					"attach fewer or smaller files (encoding adds a third to each file), or share a download link"))
+			}
+		}
+		rep.Rows = append(rep.Rows, rr)
+	}
+	for _, col := range emptyOrder {
+		rep.Problems = append(rep.Problems, c.emptyProblem(col, empty[col]))
+	}
+	if c.folder != nil {
+		for _, f := range c.folder.allFiles() {
+			if !used[f] {
+				rep.UnusedFiles = append(rep.UnusedFiles, f)
+			}
+		}
+		if n := len(rep.UnusedFiles); n > 0 && len(rows) > 0 {
+			rep.Problems = append(rep.Problems, recipients.Problem{Severity: recipients.Warning,
+				Code: "attachment-unused", File: c.cfg.attachDir,
+				Message: fmt.Sprintf("%d file(s) in the folder are not attached to any row: %s", n, listNames(rep.UnusedFiles, 10)),
+				Hint:    "check that no row is missing its file name"})
+		}
+	}
+	return rep
+}
+
+func (c *Composer) emptyProblem(col int, rows []int) recipients.Problem {
+	name := c.cols.names[col]
+	p := recipients.Problem{Severity: recipients.Warning, Code: "empty-field", File: c.cfg.file,
+		Sheet: c.cfg.sheet, Column: name,
+		Message: fmt.Sprintf("{{%s}} is empty in %s, so the message shows nothing there", name, rowRanges(rows)),
+		Hint:    fmt.Sprintf(`fill in the cells, or give a fallback: {{%s | "…"}}`, name)}
+	if len(rows) == 1 {
+		p.Row = rows[0]
+	}
+	return p
+}
+
+// estimateSize measures the message without its files, then adds each
+// file's base64 size and part headers, so checking 10,000 rows does not
+// read 10,000 copies of the attachments.
+func (c *Composer) estimateSize(r *rendered) int64 {
+	// The row's own problems (say, a missing file) do not change the size
+	// of what it does carry.
+	text := *r
+	text.problems = nil
+	msg, _, err := c.build(&text, []string{c.from.Address}, false)
+	if err != nil {
+		return 0
+	}
+	var n countingWriter
+	if _, err := msg.WriteTo(&n); err != nil {
+		return 0
+	}
+	size := int64(n)
+	for _, a := range append(append([]attachment(nil), r.inline...), r.files...) {
+		size += base64Size(a.Size) + 300 + 3*int64(len(a.Name))
+	}
+	return size
+}
+
+// base64Size is the size of n bytes in base64 with CRLF every 76 characters.
+func base64Size(n int64) int64 {
+	enc := (n + 2) / 3 * 4
+	return enc + (enc+75)/76*2
+}
+
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// rowRanges writes sorted row numbers compactly: "rows 3–5, 9 (4 rows)".
+func rowRanges(rows []int) string {
+	if len(rows) == 1 {
+		return "row " + strconv.Itoa(rows[0])
+	}
+	sorted := append([]int(nil), rows...)
+	sort.Ints(sorted)
+	var parts []string
+	for i := 0; i < len(sorted); {
+		j := i
+		for j+1 < len(sorted) && sorted[j+1] == sorted[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d–%d", sorted[i], sorted[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(sorted[i]))
+		}
+		i = j + 1
+	}
+	if len(parts) > 12 {
+		parts = append(parts[:12], "…")
+	}
+	return fmt.Sprintf("rows %s (%d rows)", strings.Join(parts, ", "), len(rows))
+}

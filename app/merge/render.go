@@ -1,0 +1,214 @@
+package merge
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"path/filepath"
+	"strings"
+
+	"mailroom/app/recipients"
+)
+
+// rendered is everything personalised for one row.
+type rendered struct {
+	row        Row
+	subject    string
+	text, html string
+	toName     string
+	cc, bcc    []*mail.Address
+	replyTo    []*mail.Address
+	files      []attachment // shared, then the row's own
+	inline     []attachment
+	empty      []emptyUse
+	problems   recipients.Problems
+}
+
+// emptyUse is a column whose empty cell was inserted without a fallback.
+type emptyUse struct {
+	col   int
+	where string
+}
+
+func (c *Composer) render(row Row) *rendered {
+	r := &rendered{row: row}
+	exec := func(t *Template, esc Escaper) string {
+		if t == nil {
+			return ""
+		}
+		out, empty := t.Execute(row.Values, esc)
+		for _, col := range empty {
+			r.empty = append(r.empty, emptyUse{col: col, where: displayName(t.Name())})
+		}
+		return out
+	}
+	r.subject = headerText(exec(c.subject, nil))
+	body := exec(c.body, escaperFor(c.cfg.bodyFormat))
+	switch c.cfg.bodyFormat {
+	case FormatMarkdown:
+		html, err := markdownToHTML(c.md, body)
+		if err != nil {
+			r.problems = append(r.problems, c.rowProblem(row, "", "body-render", "the Markdown body cannot be rendered: "+err.Error(), ""))
+		}
+		r.html = html
+	case FormatHTML:
+		r.html = body
+	default:
+		r.text = body
+	}
+	if r.html != "" {
+		r.text = htmlToText(r.html)
+		c.resolveInline(r)
+	}
+	r.toName = headerText(exec(c.toName, nil))
+	r.cc = c.addressList(r, c.cc, exec(c.cc, nil))
+	r.bcc = c.addressList(r, c.bcc, exec(c.bcc, nil))
+	r.replyTo = c.addressList(r, c.replyTo, exec(c.replyTo, nil))
+	r.files = append(r.files, c.shared...)
+	if c.attachTpl != nil && c.folder != nil {
+		c.resolveRowFiles(r, exec(c.attachTpl, nil))
+	}
+	return r
+}
+
+// addressList parses a rendered Cc/Bcc/Reply-To. Control characters are
+// turned into spaces first, so "a@x.com\r\nBcc: b@y.com" is one invalid
+// address, never a second header.
+func (c *Composer) addressList(r *rendered, t *Template, s string) []*mail.Address {
+	s = headerText(s)
+	if s == "" {
+		return nil
+	}
+	s = strings.NewReplacer(";", ",", "；", ",", "，", ",").Replace(s)
+	var out []*mail.Address
+	for _, part := range strings.Split(s, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		addr, err := mail.ParseAddress(part)
+		if err != nil {
+			r.problems = append(r.problems, c.rowProblem(r.row, c.columnOf(t), "invalid-address",
+				fmt.Sprintf("%s: %q is not a valid address", t.Name(), strings.TrimSpace(part)),
+				"correct the cell or exclude the row"))
+			continue
+		}
+		out = append(out, addr)
+	}
+	return out
+}
+
+// resolveRowFiles attaches the files the row names. Entries are separated
+// by ";" (or a line break, as Excel users type Alt+Enter).
+func (c *Composer) resolveRowFiles(r *rendered, spec string) {
+	col := c.cfg.attachColumn
+	if col == "" {
+		col = c.columnOf(c.attachTpl)
+	}
+	entries := strings.FieldsFunc(spec, func(r rune) bool { return r == ';' || r == '；' || r == '\n' || r == '\r' })
+	if len(entries) == 0 || strings.TrimSpace(spec) == "" {
+		r.problems = append(r.problems, c.rowProblem(r.row, col, "attachment-missing",
+			"no attachment is named for this row", "fill in the file name or exclude the row"))
+		return
+	}
+	for _, e := range entries {
+		if strings.TrimSpace(e) == "" {
+			continue
+		}
+		found, err := c.folder.match(e, c.cfg.several)
+		if err != nil {
+			r.problems = append(r.problems, c.attachProblem(r.row, col, e, err))
+			continue
+		}
+		for _, rel := range found {
+			r.files = append(r.files, c.folder.attachment(rel))
+		}
+	}
+}
+
+func (c *Composer) attachProblem(row Row, col, entry string, err error) recipients.Problem {
+	dir := filepath.Base(c.cfg.attachDir)
+	switch {
+	case errors.Is(err, ErrOutsideFolder):
+		return c.rowProblem(row, col, "attachment-outside-folder",
+			fmt.Sprintf("refused %q: %v", entry, ErrOutsideFolder),
+			fmt.Sprintf("only files inside the folder %q can be attached; put the file there and write its name only", dir))
+	case errors.Is(err, ErrAmbiguous):
+		return c.rowProblem(row, col, "attachment-ambiguous", err.Error(),
+			"write the exact file name, or allow several files per entry")
+	case errors.Is(err, ErrNoMatch):
+		hint := fmt.Sprintf("put the file in the folder %q or correct the name", dir)
+		if similar := c.folder.similar(entry); len(similar) > 0 {
+			hint = fmt.Sprintf("did you mean %s? Write the name with its extension", listNames(similar, 3))
+		}
+		return c.rowProblem(row, col, "attachment-missing",
+			fmt.Sprintf("no file named %q in the folder %q", strings.TrimSpace(entry), dir), hint)
+	}
+	return c.rowProblem(row, col, "attachment-missing",
+		fmt.Sprintf("attachment %q: %v", strings.TrimSpace(entry), err), "check the attachment folder")
+}
+
+// resolveInline embeds the files an HTML body refers to with cid:, looked
+// up next to the body file, then in the attachment folder.
+func (c *Composer) resolveInline(r *rendered) {
+	for _, ref := range inlineRefs(r.html) {
+		res := c.findInline(ref.File)
+		if res.err != nil {
+			r.problems = append(r.problems, c.rowProblem(r.row, "", "inline-image-missing",
+				fmt.Sprintf("the body shows the image cid:%s but %v", ref.ContentID, res.err),
+				"put the image next to the body file or in the attachment folder"))
+			continue
+		}
+		att := res.att
+		att.ContentID = ref.ContentID
+		r.inline = append(r.inline, att)
+	}
+}
+
+func (c *Composer) findInline(name string) inlineResult {
+	c.inlineMu.Lock()
+	defer c.inlineMu.Unlock()
+	if res, ok := c.inline[name]; ok {
+		return res
+	}
+	res := inlineResult{err: fmt.Errorf("no file %q was found", name)}
+	for _, dir := range []string{c.cfg.bodyDir, c.cfg.attachDir} {
+		if dir == "" {
+			continue
+		}
+		att, err := findInFolder(dir, name)
+		if err == nil {
+			res = inlineResult{att: att}
+			break
+		}
+		if errors.Is(err, ErrOutsideFolder) {
+			res.err = err
+			break
+		}
+	}
+	c.inline[name] = res
+	return res
+}
+
+// columnOf names the column a template consists of, when it uses exactly
+// one, so problems point at the cell to fix.
+func (c *Composer) columnOf(t *Template) string {
+	if t == nil {
+		return ""
+	}
+	col := -1
+	for _, ref := range t.refs {
+		if ref.col < 0 || col >= 0 && ref.col != col {
+			return ""
+		}
+		col = ref.col
+	}
+	if col < 0 {
+		return ""
+	}
+	return c.cols.names[col]
+}
+
+func (c *Composer) rowProblem(row Row, column, code, msg, hint string) recipients.Problem {
+	return recipients.Problem{Code: code, File: c.cfg.file, Sheet: c.cfg.sheet, Row: row.Number,
+		Column: column, Message: msg, Hint: hint}
+}
