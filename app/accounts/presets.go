@@ -1,0 +1,220 @@
+package accounts
+
+// presetTable is the provider data, kept in this one file so that it is easy
+// to check and update. Every figure carries its source; a limit left at zero
+// means the provider publishes no figure we could cite, and the engine then
+// uses its own defaults. Sources were read in 2026; see docs/accounts.md.
+var presetTable = []Preset{
+	{
+		ID: "gmail", Name: "Gmail", NameZH: "Gmail",
+		Domains: []string{"gmail.com", "googlemail.com"},
+		// smtp.gmail.com, 465 SSL / 587 TLS:
+		// https://support.google.com/mail/answer/7126229
+		Host: "smtp.gmail.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Limits: Limits{
+			// "up to 500 recipients per day" for personal accounts sending
+			// from mail clients: https://support.google.com/mail/answer/22839
+			PerDay: 500,
+			// 25 MB per message: https://support.google.com/mail/answer/6584
+			MaxMessageBytes: 25 << 20,
+		},
+		Note:       "Turn on 2-Step Verification, then create an app password (https://myaccount.google.com/apppasswords) and use it here instead of your Google password. About 500 recipients per day.",
+		NoteZH:     "请先开启两步验证,再创建“应用专用密码”(https://myaccount.google.com/apppasswords),在这里填写它而不是 Google 账号密码。每天约 500 位收件人。",
+		AuthHint:   "Gmail refuses your normal password here: use a 16-letter app password (Google Account → Security → App passwords).",
+		AuthHintZH: "Gmail 不接受普通密码:请使用 16 位“应用专用密码”(Google 账号 → 安全性 → 应用专用密码)。",
+	},
+	{
+		ID: "google-workspace", Name: "Google Workspace", NameZH: "Google Workspace(企业版 Gmail)",
+		// Same server as Gmail: https://support.google.com/mail/answer/7126229
+		Host: "smtp.gmail.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Limits: Limits{
+			// 2,000 messages per user per day (500 during a trial):
+			// https://support.google.com/a/answer/166852
+			PerDay: 2000,
+			// https://support.google.com/mail/answer/6584
+			MaxMessageBytes: 25 << 20,
+		},
+		Note:       "Use an app password (your administrator must allow 2-Step Verification). 2,000 messages per day per user, 500 during a trial.",
+		NoteZH:     "请使用应用专用密码(需管理员允许两步验证)。每位用户每天 2,000 封,试用期 500 封。",
+		AuthHint:   "Google Workspace needs an app password, and your administrator may have turned off sign-in from mail programs.",
+		AuthHintZH: "Google Workspace 需要应用专用密码;管理员也可能禁止了邮件客户端登录。",
+	},
+	{
+		ID: "outlook", Name: "Outlook.com / Hotmail", NameZH: "Outlook.com / Hotmail",
+		Domains: []string{"outlook.com", "hotmail.com", "live.com", "msn.com"},
+		// smtp-mail.outlook.com, 587, STARTTLS:
+		// https://support.microsoft.com/office/d088b986-291d-42b8-9564-9c414e2aa040
+		Host: "smtp-mail.outlook.com", Port: 587, Security: SecuritySTARTTLS,
+		// Password sign-in ended on 16 September 2024; only OAuth 2 works:
+		// https://support.microsoft.com/office/c5d65390-9676-4763-b41f-d7986499a90d
+		Auth: AuthXOAUTH2,
+		// Microsoft publishes no fixed daily figure for personal accounts.
+		Note:       "Outlook.com accepts only OAuth 2 sign-in (XOAUTH2) since September 2024: a password no longer works. Paste an access token, or use another account.",
+		NoteZH:     "自 2024 年 9 月起,Outlook.com 只接受 OAuth 2 登录(XOAUTH2),密码已无法使用。请填写访问令牌,或改用其他邮箱。",
+		AuthHint:   "Outlook.com no longer accepts passwords from mail programs: it needs an OAuth 2 access token (XOAUTH2).",
+		AuthHintZH: "Outlook.com 已不再接受邮件客户端的密码登录,需要 OAuth 2 访问令牌(XOAUTH2)。",
+	},
+	{
+		ID: "microsoft365", Name: "Microsoft 365 (Exchange Online)", NameZH: "Microsoft 365(Exchange Online)",
+		// smtp.office365.com, 587, STARTTLS:
+		// https://learn.microsoft.com/exchange/mail-flow-best-practices/how-to-set-up-a-multifunction-device-or-application-to-send-email-using-microsoft-365-or-office-365
+		Host: "smtp.office365.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
+		Limits: Limits{
+			// 30 messages per minute, 10,000 recipients per day:
+			// https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits
+			PerMinute: 30,
+			PerDay:    10000,
+			// Default send size 35 MB, same page, "Message limits".
+			MaxMessageBytes: 35 << 20,
+		},
+		// Basic AUTH retirement (MC786329, updated January 2026: off by
+		// default for existing tenants from the end of December 2026):
+		// https://techcommunity.microsoft.com/blog/exchange/exchange-online-to-retire-basic-auth-for-client-submission-smtp-auth/4114750
+		Note:       "30 messages per minute, 10,000 recipients per day. Your administrator must enable SMTP AUTH for your mailbox. Microsoft is retiring password (basic) SMTP AUTH: plan to use an OAuth 2 token (XOAUTH2).",
+		NoteZH:     "每分钟 30 封,每天 10,000 位收件人。管理员需为你的邮箱开启 SMTP AUTH。微软正在停用密码(基本)认证,请改用 OAuth 2 令牌(XOAUTH2)。",
+		AuthHint:   "Microsoft 365 may have SMTP AUTH turned off for your mailbox, or no longer accept passwords (basic authentication): ask your administrator, or use an OAuth 2 token (XOAUTH2).",
+		AuthHintZH: "Microsoft 365 可能未为你的邮箱开启 SMTP AUTH,或已不再接受密码(基本认证):请联系管理员,或改用 OAuth 2 令牌(XOAUTH2)。",
+	},
+	{
+		ID: "qq", Name: "QQ Mail", NameZH: "QQ 邮箱",
+		Domains: []string{"qq.com", "vip.qq.com", "foxmail.com"},
+		// smtp.qq.com, 465 SSL (587 STARTTLS also offered); login with an
+		// authorisation code: QQ Mail help centre, "什么是授权码,它又是如何设置?"
+		// and "如何设置 IMAP/SMTP": https://service.mail.qq.com/
+		// QQ publishes no sending limits.
+		Host: "smtp.qq.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Note:       "In QQ Mail, Settings → Account, turn on the POP3/IMAP/SMTP service and generate an authorisation code (授权码). Use that code here, not your QQ password.",
+		NoteZH:     "请在 QQ 邮箱“设置 → 账户”中开启 POP3/IMAP/SMTP 服务并生成授权码,在这里填写授权码,而不是 QQ 密码。",
+		AuthHint:   "QQ Mail needs an authorisation code (授权码), not your QQ password: Settings → Account → generate authorisation code.",
+		AuthHintZH: "QQ 邮箱需要授权码,而不是 QQ 密码:设置 → 账户 → 生成授权码。",
+	},
+	{
+		ID: "exmail", Name: "Tencent Exmail (WeCom mail)", NameZH: "腾讯企业邮箱",
+		// smtp.exmail.qq.com, 465 SSL; a client-specific password when
+		// "secure login" is on: Tencent Exmail help centre (exmail.qq.com →
+		// 帮助中心), articles "客户端设置" and "客户端专用密码".
+		Host: "smtp.exmail.qq.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Note:       "Use your full company address as the username. If secure login (安全登录) is on, generate a client-specific password / authorisation code in Settings → Account and use it here.",
+		NoteZH:     "用户名填写完整的企业邮箱地址。若开启了安全登录,请在“设置 → 账户”中生成客户端专用密码(授权码)并在这里填写。",
+		AuthHint:   "Tencent Exmail: with secure login on, the mailbox password is refused; use a client-specific password (客户端专用密码, authorisation code).",
+		AuthHintZH: "腾讯企业邮箱开启安全登录后不接受邮箱密码,请使用客户端专用密码(授权码)。",
+	},
+	neteasePreset("163", "NetEase 163 Mail", "网易 163 邮箱", "163.com", "smtp.163.com"),
+	neteasePreset("126", "NetEase 126 Mail", "网易 126 邮箱", "126.com", "smtp.126.com"),
+	neteasePreset("yeah", "NetEase yeah.net", "网易 yeah.net 邮箱", "yeah.net", "smtp.yeah.net"),
+	{
+		ID: "aliyun", Name: "Alibaba Mail (Aliyun, business)", NameZH: "阿里邮箱(企业版)",
+		// smtp.qiye.aliyun.com, 465 SSL (25 plain):
+		// https://help.aliyun.com/document_detail/36687.html
+		Host: "smtp.qiye.aliyun.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Note:       "Use your full address as the username. If your administrator turned on third-party client passwords (三方客户端安全密码), generate one and use it here.",
+		NoteZH:     "用户名填写完整邮箱地址。若管理员开启了三方客户端安全密码,请生成并在这里填写。",
+		AuthHint:   "Alibaba Mail: third-party clients may be disabled by your administrator, or need a third-party client password (三方客户端安全密码).",
+		AuthHintZH: "阿里邮箱:管理员可能禁止了三方客户端,或需要使用三方客户端安全密码。",
+	},
+	{
+		ID: "aliyun-personal", Name: "Aliyun Mail (personal)", NameZH: "阿里邮箱(个人版)",
+		Domains: []string{"aliyun.com"},
+		// smtp.aliyun.com, 465 SSL: Aliyun Mail help, "客户端设置"
+		// (https://help.aliyun.com/ , personal mailbox section).
+		Host: "smtp.aliyun.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Note:       "Turn on SMTP in the web mail settings (POP3/SMTP/IMAP) first; use your full address as the username.",
+		NoteZH:     "请先在网页版设置(POP3/SMTP/IMAP)中开启 SMTP;用户名填写完整邮箱地址。",
+		AuthHint:   "Aliyun Mail: check that SMTP is turned on in the web mail settings and that the password is right.",
+		AuthHintZH: "阿里邮箱:请确认已在网页版设置中开启 SMTP,且密码正确。",
+	},
+	{
+		ID: "yahoo", Name: "Yahoo Mail", NameZH: "雅虎邮箱",
+		Domains: []string{"yahoo.com", "ymail.com", "rocketmail.com"},
+		// smtp.mail.yahoo.com, 465 SSL: https://help.yahoo.com/kb/SLN4075.html
+		// App passwords: https://help.yahoo.com/kb/SLN15241.html
+		// Yahoo publishes no sending limits.
+		Host: "smtp.mail.yahoo.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Note:       "Generate an app password (Account security → Generate app password) and use it here.",
+		NoteZH:     "请生成应用密码(账户安全 → 生成应用密码)并在这里填写。",
+		AuthHint:   "Yahoo Mail needs an app password, not your Yahoo password.",
+		AuthHintZH: "雅虎邮箱需要应用密码,而不是雅虎账号密码。",
+	},
+	{
+		ID: "icloud", Name: "iCloud Mail", NameZH: "iCloud 邮件",
+		Domains: []string{"icloud.com", "me.com", "mac.com"},
+		// smtp.mail.me.com, 587, STARTTLS: https://support.apple.com/102525
+		Host: "smtp.mail.me.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
+		Limits: Limits{
+			// 1,000 messages and 1,000 recipients per day, 20 MB per message:
+			// https://support.apple.com/102198
+			PerDay:          1000,
+			MaxMessageBytes: 20 << 20,
+		},
+		// App-specific passwords: https://support.apple.com/102654
+		Note:       "Create an app-specific password at account.apple.com (Sign-In and Security) and use it here. The username is your full iCloud address. 1,000 messages per day.",
+		NoteZH:     "请在 account.apple.com(登录与安全)创建 App 专用密码并在这里填写。用户名为完整的 iCloud 地址。每天 1,000 封。",
+		AuthHint:   "iCloud Mail needs an app-specific password, not your Apple Account password.",
+		AuthHintZH: "iCloud 邮件需要 App 专用密码,而不是 Apple 账户密码。",
+	},
+	{
+		ID: "zoho", Name: "Zoho Mail", NameZH: "Zoho 邮箱",
+		Domains: []string{"zoho.com", "zohomail.com"},
+		// smtp.zoho.com, 465 SSL (smtp.zoho.eu etc. by data centre):
+		// https://www.zoho.com/mail/help/zoho-smtp.html
+		// Limits depend on the plan; no single figure to cite.
+		Host: "smtp.zoho.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Note:       "Accounts in the EU or India data centre use smtp.zoho.eu or smtp.zoho.in. With two-factor authentication, use an application-specific password.",
+		NoteZH:     "欧盟或印度数据中心的账号请使用 smtp.zoho.eu 或 smtp.zoho.in。开启两步验证后需使用应用专用密码。",
+		AuthHint:   "Zoho Mail: with two-factor authentication on, use an application-specific password; also check the data-centre host (zoho.com / zoho.eu / zoho.in).",
+		AuthHintZH: "Zoho 邮箱:开启两步验证后请使用应用专用密码;并确认服务器地址对应你的数据中心(zoho.com / zoho.eu / zoho.in)。",
+	},
+	{
+		ID: "ses", Name: "Amazon SES", NameZH: "Amazon SES",
+		// email-smtp.<region>.amazonaws.com, 587 STARTTLS or 465 TLS:
+		// https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html
+		RegionHost: "email-smtp.{region}.amazonaws.com",
+		Host:       "email-smtp.us-east-1.amazonaws.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
+		Limits: Limits{
+			// Sandbox: 200 messages per 24 hours, 1 message per second:
+			// https://docs.aws.amazon.com/ses/latest/dg/request-production-access.html
+			PerMinute: 60,
+			PerDay:    200,
+			// 40 MB per message: https://docs.aws.amazon.com/ses/latest/dg/quotas.html
+			MaxMessageBytes: 40 << 20,
+		},
+		// SMTP credentials: https://docs.aws.amazon.com/ses/latest/dg/smtp-credentials.html
+		Note:       "Use the SMTP credentials created in the SES console (not your AWS access keys) and the host of your region. The limits shown are the sandbox ones (200 per day, 1 per second): raise them to your account's quota.",
+		NoteZH:     "请使用 SES 控制台生成的 SMTP 凭证(不是 AWS 访问密钥),并选择你所在区域的服务器。这里的限额是沙盒限额(每天 200 封、每秒 1 封),请改为你账户的实际配额。",
+		AuthHint:   "Amazon SES needs the SMTP username and password created in the SES console for this region, not your AWS access keys.",
+		AuthHintZH: "Amazon SES 需要在该区域的 SES 控制台生成的 SMTP 用户名和密码,而不是 AWS 访问密钥。",
+	},
+	{
+		ID: "relay", Name: "Other relay service", NameZH: "其他中继服务",
+		// Port 587 with STARTTLS is the message submission default: RFC 6409
+		// section 3.1 and RFC 3207.
+		Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
+		Note:       "For SendGrid, Mailgun, Postmark, a company relay…: enter the host, username and password your provider gives you.",
+		NoteZH:     "适用于 SendGrid、Mailgun、Postmark、公司内部中继等:请填写服务商提供的服务器、用户名和密码。",
+		AuthHint:   "Check the relay's SMTP username and password (often an API key) in your provider's dashboard.",
+		AuthHintZH: "请在服务商后台核对中继的 SMTP 用户名和密码(通常是 API 密钥)。",
+	},
+	{
+		ID: "custom", Name: "Custom", NameZH: "自定义",
+		// RFC 6409 section 3.1: submission on port 587.
+		Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
+		Note:   "Enter your server's settings. Port 465 usually means SSL/TLS, port 587 STARTTLS.",
+		NoteZH: "请填写服务器设置。端口 465 通常对应 SSL/TLS,587 对应 STARTTLS。",
+	},
+}
+
+// neteasePreset builds the three NetEase mailboxes, which share their rules.
+func neteasePreset(id, name, nameZH, domain, host string) Preset {
+	return Preset{
+		ID: id, Name: name, NameZH: nameZH,
+		Domains: []string{domain},
+		// smtp.<domain>, 465 SSL, login with an authorisation code: NetEase
+		// mail help centre, "什么是客户端授权码" and "客户端设置",
+		// https://help.mail.163.com/ . NetEase publishes no sending limits.
+		Host: host, Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		Note:       "In web mail, Settings → POP3/SMTP/IMAP, turn on the SMTP service and create an authorisation code (授权码). Use that code here, not your mailbox password.",
+		NoteZH:     "请在网页版“设置 → POP3/SMTP/IMAP”中开启 SMTP 服务并新增授权码,在这里填写授权码,而不是邮箱密码。",
+		AuthHint:   name + " needs an authorisation code (授权码), not your mailbox password: Settings → POP3/SMTP/IMAP → add authorisation code.",
+		AuthHintZH: nameZH + "需要授权码,而不是邮箱密码:设置 → POP3/SMTP/IMAP → 新增授权码。",
+	}
+}
