@@ -128,7 +128,11 @@ func (c *Composer) estimateSize(r *rendered) int64 {
 		return 0
 	}
 	size := int64(n)
-	for _, a := range append(append([]attachment(nil), r.inline...), r.files...) {
+	files := append(append([]attachment(nil), r.inline...), r.files...)
+	if len(files) > 0 {
+		size += 400 // multipart/mixed (and related) wrappers and boundaries
+	}
+	for _, a := range files {
 		size += base64Size(a.Size) + 300 + 3*int64(len(a.Name))
 	}
 	return size

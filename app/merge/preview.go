@@ -52,8 +52,13 @@ func (c *Composer) Preview(row Row, to []string) *Preview {
 	for _, a := range r.files {
 		p.Files = append(p.Files, FileInfo{Name: a.Name, Path: a.Path, Size: a.Size})
 	}
+	p.To = to
 	if c.ready() != nil {
-		p.To = to
+		return p
+	}
+	if len(to) == 0 {
+		// Previewing a row before its address is known: show the rest.
+		p.Size = c.estimateSize(r)
 		return p
 	}
 	msg, _, err := c.build(r, to, true)
@@ -62,7 +67,6 @@ func (c *Composer) Preview(row Row, to []string) *Preview {
 		if errors.As(err, &re) {
 			p.Problems = appendMissing(p.Problems, re.Problems)
 		}
-		p.To = to
 		return p
 	}
 	p.To = addrStrings(msg.GetTo())
