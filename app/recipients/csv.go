@@ -69,11 +69,9 @@ func newCSVSource(path string) (*csvSource, error) {
 	r.Comma = layout.comma
 	r.LazyQuotes = true // real files carry stray quotes; keep the text as written
 	r.FieldsPerRecord = -1
-	s := &csvSource{path: path, file: f, r: r, layout: layout}
-	if layout.sepLine {
-		s.prevEnd = 1
-	}
-	return s, nil
+	// The sep= line was consumed before the csv reader started counting
+	// lines, which is right: Excel does not show it as a row.
+	return &csvSource{path: path, file: f, r: r, layout: layout}, nil
 }
 
 // sepDirective recognises Excel's "sep=X" first line.

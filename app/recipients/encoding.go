@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -28,13 +29,15 @@ var (
 	// GB18030 is a superset of GBK and GB2312, what Chinese Excel writes
 	// for "CSV (Comma delimited)".
 	encGB18030 = textEncoding{Name: "GB18030 (GBK)", enc: simplifiedchinese.GB18030}
+	// Windows-1252 is what Western European Excel writes for "CSV".
+	encWindows1252 = textEncoding{Name: "Windows-1252", enc: charmap.Windows1252}
 )
 
 // detectEncoding decides a text file's encoding. A BOM is trusted; without
 // one, UTF-16 is recognised by its zero bytes, and the whole file is
 // checked for valid UTF-8 (cheap next to parsing) because a GBK name can
-// first appear on row 50,000; anything that is not UTF-8 is read as
-// GB18030, the encoding of Chinese Windows.
+// first appear on row 50,000; anything else is GB18030 (Chinese Windows)
+// or Windows-1252 (Western Windows), told apart by their byte patterns.
 func detectEncoding(path string) (textEncoding, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -61,7 +64,31 @@ func detectEncoding(path string) (textEncoding, error) {
 	if ok {
 		return encUTF8, nil
 	}
-	return encGB18030, nil
+	if looksLikeGBK(head) {
+		return encGB18030, nil
+	}
+	return encWindows1252, nil
+}
+
+// looksLikeGBK tells Chinese GBK from Western Windows-1252 (what Excel
+// writes for "CSV" in Europe). Common Chinese characters are pairs of bytes
+// both in A1–FE; accented Latin letters are single high bytes between
+// ASCII ones ("M\xfcller").
+func looksLikeGBK(sample []byte) bool {
+	pairs, singles := 0, 0
+	for i := 0; i < len(sample); i++ {
+		b := sample[i]
+		if b < 0x80 {
+			continue
+		}
+		if b >= 0xA1 && i+1 < len(sample) && sample[i+1] >= 0xA1 && sample[i+1] != 0xFF {
+			pairs++
+			i++
+			continue
+		}
+		singles++
+	}
+	return pairs >= singles
 }
 
 // utf16WithoutBOM spots UTF-16 text by its many zero bytes, which no other

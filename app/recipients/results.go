@@ -1,0 +1,224 @@
+package recipients
+
+import (
+	"encoding/csv"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/transform"
+)
+
+// RowResult is what happened to one row, written next to it in the copy.
+type RowResult struct {
+	// Status is "sent", "failed", "unknown", "skipped", … as the caller
+	// names it.
+	Status    string
+	Time      time.Time
+	MessageID string
+	// Reply is the server's last reply, e.g. "250 2.0.0 Ok: queued".
+	Reply string
+}
+
+// ResultHeaders are the headers of the columns added to the copy, in
+// order. A source that already has them (a copy from an earlier run) gets
+// them updated instead of added twice.
+var ResultHeaders = []string{"Mailroom status", "Mailroom time", "Mailroom Message-ID", "Mailroom server reply"}
+
+// WriteResults writes a copy of the recipient file src to dst with the
+// result columns added on the recipients sheet, filled for the rows in
+// results (keyed by spreadsheet row number). Every other sheet, column and
+// format of a workbook is kept; a text file is written in its own
+// encoding and delimiter. The original is never modified: dst must be a
+// different file with the same kind of extension. opts select the sheet
+// and header row exactly as for Open.
+func WriteResults(src, dst string, results map[int]RowResult, opts ...Option) error {
+	if err := checkTarget(src, dst); err != nil {
+		return err
+	}
+	r, err := Open(src, opts...)
+	if err != nil {
+		return err
+	}
+	sheet, headerRow, cols, layout := r.sheet, r.headerRow, r.columns, r.layout
+	first := r.first
+	if cerr := r.Close(); cerr != nil {
+		return cerr
+	}
+	if layout != nil {
+		return writeCSVResults(src, dst, headerRow, results)
+	}
+	return writeBookResults(src, dst, sheet, headerRow, cols, first, results, defaultConfig().maxUnpacked)
+}
+
+func checkTarget(src, dst string) error {
+	same := fileErr(ErrSameFile, dst, "the results copy would overwrite the original recipient list",
+		"choose another name for the copy", nil)
+	as, errA := filepath.Abs(src)
+	ad, errB := filepath.Abs(dst)
+	if errA == nil && errB == nil && as == ad {
+		return same
+	}
+	si, errA := os.Stat(src)
+	di, errB := os.Stat(dst)
+	if errA == nil && errB == nil && os.SameFile(si, di) {
+		return same
+	}
+	srcExt, dstExt := strings.ToLower(filepath.Ext(src)), strings.ToLower(filepath.Ext(dst))
+	if srcExt != dstExt {
+		return fileErr(ErrUnsupported, dst, "the results copy must have the same kind of name as the original ("+displayExt(srcExt)+")",
+			"name the copy …"+srcExt, nil)
+	}
+	return nil
+}
+
+func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first int, results map[int]RowResult, limit int64) error {
+	f, err := excelize.OpenFile(src, excelize.Options{UnzipSizeLimit: limit})
+	if err != nil {
+		return classifyExcelizeErr(src, err)
+	}
+	defer f.Close()
+	// Reuse result columns of an earlier copy; otherwise append after the
+	// last used column of the sheet, not just of the table.
+	var resultCol [4]int
+	for i, h := range ResultHeaders {
+		for _, c := range cols {
+			if c.Header == h {
+				resultCol[i] = first + c.Index + 1
+			}
+		}
+	}
+	next := first + len(cols) + 1
+	if dim, err := f.GetSheetDimension(sheet); err == nil && dim != "" {
+		if rg, err := parseRange(dim); err == nil {
+			next = max(next, rg.right+1)
+		}
+	}
+	headerStyle := 0
+	if len(cols) > 0 {
+		headerStyle, _ = f.GetCellStyle(sheet, cell(first+len(cols), headerRow))
+	}
+	for i, h := range ResultHeaders {
+		if resultCol[i] == 0 {
+			resultCol[i] = next
+			next++
+		}
+		ref := cell(resultCol[i], headerRow)
+		if err := f.SetCellStr(sheet, ref, h); err != nil {
+			return err
+		}
+		if headerStyle != 0 {
+			_ = f.SetCellStyle(sheet, ref, ref, headerStyle)
+		}
+	}
+	for row, res := range results {
+		if row <= headerRow {
+			continue
+		}
+		values := []any{res.Status, nil, res.MessageID, res.Reply}
+		if !res.Time.IsZero() {
+			// Excel has no time zones: write the time the user's clock showed.
+			values[1] = res.Time.Local()
+		}
+		for i, v := range values {
+			if v == nil {
+				continue
+			}
+			if err := f.SetCellValue(sheet, cell(resultCol[i], row), v); err != nil {
+				return err
+			}
+		}
+	}
+	return saveAtomically(dst, func(tmp string) error { return f.SaveAs(tmp) })
+}
+
+// saveAtomically writes through a temporary file in the target folder, so
+// a failure never leaves a half-written copy under the user's chosen name.
+func saveAtomically(dst string, write func(tmp string) error) error {
+	tmp := filepath.Join(filepath.Dir(dst), ".mailroom-"+filepath.Base(dst))
+	if err := write(tmp); err != nil {
+		os.Remove(tmp)
+		return fileErr(ErrCorrupt, dst, "the results copy could not be written", "check the folder is writable and has space", err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return fileErr(ErrCorrupt, dst, "the results copy could not be saved under this name",
+			"close it if it is open in Excel, or choose another name", err)
+	}
+	return nil
+}
+
+func writeCSVResults(src, dst string, headerRow int, results map[int]RowResult) error {
+	in, err := newCSVSource(src)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	return saveAtomically(dst, func(tmp string) error {
+		out, err := os.Create(tmp)
+		if err != nil {
+			return err
+		}
+		if err := copyCSVWithResults(in, out, headerRow, results); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
+}
+
+func copyCSVWithResults(in *csvSource, out io.Writer, headerRow int, results map[int]RowResult) error {
+	if _, err := out.Write(in.layout.enc.bom); err != nil {
+		return err
+	}
+	var text io.Writer = out
+	if in.layout.enc.enc != encUTF8.enc {
+		// a server reply may hold characters GBK cannot encode
+		enc := encoding.ReplaceUnsupported(in.layout.enc.enc.NewEncoder())
+		tw := transform.NewWriter(out, enc)
+		defer tw.Close()
+		text = tw
+	}
+	if in.layout.sepLine {
+		if _, err := io.WriteString(text, "sep="+string(in.layout.comma)+"\r\n"); err != nil {
+			return err
+		}
+	}
+	w := csv.NewWriter(text)
+	w.Comma, w.UseCRLF = in.layout.comma, true
+	prev := 0
+	for in.next() {
+		row := in.row()
+		// csv skips blank lines; write them back so row numbers still match
+		if gap := row.number - prev - 1; gap > 0 {
+			w.Flush()
+			if _, err := io.WriteString(text, strings.Repeat("\r\n", gap)); err != nil {
+				return err
+			}
+		}
+		prev = row.number
+		rec := row.cells
+		switch res, ok := results[row.number]; {
+		case row.number == headerRow:
+			rec = append(rec, ResultHeaders...)
+		case ok && row.number > headerRow:
+			ts := ""
+			if !res.Time.IsZero() {
+				ts = res.Time.Local().Format("2006-01-02 15:04:05")
+			}
+			rec = append(rec, res.Status, ts, res.MessageID, res.Reply)
+		}
+		if err := w.Write(rec); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return in.err()
+}
