@@ -1,0 +1,111 @@
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations[i] brings the schema from version i to version i+1. Append
+// only: a released migration is never edited.
+var migrations = []string{
+	`CREATE TABLE campaigns (
+		id           INTEGER PRIMARY KEY,
+		key          TEXT NOT NULL UNIQUE,
+		name         TEXT NOT NULL,
+		account      TEXT NOT NULL DEFAULT '',
+		source       TEXT NOT NULL DEFAULT '',
+		fingerprint  TEXT NOT NULL DEFAULT '',
+		created      INTEGER NOT NULL,
+		resumes_at   INTEGER NOT NULL DEFAULT 0,
+		pause_reason TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TABLE rows (
+		campaign        INTEGER NOT NULL REFERENCES campaigns(id),
+		key             TEXT NOT NULL,
+		row_number      INTEGER NOT NULL,
+		address         TEXT NOT NULL,
+		name            TEXT NOT NULL DEFAULT '',
+		state           TEXT NOT NULL CHECK (state IN
+		                ('pending','sending','sent','failed','skipped','unknown')),
+		attempts        INTEGER NOT NULL DEFAULT 0,
+		attempts_before INTEGER NOT NULL DEFAULT 0,
+		message_id      TEXT NOT NULL DEFAULT '',
+		reply           TEXT NOT NULL DEFAULT '',
+		reply_code      INTEGER NOT NULL DEFAULT 0,
+		content_hash    TEXT NOT NULL DEFAULT '',
+		skip_reason     TEXT NOT NULL DEFAULT '',
+		in_source       INTEGER NOT NULL DEFAULT 1,
+		created         INTEGER NOT NULL,
+		updated         INTEGER NOT NULL,
+		sent_at         INTEGER NOT NULL DEFAULT 0,
+		PRIMARY KEY (campaign, key)
+	) WITHOUT ROWID;
+	CREATE INDEX rows_by_state ON rows (campaign, state);
+	CREATE TABLE events (
+		id         INTEGER PRIMARY KEY,
+		campaign   INTEGER NOT NULL REFERENCES campaigns(id),
+		key        TEXT NOT NULL,
+		at         INTEGER NOT NULL,
+		kind       TEXT NOT NULL,
+		from_state TEXT NOT NULL,
+		to_state   TEXT NOT NULL,
+		detail     TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX events_by_row ON events (campaign, key);
+	CREATE INDEX events_by_state ON events (campaign, to_state, at);
+	CREATE TABLE sends (
+		id       INTEGER PRIMARY KEY,
+		account  TEXT NOT NULL,
+		campaign INTEGER NOT NULL,
+		key      TEXT NOT NULL,
+		at       INTEGER NOT NULL
+	);
+	CREATE INDEX sends_by_account ON sends (account, at);`,
+}
+
+// migrate brings the schema up to date in one transaction, and refuses a
+// file from a newer version rather than half-understand it.
+func migrate(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	err := migrateInTx(ctx, conn)
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "COMMIT")
+	}
+	if err != nil {
+		_, _ = conn.ExecContext(ctx, "ROLLBACK")
+	}
+	return err
+}
+
+func migrateInTx(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, opened INTEGER NOT NULL DEFAULT 0)`); err != nil {
+		return err
+	}
+	var version int
+	err := conn.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&version)
+	switch {
+	case err == sql.ErrNoRows:
+		if _, err := conn.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (0)`); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("%w (schema %d, this version knows %d): update Mailroom",
+			ErrNewerSchema, version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		if _, err := conn.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("journal: migration to schema %d: %w", v+1, err)
+		}
+	}
+	// The write also proves, at open time, that the file takes commits:
+	// a read-only folder fails here instead of at the first message.
+	_, err = conn.ExecContext(ctx, `UPDATE schema_version SET version = ?, opened = opened + 1`, len(migrations))
+	return err
+}

@@ -1,0 +1,99 @@
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// statements are the per-message queries, prepared once on the write
+// connection: compiling SQL for every message would cost more than the
+// rest of the transaction.
+type statements struct {
+	rowState  *sql.Stmt
+	sending   *sql.Stmt
+	done      *sql.Stmt
+	event     *sql.Stmt
+	send      *sql.Stmt
+	countSent *sql.Stmt
+}
+
+func prepare(ctx context.Context, conn *sql.Conn) (statements, error) {
+	var s statements
+	var err error
+	p := func(query string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = conn.PrepareContext(ctx, query)
+		return st
+	}
+	s.rowState = p(`SELECT state FROM rows WHERE campaign = ? AND key = ?`)
+	s.sending = p(`UPDATE rows SET
+		attempts_before = CASE WHEN state = 'sending' THEN attempts_before ELSE attempts END,
+		attempts = attempts + 1,
+		state = 'sending', message_id = ?, content_hash = ?, updated = ?
+		WHERE campaign = ? AND key = ?`)
+	s.done = p(`UPDATE rows SET
+		state = ?1,
+		attempts = CASE WHEN ?2 > 0 THEN attempts_before + ?2 ELSE attempts END,
+		message_id = CASE WHEN ?3 <> '' THEN ?3 ELSE message_id END,
+		reply = ?4, reply_code = ?5, updated = ?6,
+		sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END
+		WHERE campaign = ?7 AND key = ?8`)
+	s.event = p(`INSERT INTO events (campaign, key, at, kind, from_state, to_state, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	s.send = p(`INSERT INTO sends (account, campaign, key, at) VALUES (?, ?, ?, ?)`)
+	s.countSent = p(`SELECT count(*) FROM sends WHERE account = ? AND at >= ?`)
+	if err != nil {
+		_ = s.close()
+		return statements{}, err
+	}
+	return s, nil
+}
+
+func (s statements) close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{s.rowState, s.sending, s.done, s.event, s.send, s.countSent} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// state reads a row's state inside the writer's transaction.
+func (t *wtx) state(campaign int64, key string) (State, error) {
+	var s string
+	err := t.stmt.rowState.QueryRow(campaign, key).Scan(&s)
+	if err == sql.ErrNoRows {
+		return "", &RowError{Campaign: campaign, Key: key}
+	}
+	return State(s), err
+}
+
+// event appends to the row's history.
+func (t *wtx) event(campaign int64, key, kind string, from, to State, detail string) error {
+	_, err := t.stmt.event.Exec(campaign, key, t.nowMillis(), kind, string(from), string(to), detail)
+	return err
+}
+
+// move changes a row's state after checking the state machine, and logs
+// the change. It is for the rare moves; the per-message ones use the
+// prepared statements directly.
+func (t *wtx) move(campaign int64, key string, to State, by mover, kind, detail string) (State, error) {
+	from, err := t.state(campaign, key)
+	if err != nil {
+		return "", err
+	}
+	if err := checkMove(key, from, to, by); err != nil {
+		return from, err
+	}
+	if _, err := t.conn.ExecContext(context.Background(),
+		`UPDATE rows SET state = ?, updated = ? WHERE campaign = ? AND key = ?`,
+		string(to), t.nowMillis(), campaign, key); err != nil {
+		return from, err
+	}
+	return from, t.event(campaign, key, kind, from, to, detail)
+}
