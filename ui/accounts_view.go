@@ -1,0 +1,414 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// connectionTestTimeout bounds the whole test so that it never hangs, even
+// when the backend forgets its own timeouts.
+const connectionTestTimeout = 45 * time.Second
+
+// accountsView lists the SMTP accounts and edits one at a time.
+type accountsView struct {
+	book   AccountBook
+	win    fyne.Window
+	bridge *bridge
+	// onSaved lets other views refresh their account choice.
+	onSaved func()
+
+	accounts []Account
+	current  Account
+
+	list                        *widget.List
+	preset                      *widget.Select
+	presetNote                  *widget.Label
+	name, fromName, fromAddress *widget.Entry
+	replyTo, host, port         *widget.Entry
+	security, auth              *widget.Select
+	username, password          *widget.Entry
+	perMinute, perHour, perDay  *widget.Entry
+	maxMB, maxConns             *widget.Entry
+	save, remove, test          *widget.Button
+	testSteps                   *widget.Label
+	testBusy                    *widget.ProgressBarInfinite
+	content                     fyne.CanvasObject
+}
+
+var securityModes = []string{"starttls", "tls", "none"}
+
+var authModes = []string{"auto", "plain", "login", "cram-md5", "xoauth2"}
+
+func securityLabel(mode string) string {
+	switch mode {
+	case "tls":
+		return lang.L("Implicit TLS (SSL, port 465)")
+	case "none":
+		return lang.L("None (only for a server on this computer)")
+	}
+	return lang.L("STARTTLS required (port 587)")
+}
+
+func authLabel(mode string) string {
+	switch mode {
+	case "plain":
+		return "PLAIN"
+	case "login":
+		return "LOGIN"
+	case "cram-md5":
+		return "CRAM-MD5"
+	case "xoauth2":
+		return lang.L("XOAUTH2 (access token)")
+	}
+	return lang.L("Automatic")
+}
+
+func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView {
+	v := &accountsView{book: book, win: win, bridge: b}
+	v.list = widget.NewList(
+		func() int { return len(v.accounts) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			a := v.accounts[i]
+			o.(*widget.Label).SetText(a.Name + "  <" + a.FromAddress + ">")
+		})
+	v.list.OnSelected = func(i widget.ListItemID) { v.edit(v.accounts[i]) }
+	add := widget.NewButtonWithIcon(lang.L("New account"), theme.ContentAddIcon(), func() {
+		v.list.UnselectAll()
+		v.edit(Account{Security: "starttls", Auth: "auto", Port: 587})
+	})
+
+	presetNames := []string{lang.L("Custom server")}
+	for _, p := range book.Presets() {
+		presetNames = append(presetNames, p.Name)
+	}
+	v.presetNote = widget.NewLabel("")
+	v.presetNote.Wrapping = fyne.TextWrapWord
+	v.preset = widget.NewSelect(presetNames, func(string) { v.applyPreset() })
+
+	v.name, v.fromName, v.fromAddress = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.replyTo, v.host, v.port = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.fromAddress.SetPlaceHolder("name@example.com")
+	v.security = newChoice(securityModes, securityLabel)
+	v.auth = newChoice(authModes, authLabel)
+	v.username = widget.NewEntry()
+	v.password = widget.NewPasswordEntry()
+	v.perMinute, v.perHour, v.perDay = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.maxMB, v.maxConns = widget.NewEntry(), widget.NewEntry()
+	for _, e := range []*widget.Entry{v.perMinute, v.perHour, v.perDay, v.maxMB, v.maxConns} {
+		e.SetPlaceHolder(lang.L("no limit"))
+	}
+
+	v.save = widget.NewButtonWithIcon(lang.L("Save account"), theme.DocumentSaveIcon(), v.saveAccount)
+	v.save.Importance = widget.HighImportance
+	v.remove = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), v.confirmDelete)
+	v.test = widget.NewButtonWithIcon(lang.L("Test connection"), theme.MailSendIcon(), v.testConnection)
+	v.testSteps = widget.NewLabel("")
+	v.testSteps.Wrapping = fyne.TextWrapWord
+	v.testBusy = widget.NewProgressBarInfinite()
+	v.testBusy.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Provider"), v.preset),
+		widget.NewFormItem("", v.presetNote),
+		widget.NewFormItem(lang.L("Account name"), v.name),
+		widget.NewFormItem(lang.L("From name"), v.fromName),
+		widget.NewFormItem(lang.L("From address"), v.fromAddress),
+		widget.NewFormItem(lang.L("Reply-To"), v.replyTo),
+		widget.NewFormItem(lang.L("Server"), v.host),
+		widget.NewFormItem(lang.L("Port"), v.port),
+		widget.NewFormItem(lang.L("Security"), v.security),
+		widget.NewFormItem(lang.L("Authentication"), v.auth),
+		widget.NewFormItem(lang.L("User name"), v.username),
+		widget.NewFormItem(lang.L("Password"), v.password),
+		widget.NewFormItem(lang.L("Messages per minute"), v.perMinute),
+		widget.NewFormItem(lang.L("Messages per hour"), v.perHour),
+		widget.NewFormItem(lang.L("Messages per day"), v.perDay),
+		widget.NewFormItem(lang.L("Largest message (MB)"), v.maxMB),
+		widget.NewFormItem(lang.L("Connections at once"), v.maxConns),
+	)
+	buttons := container.NewHBox(v.save, v.test, v.remove)
+	editor := container.NewVScroll(container.NewVBox(form, buttons, v.testBusy, v.testSteps))
+
+	left := container.NewBorder(nil, add, nil, nil, v.list)
+	split := container.NewHSplit(left, editor)
+	split.Offset = 0.3
+	var top fyne.CanvasObject
+	if w := book.KeychainWarning(); w != "" {
+		warn := widget.NewLabelWithStyle(w, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		warn.Wrapping = fyne.TextWrapWord
+		top = warn
+	}
+	v.content = container.NewBorder(top, nil, nil, nil, split)
+	v.reload("")
+	if len(v.accounts) == 0 {
+		v.edit(Account{Security: "starttls", Auth: "auto", Port: 587})
+	}
+	return v
+}
+
+// newChoice is a Select showing translated labels for stable values.
+func newChoice(values []string, label func(string) string) *widget.Select {
+	labels := make([]string, len(values))
+	for i, v := range values {
+		labels[i] = label(v)
+	}
+	s := widget.NewSelect(labels, nil)
+	s.SetSelectedIndex(0)
+	return s
+}
+
+func choiceValue(s *widget.Select, values []string) string {
+	if i := s.SelectedIndex(); i >= 0 {
+		return values[i]
+	}
+	return values[0]
+}
+
+func setChoice(s *widget.Select, values []string, value string) {
+	for i, v := range values {
+		if v == value {
+			s.SetSelectedIndex(i)
+			return
+		}
+	}
+	s.SetSelectedIndex(0)
+}
+
+// reload reads the accounts again and selects the one with id.
+func (v *accountsView) reload(id string) {
+	accounts, err := v.book.List()
+	if err != nil {
+		dialog.ShowError(err, v.win)
+		return
+	}
+	v.accounts = accounts
+	v.list.Refresh()
+	for i, a := range accounts {
+		if a.ID == id {
+			v.list.Select(i)
+		}
+	}
+}
+
+// edit fills the form with a.
+func (v *accountsView) edit(a Account) {
+	v.current = a
+	v.preset.SetSelectedIndex(0)
+	for i, p := range v.book.Presets() {
+		if p.ID == a.PresetID {
+			v.preset.SetSelectedIndex(i + 1)
+		}
+	}
+	v.name.SetText(a.Name)
+	v.fromName.SetText(a.FromName)
+	v.fromAddress.SetText(a.FromAddress)
+	v.replyTo.SetText(a.ReplyTo)
+	v.host.SetText(a.Host)
+	v.port.SetText(intText(a.Port))
+	setChoice(v.security, securityModes, a.Security)
+	setChoice(v.auth, authModes, a.Auth)
+	v.username.SetText(a.Username)
+	v.password.SetText("")
+	v.password.SetPlaceHolder("")
+	if a.HasPassword {
+		v.password.SetPlaceHolder(lang.L("Stored in the keychain; type to replace"))
+	}
+	v.perMinute.SetText(intText(a.PerMinute))
+	v.perHour.SetText(intText(a.PerHour))
+	v.perDay.SetText(intText(a.PerDay))
+	v.maxMB.SetText(intText(a.MaxMessageMB))
+	v.maxConns.SetText(intText(a.MaxConnections))
+	v.testSteps.SetText("")
+	if a.ID == "" {
+		v.remove.Disable()
+	} else {
+		v.remove.Enable()
+	}
+}
+
+// applyPreset copies the chosen provider's server settings and limits
+// into the form, leaving the user's own fields alone.
+func (v *accountsView) applyPreset() {
+	i := v.preset.SelectedIndex() - 1
+	presets := v.book.Presets()
+	if i < 0 || i >= len(presets) {
+		v.presetNote.SetText("")
+		return
+	}
+	p := presets[i]
+	v.presetNote.SetText(p.Note)
+	if p.ID == v.current.PresetID && v.current.ID != "" {
+		return // opening a saved account must not overwrite its edits
+	}
+	v.host.SetText(p.Host)
+	v.port.SetText(intText(p.Port))
+	setChoice(v.security, securityModes, p.Security)
+	v.perMinute.SetText(intText(p.PerMinute))
+	v.perHour.SetText(intText(p.PerHour))
+	v.perDay.SetText(intText(p.PerDay))
+	v.maxMB.SetText(intText(p.MaxMessageMB))
+}
+
+// form reads the account from the widgets; the error names the field.
+func (v *accountsView) form() (Account, error) {
+	a := v.current
+	a.PresetID = ""
+	if i := v.preset.SelectedIndex() - 1; i >= 0 && i < len(v.book.Presets()) {
+		a.PresetID = v.book.Presets()[i].ID
+	}
+	a.Name, a.FromName, a.FromAddress = v.name.Text, v.fromName.Text, v.fromAddress.Text
+	a.ReplyTo, a.Host, a.Username = v.replyTo.Text, v.host.Text, v.username.Text
+	a.Security = choiceValue(v.security, securityModes)
+	a.Auth = choiceValue(v.auth, authModes)
+	fields := []struct {
+		label string
+		entry *widget.Entry
+		dst   *int
+	}{
+		{lang.L("Port"), v.port, &a.Port},
+		{lang.L("Messages per minute"), v.perMinute, &a.PerMinute},
+		{lang.L("Messages per hour"), v.perHour, &a.PerHour},
+		{lang.L("Messages per day"), v.perDay, &a.PerDay},
+		{lang.L("Largest message (MB)"), v.maxMB, &a.MaxMessageMB},
+		{lang.L("Connections at once"), v.maxConns, &a.MaxConnections},
+	}
+	for _, f := range fields {
+		n, err := parseCount(f.entry.Text)
+		if err != nil {
+			return a, fieldError(f.label, lang.L("enter a whole number, or leave it empty"))
+		}
+		*f.dst = n
+	}
+	if a.Name == "" {
+		a.Name = a.FromAddress
+	}
+	return a, nil
+}
+
+func (v *accountsView) saveAccount() {
+	a, err := v.form()
+	if err != nil {
+		dialog.ShowError(err, v.win)
+		return
+	}
+	saved, err := v.book.Save(a, v.password.Text)
+	if err != nil {
+		dialog.ShowError(err, v.win)
+		return
+	}
+	v.reload(saved.ID)
+	v.edit(saved)
+	if v.onSaved != nil {
+		v.onSaved()
+	}
+}
+
+func (v *accountsView) confirmDelete() {
+	id, name := v.current.ID, v.current.Name
+	dialog.ShowConfirm(lang.L("Delete account"),
+		lang.L("Delete the account {{.Name}} and its stored password?", map[string]any{"Name": name}),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := v.book.Delete(id); err != nil {
+				dialog.ShowError(err, v.win)
+				return
+			}
+			v.list.UnselectAll()
+			v.reload("")
+			v.edit(Account{Security: "starttls", Auth: "auto", Port: 587})
+			if v.onSaved != nil {
+				v.onSaved()
+			}
+		}, v.win)
+}
+
+// testConnection runs the check in the background and lists each step as
+// it completes.
+func (v *accountsView) testConnection() {
+	a, err := v.form()
+	if err != nil {
+		dialog.ShowError(err, v.win)
+		return
+	}
+	password := v.password.Text
+	v.test.Disable()
+	v.testBusy.Show()
+	v.testBusy.Start()
+	v.testSteps.SetText("")
+	var lines string
+	v.bridge.run(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), connectionTestTimeout)
+		defer cancel()
+		err := v.book.TestConnection(ctx, a, password, func(s ConnStep) {
+			v.bridge.update(func() {
+				lines += stepLine(s) + "\n"
+				v.testSteps.SetText(lines)
+			})
+		})
+		return func() {
+			v.testBusy.Stop()
+			v.testBusy.Hide()
+			v.test.Enable()
+			if err != nil {
+				lines += "✗ " + err.Error()
+			} else {
+				lines += "✓ " + lang.L("The account works.")
+			}
+			v.testSteps.SetText(lines)
+		}
+	})
+}
+
+func stepLine(s ConnStep) string {
+	mark := "✓ "
+	if !s.OK {
+		mark = "✗ "
+	}
+	return mark + stepName(s.Step) + ": " + s.Detail
+}
+
+func stepName(step string) string {
+	switch step {
+	case "dns":
+		return lang.L("Looking up the server")
+	case "connect":
+		return lang.L("Connecting")
+	case "tls":
+		return lang.L("Encryption")
+	case "auth":
+		return lang.L("Signing in")
+	case "send":
+		return lang.L("Test message")
+	}
+	return step
+}
+
+func intText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// parseCount reads an optional non-negative whole number.
+func parseCount(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, strconv.ErrSyntax
+	}
+	return n, nil
+}

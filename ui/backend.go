@@ -1,0 +1,249 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"mailroom/app/campaign"
+)
+
+// Each view depends on one of the small interfaces below rather than on the
+// domain packages, so tests drive the views with fakes and the adapters in
+// backend_*.go are the only code that knows the domain APIs.
+
+// AccountBook stores SMTP accounts and tests their connection.
+type AccountBook interface {
+	List() ([]Account, error)
+	Presets() []Preset
+	// Save stores the account and, when password is not empty, its
+	// password in the keychain; it returns the account with its ID set.
+	Save(a Account, password string) (Account, error)
+	// Delete removes the account and its keychain entry.
+	Delete(id string) error
+	// KeychainWarning is empty when passwords go to the OS keychain, and
+	// otherwise says why they are kept for this session only.
+	KeychainWarning() string
+	// TestConnection connects, negotiates TLS and authenticates, reporting
+	// each step as it finishes. An empty password means the stored one.
+	TestConnection(ctx context.Context, a Account, password string, step func(ConnStep)) error
+}
+
+// Account is one SMTP account as the account view edits it.
+type Account struct {
+	ID, Name, PresetID    string
+	FromName, FromAddress string
+	ReplyTo               string
+	Host                  string
+	Port                  int
+	Security              string // one of securityModes
+	Auth                  string // one of authModes
+	Username              string
+	PerMinute, PerHour    int
+	PerDay                int
+	MaxMessageMB          int
+	MaxConnections        int
+	HasPassword           bool
+}
+
+// Preset fills an account's server settings for a known provider.
+type Preset struct {
+	ID, Name     string
+	Host         string
+	Port         int
+	Security     string
+	Note         string
+	PerMinute    int
+	PerHour      int
+	PerDay       int
+	MaxMessageMB int
+}
+
+// ConnStep is one finished step of a connection test.
+type ConnStep struct {
+	Step   string // "dns", "connect", "tls", "auth", "send" …
+	OK     bool
+	Detail string
+}
+
+// RecipientSource reads recipient lists.
+type RecipientSource interface {
+	// Sheets lists the worksheets of a workbook (nil for .csv/.txt).
+	Sheets(path string) ([]string, error)
+	// Import reads and validates the list, calling progress with the
+	// number of rows read so far.
+	Import(ctx context.Context, opts ImportOptions, progress func(rows int)) (*RecipientList, error)
+}
+
+// Suppressions is the persistent do-not-send list (addresses and domains).
+type Suppressions interface {
+	List() ([]string, error)
+	Add(entries ...string) error
+	Remove(entry string) error
+	// ImportFile adds every address or domain in a file and returns how
+	// many were added.
+	ImportFile(path string) (int, error)
+}
+
+// ImportOptions are the recipient choices a campaign saves.
+type ImportOptions struct {
+	Path         string
+	Sheet        string
+	HeaderRow    int // 0 = detect
+	EmailColumn  string
+	MultiAddress string // "split" or "together"
+	Duplicates   string // "once" or "keep"
+	Rows         string // e.g. "10-200"
+	Where        []string
+}
+
+// RowState says what will happen to a recipient row.
+type RowState int
+
+// The states a recipient row can be in after import.
+const (
+	RowReady RowState = iota
+	RowDuplicate
+	RowSuppressed
+	RowInvalid
+	RowFiltered
+)
+
+// RecipientRow is one data row of the list.
+type RecipientRow struct {
+	Row     int // as the user sees it in Excel
+	Address string
+	Values  []string // one per column
+	State   RowState
+}
+
+// RecipientList is an imported, validated list.
+type RecipientList struct {
+	Path        string
+	Sheet       string
+	Sheets      []string
+	HeaderRow   int
+	Columns     []string
+	EmailColumn string
+	Rows        []RecipientRow
+	Problems    []Problem
+}
+
+// Count returns how many rows are in the given state.
+func (l *RecipientList) Count(s RowState) int {
+	n := 0
+	for _, r := range l.Rows {
+		if r.State == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Draft is the campaign being edited plus the body text, which the
+// campaign file stores as a path.
+type Draft struct {
+	Campaign   campaign.Campaign
+	BodyText   string
+	BodyFormat string // "text", "html" or "markdown"
+}
+
+// Composer renders previews and sends test messages.
+type Composer interface {
+	// Preview renders the message for list.Rows[index].
+	Preview(ctx context.Context, d Draft, list *RecipientList, index int) (Preview, error)
+	// TestSend sends the message for list.Rows[index] to the address to,
+	// marked as a test; it never counts as that row's delivery.
+	TestSend(ctx context.Context, d Draft, list *RecipientList, index int, to string) error
+}
+
+// Preview is one rendered message.
+type Preview struct {
+	From, To, CC, BCC, ReplyTo string
+	Subject                    string
+	Text                       string // readable body
+	Attachments                []string
+	Size                       int64 // encoded size in bytes
+	EML                        []byte
+	Problems                   []Problem
+}
+
+// Runner checks and delivers campaigns.
+type Runner interface {
+	// Preflight returns every problem that blocks or warns about a send.
+	Preflight(ctx context.Context, d Draft) ([]Problem, error)
+	// Start begins delivery; progress is called from any goroutine and
+	// must not block.
+	Start(ctx context.Context, d Draft, progress func(Progress)) (Delivery, error)
+}
+
+// Delivery is a run in progress.
+type Delivery interface {
+	Pause()
+	Resume()
+	Cancel()
+	// Wait blocks until the run ends and returns its final progress; it
+	// may be called more than once.
+	Wait() (Progress, error)
+}
+
+// Progress is a snapshot of a run.
+type Progress struct {
+	CampaignID                   string
+	Total, Sent, Failed, Unknown int
+	Skipped, Pending             int
+	PerMinute                    float64
+	ETA                          time.Duration
+	Paused                       bool
+	ResumesAt                    time.Time // quota pause; zero when none
+	LastAddress, LastReply       string
+}
+
+// History reads the journal and acts on its rows.
+type History interface {
+	Campaigns(ctx context.Context) ([]CampaignRecord, error)
+	// Rows lists a campaign's rows (all campaigns when campaignID is
+	// empty) whose address contains query.
+	Rows(ctx context.Context, campaignID, query string) ([]RowRecord, error)
+	// Resolve settles rows left unknown: asSent records them as delivered,
+	// otherwise they become pending and the next run sends them again.
+	Resolve(ctx context.Context, campaignID string, keys []string, asSent bool) error
+	// Export writes the per-row report; the extension picks .csv or .xlsx.
+	Export(ctx context.Context, campaignID, path string) error
+}
+
+// CampaignRecord summarises one campaign in the journal.
+type CampaignRecord struct {
+	ID, Name                     string
+	Started, Finished            time.Time
+	Total, Sent, Failed, Unknown int
+	Skipped, Pending             int
+}
+
+// RowRecord is one row's outcome in the journal.
+type RowRecord struct {
+	CampaignID, CampaignName string
+	Key, Address, State      string
+	Attempts                 int
+	MessageID, Reply         string
+	At                       time.Time
+}
+
+// Problem is one thing to fix before sending, located as precisely as the
+// backend knows it (the adapters copy it from the domain's Problem type).
+type Problem struct {
+	Blocking bool
+	Row      int // spreadsheet row, 0 when not about a row
+	Column   string
+	// Text is the full sentence the user reads, location included.
+	Text string
+}
+
+// hasBlocking reports whether any problem stops the send.
+func hasBlocking(ps []Problem) bool {
+	for _, p := range ps {
+		if p.Blocking {
+			return true
+		}
+	}
+	return false
+}

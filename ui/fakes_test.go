@@ -1,0 +1,202 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+)
+
+// The fakes below stand in for the app/ packages behind the views' narrow
+// interfaces; they record what the views asked for.
+
+type fakeAccounts struct {
+	accounts  []Account
+	passwords map[string]string
+	tested    []Account
+	steps     []ConnStep
+	testErr   error
+}
+
+func (f *fakeAccounts) List() ([]Account, error) { return append([]Account(nil), f.accounts...), nil }
+
+func (f *fakeAccounts) Presets() []Preset {
+	return []Preset{
+		{ID: "qq", Name: "QQ Mail", Host: "smtp.qq.com", Port: 465, Security: "tls", Note: "QQ Mail needs an authorisation code.", PerDay: 500},
+		{ID: "gmail", Name: "Gmail", Host: "smtp.gmail.com", Port: 587, Security: "starttls", Note: "Use an app password.", PerDay: 500},
+	}
+}
+
+func (f *fakeAccounts) Save(a Account, password string) (Account, error) {
+	if f.passwords == nil {
+		f.passwords = map[string]string{}
+	}
+	if a.ID == "" {
+		a.ID = "acct-" + strconv.Itoa(len(f.accounts)+1)
+		f.accounts = append(f.accounts, a)
+	}
+	if password != "" {
+		f.passwords[a.ID] = password
+	}
+	a.HasPassword = f.passwords[a.ID] != ""
+	for i := range f.accounts {
+		if f.accounts[i].ID == a.ID {
+			f.accounts[i] = a
+		}
+	}
+	return a, nil
+}
+
+func (f *fakeAccounts) Delete(id string) error {
+	for i, a := range f.accounts {
+		if a.ID == id {
+			f.accounts = append(f.accounts[:i], f.accounts[i+1:]...)
+			delete(f.passwords, id)
+			return nil
+		}
+	}
+	return errors.New("no such account")
+}
+
+func (f *fakeAccounts) KeychainWarning() string { return "" }
+
+func (f *fakeAccounts) TestConnection(_ context.Context, a Account, _ string, step func(ConnStep)) error {
+	f.tested = append(f.tested, a)
+	for _, s := range f.steps {
+		step(s)
+	}
+	return f.testErr
+}
+
+type fakeRecipients struct {
+	mu    sync.Mutex
+	opts  []ImportOptions
+	list  RecipientList
+	err   error
+	sheet []string
+}
+
+func (f *fakeRecipients) Sheets(string) ([]string, error) { return f.sheet, nil }
+
+func (f *fakeRecipients) Import(_ context.Context, opts ImportOptions, progress func(int)) (*RecipientList, error) {
+	f.mu.Lock()
+	f.opts = append(f.opts, opts)
+	f.mu.Unlock()
+	if f.err != nil {
+		return nil, f.err
+	}
+	progress(len(f.list.Rows))
+	l := f.list
+	l.Path = opts.Path
+	if opts.EmailColumn != "" {
+		l.EmailColumn = opts.EmailColumn
+	}
+	return &l, nil
+}
+
+func (f *fakeRecipients) lastOptions() ImportOptions {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.opts[len(f.opts)-1]
+}
+
+type fakeComposer struct {
+	mu       sync.Mutex
+	previews []int
+	sentTo   []string
+}
+
+func (f *fakeComposer) Preview(_ context.Context, d Draft, l *RecipientList, i int) (Preview, error) {
+	f.mu.Lock()
+	f.previews = append(f.previews, i)
+	f.mu.Unlock()
+	return Preview{To: l.Rows[i].Address, Subject: d.Campaign.Subject + " #" + strconv.Itoa(l.Rows[i].Row), Text: d.BodyText, EML: []byte("Subject: x\r\n\r\nbody")}, nil
+}
+
+func (f *fakeComposer) TestSend(_ context.Context, _ Draft, _ *RecipientList, _ int, to string) error {
+	f.mu.Lock()
+	f.sentTo = append(f.sentTo, to)
+	f.mu.Unlock()
+	return nil
+}
+
+type fakeRunner struct {
+	problems []Problem
+	started  *fakeDelivery
+}
+
+func (f *fakeRunner) Preflight(context.Context, Draft) ([]Problem, error) { return f.problems, nil }
+
+func (f *fakeRunner) Start(_ context.Context, d Draft, progress func(Progress)) (Delivery, error) {
+	f.started = &fakeDelivery{progress: progress, done: make(chan struct{})}
+	return f.started, nil
+}
+
+// fakeDelivery ends when the test calls finish.
+type fakeDelivery struct {
+	mu                      sync.Mutex
+	progress                func(Progress)
+	paused, resumed, cancel int
+	final                   Progress
+	done                    chan struct{}
+}
+
+func (d *fakeDelivery) Pause()  { d.mu.Lock(); d.paused++; d.mu.Unlock() }
+func (d *fakeDelivery) Resume() { d.mu.Lock(); d.resumed++; d.mu.Unlock() }
+func (d *fakeDelivery) Cancel() { d.mu.Lock(); d.cancel++; d.mu.Unlock() }
+
+func (d *fakeDelivery) Wait() (Progress, error) {
+	<-d.done
+	return d.final, nil
+}
+
+func (d *fakeDelivery) finish(p Progress) {
+	d.final = p
+	close(d.done)
+}
+
+type fakeHistory struct {
+	mu       sync.Mutex
+	records  []CampaignRecord
+	rows     []RowRecord
+	resolved map[string]bool
+	exported []string
+}
+
+func (f *fakeHistory) Campaigns(context.Context) ([]CampaignRecord, error) { return f.records, nil }
+
+func (f *fakeHistory) Rows(_ context.Context, id, query string) ([]RowRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []RowRecord
+	for _, r := range f.rows {
+		if (id == "" || r.CampaignID == id) && containsFold(r.Address, query) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeHistory) Resolve(_ context.Context, id string, keys []string, asSent bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.resolved == nil {
+		f.resolved = map[string]bool{}
+	}
+	for _, k := range keys {
+		f.resolved[k] = asSent
+		for i := range f.rows {
+			if f.rows[i].Key == k && f.rows[i].CampaignID == id {
+				f.rows[i].State = map[bool]string{true: "sent", false: "pending"}[asSent]
+			}
+		}
+	}
+	return nil
+}
+
+func (f *fakeHistory) Export(_ context.Context, id, path string) error {
+	f.mu.Lock()
+	f.exported = append(f.exported, id+":"+path)
+	f.mu.Unlock()
+	return nil
+}

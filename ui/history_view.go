@@ -1,0 +1,260 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// historyView lists past campaigns and their rows, finds an address across
+// all of them, settles unknown rows and exports reports.
+type historyView struct {
+	history History
+	win     fyne.Window
+	bridge  *bridge
+
+	campaigns    []CampaignRecord
+	campaignID   string // "" = every campaign
+	rows         []RowRecord
+	selectedRow  int
+	campaignList *widget.List
+	all          *widget.Button
+	search       *widget.Entry
+	table        *widget.Table
+	summary      *widget.Label
+	markSent     *widget.Button
+	sendAgain    *widget.Button
+	export       *widget.Button
+	content      fyne.CanvasObject
+}
+
+// rowColumns are the table's columns, in order.
+var rowColumns = []func() string{
+	func() string { return lang.L("Campaign") },
+	func() string { return lang.L("Address") },
+	func() string { return lang.L("State") },
+	func() string { return lang.L("Attempts") },
+	func() string { return lang.L("Time") },
+	func() string { return lang.L("Server reply") },
+	func() string { return "Message-ID" },
+}
+
+func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
+	v := &historyView{history: h, win: win, bridge: b, selectedRow: -1}
+	v.campaignList = widget.NewList(
+		func() int { return len(v.campaigns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := v.campaigns[i]
+			o.(*widget.Label).SetText(c.Name + " · " + c.Started.Local().Format("2006-01-02 15:04") + " · " +
+				lang.L("{{.Sent}} sent, {{.Failed}} failed, {{.Unknown}} unknown", map[string]any{"Sent": c.Sent, "Failed": c.Failed, "Unknown": c.Unknown}))
+		})
+	v.campaignList.OnSelected = func(i widget.ListItemID) {
+		v.campaignID = v.campaigns[i].ID
+		v.export.Enable()
+		v.loadRows()
+	}
+	v.all = widget.NewButton(lang.L("All campaigns"), func() {
+		v.campaignList.UnselectAll()
+		v.campaignID = ""
+		v.export.Disable()
+		v.loadRows()
+	})
+	v.search = widget.NewEntry()
+	v.search.SetPlaceHolder(lang.L("Search by address, e.g. zhang@"))
+	v.search.OnChanged = func(string) { v.loadRows() }
+	v.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(v.rows), len(rowColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(rowCell(v.rows[id.Row], id.Col))
+		})
+	v.table.ShowHeaderColumn = false
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(rowColumns) {
+			o.(*widget.Label).SetText(rowColumns[id.Col]())
+		}
+	}
+	for i, w := range []float32{160, 220, 90, 70, 140, 260, 260} {
+		v.table.SetColumnWidth(i, w)
+	}
+	v.table.OnSelected = func(id widget.TableCellID) { v.selectedRow = id.Row; v.showActions() }
+	v.summary = widget.NewLabel("")
+	v.markSent = widget.NewButton(lang.L("Mark as sent"), func() { v.resolve(true) })
+	v.sendAgain = widget.NewButton(lang.L("Send again"), func() { v.resolve(false) })
+	v.export = widget.NewButtonWithIcon(lang.L("Export report…"), theme.DocumentSaveIcon(), v.chooseExport)
+	refresh := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), v.reload)
+	v.markSent.Disable()
+	v.sendAgain.Disable()
+	v.export.Disable()
+
+	hint := widget.NewLabel(lang.L("Rows marked unknown may have been delivered: the connection broke before the server answered. Choose one and decide."))
+	hint.Wrapping = fyne.TextWrapWord
+	left := container.NewBorder(container.NewHBox(v.all, refresh), nil, nil, nil, v.campaignList)
+	actions := container.NewHBox(v.markSent, v.sendAgain, v.export)
+	right := container.NewBorder(container.NewVBox(v.search, v.summary), container.NewVBox(hint, actions), nil, nil, v.table)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.3
+	v.content = split
+	v.reload()
+	return v
+}
+
+func rowCell(r RowRecord, col int) string {
+	switch col {
+	case 0:
+		return r.CampaignName
+	case 1:
+		return r.Address
+	case 2:
+		return stateLabel(r.State)
+	case 3:
+		return strconv.Itoa(r.Attempts)
+	case 4:
+		if r.At.IsZero() {
+			return ""
+		}
+		return r.At.Local().Format("2006-01-02 15:04:05")
+	case 5:
+		return r.Reply
+	}
+	return r.MessageID
+}
+
+// stateLabel translates the journal's state names.
+func stateLabel(s string) string {
+	switch s {
+	case "pending":
+		return lang.L("waiting")
+	case "sending":
+		return lang.L("sending")
+	case "sent":
+		return lang.L("sent")
+	case "failed":
+		return lang.L("failed")
+	case "skipped":
+		return lang.L("skipped")
+	case "unknown":
+		return lang.L("unknown")
+	}
+	return s
+}
+
+// reload reads the campaign list and the rows in the background.
+func (v *historyView) reload() {
+	v.bridge.run(func() func() {
+		campaigns, err := v.history.Campaigns(context.Background())
+		return func() {
+			if err != nil {
+				v.summary.SetText("✗ " + err.Error())
+				return
+			}
+			v.campaigns = campaigns
+			v.campaignList.Refresh()
+			for i, c := range campaigns {
+				if c.ID == v.campaignID {
+					v.campaignList.Select(i) // loads its rows
+					return
+				}
+			}
+			v.loadRows()
+		}
+	})
+}
+
+// showCampaign selects a campaign, e.g. after a run finished.
+func (v *historyView) showCampaign(id string) {
+	v.campaignID = id
+	v.reload()
+}
+
+func (v *historyView) loadRows() {
+	id, query := v.campaignID, strings.TrimSpace(v.search.Text)
+	v.bridge.run(func() func() {
+		rows, err := v.history.Rows(context.Background(), id, query)
+		return func() {
+			if id != v.campaignID || query != strings.TrimSpace(v.search.Text) {
+				return // a newer search is under way
+			}
+			if err != nil {
+				v.summary.SetText("✗ " + err.Error())
+				return
+			}
+			v.rows = rows
+			v.selectedRow = -1
+			v.table.UnselectAll()
+			v.table.Refresh()
+			v.summary.SetText(lang.L("{{.Count}} rows", map[string]any{"Count": len(rows)}))
+			v.showActions()
+		}
+	})
+}
+
+// showActions enables mark-as-sent / send-again only for an unknown row.
+func (v *historyView) showActions() {
+	unknown := v.selectedRow >= 0 && v.selectedRow < len(v.rows) && v.rows[v.selectedRow].State == "unknown"
+	setEnabled(v.markSent, unknown)
+	setEnabled(v.sendAgain, unknown)
+}
+
+func (v *historyView) resolve(asSent bool) {
+	r := v.rows[v.selectedRow]
+	question := lang.L("Record {{.Address}} as delivered? It will not be sent again.", map[string]any{"Address": r.Address})
+	if !asSent {
+		question = lang.L("Send to {{.Address}} again with the next run? They may receive the message twice.", map[string]any{"Address": r.Address})
+	}
+	dialog.ShowConfirm(lang.L("Unknown delivery"), question, func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := v.history.Resolve(context.Background(), r.CampaignID, []string{r.Key}, asSent); err != nil {
+			dialog.ShowError(err, v.win)
+			return
+		}
+		v.reload()
+	}, v.win)
+}
+
+func (v *historyView) chooseExport() {
+	id := v.campaignID
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, v.win)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		v.bridge.run(func() func() {
+			err := v.history.Export(context.Background(), id, path)
+			return func() {
+				if err != nil {
+					dialog.ShowError(err, v.win)
+					return
+				}
+				v.summary.SetText(lang.L("Report saved to {{.Path}}", map[string]any{"Path": path}))
+			}
+		})
+	}, v.win)
+	d.SetFileName("report.xlsx")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
+	d.Show()
+}

@@ -1,0 +1,352 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// recipientsView imports the recipient list with the campaign's choices
+// (sheet, header row, email column, duplicates, filters) and shows every
+// row's fate and every problem found.
+type recipientsView struct {
+	source       RecipientSource
+	suppressions Suppressions
+	doc          *document
+	win          fyne.Window
+	bridge       *bridge
+	cancel       context.CancelFunc
+
+	file                 *widget.Label
+	sheet, emailColumn   *widget.Select
+	headerRow, rows      *widget.Entry
+	where                *widget.Entry
+	multi, duplicates    *widget.RadioGroup
+	reload               *widget.Button
+	progress             *widget.ProgressBarInfinite
+	summary              *widget.Label
+	table                *widget.Table
+	problems             *widget.List
+	tabs                 *container.AppTabs
+	rowsTab, problemsTab *container.TabItem
+	content              fyne.CanvasObject
+	loading              bool // suppresses OnChanged while widgets are filled
+}
+
+func newRecipientsView(source RecipientSource, supp Suppressions, doc *document, win fyne.Window, b *bridge) *recipientsView {
+	v := &recipientsView{source: source, suppressions: supp, doc: doc, win: win, bridge: b}
+	v.file = widget.NewLabel(lang.L("No list chosen yet."))
+	v.file.Truncation = fyne.TextTruncateEllipsis
+	open := widget.NewButtonWithIcon(lang.L("Open list…"), theme.FolderOpenIcon(), v.chooseFile)
+	open.Importance = widget.HighImportance
+	v.reload = widget.NewButtonWithIcon(lang.L("Read again"), theme.ViewRefreshIcon(), v.importList)
+
+	v.sheet = widget.NewSelect(nil, func(s string) { v.setField(&v.doc.c.Sheet, s, true) })
+	v.emailColumn = widget.NewSelect(nil, func(s string) { v.setField(&v.doc.c.EmailColumn, s, true) })
+	v.headerRow = widget.NewEntry()
+	v.headerRow.SetPlaceHolder(lang.L("detect"))
+	v.headerRow.OnSubmitted = func(string) { v.applyOptions() }
+	v.rows = widget.NewEntry()
+	v.rows.SetPlaceHolder(lang.L("all rows, or e.g. 10-200"))
+	v.rows.OnSubmitted = func(string) { v.applyOptions() }
+	v.where = widget.NewMultiLineEntry()
+	v.where.SetPlaceHolder(lang.L("one condition per line, e.g. Status != sent"))
+	v.where.SetMinRowsVisible(2)
+	applyFilters := widget.NewButton(lang.L("Apply filters"), v.applyOptions)
+
+	multiLabels := []string{lang.L("One message per address"), lang.L("One message to all addresses in the cell")}
+	v.multi = widget.NewRadioGroup(multiLabels, func(s string) {
+		v.setField(&v.doc.c.MultiAddress, pick(multiLabels, []string{"split", "together"}, s), true)
+	})
+	dupLabels := []string{lang.L("Send once"), lang.L("Keep every row")}
+	v.duplicates = widget.NewRadioGroup(dupLabels, func(s string) {
+		v.setField(&v.doc.c.Duplicates, pick(dupLabels, []string{"once", "keep"}, s), true)
+	})
+
+	v.progress = widget.NewProgressBarInfinite()
+	v.progress.Stop()
+	v.progress.Hide()
+	v.summary = widget.NewLabel("")
+	v.summary.Wrapping = fyne.TextWrapWord
+	v.table = v.newTable()
+	v.problems = widget.NewList(
+		func() int { return len(v.problemList()) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(problemLine(v.problemList()[i]))
+		})
+
+	v.rowsTab = container.NewTabItem(lang.L("Rows"), v.table)
+	v.problemsTab = container.NewTabItem(lang.L("Problems"), v.problems)
+	v.tabs = container.NewAppTabs(v.rowsTab, v.problemsTab)
+
+	options := widget.NewForm(
+		widget.NewFormItem(lang.L("Sheet"), v.sheet),
+		widget.NewFormItem(lang.L("Header row"), v.headerRow),
+		widget.NewFormItem(lang.L("Email column"), v.emailColumn),
+		widget.NewFormItem(lang.L("Several addresses in a cell"), v.multi),
+		widget.NewFormItem(lang.L("Duplicate addresses"), v.duplicates),
+		widget.NewFormItem(lang.L("Rows to send"), v.rows),
+		widget.NewFormItem(lang.L("Only rows where"), v.where),
+	)
+	buttons := []fyne.CanvasObject{open, v.reload}
+	if supp != nil {
+		buttons = append(buttons, widget.NewButtonWithIcon(lang.L("Do-not-send list…"), theme.ContentRemoveIcon(), v.showSuppressions))
+	}
+	top := container.NewBorder(nil, nil, container.NewHBox(buttons...), nil, v.file)
+	left := container.NewVScroll(container.NewVBox(options, applyFilters))
+	right := container.NewBorder(container.NewVBox(v.progress, v.summary), nil, nil, nil, v.tabs)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.35
+	v.content = container.NewBorder(top, nil, nil, nil, split)
+
+	doc.onReplaced(v.showCampaign)
+	doc.onList(v.showList)
+	v.showCampaign()
+	return v
+}
+
+// pick maps a radio label to its stored value.
+func pick(labels, values []string, label string) string {
+	for i, l := range labels {
+		if l == label {
+			return values[i]
+		}
+	}
+	return values[0]
+}
+
+func (v *recipientsView) setField(dst *string, value string, reimport bool) {
+	if v.loading || *dst == value {
+		return
+	}
+	*dst = value
+	v.doc.changed()
+	if reimport {
+		v.importList()
+	}
+}
+
+// showCampaign fills the option widgets from the campaign.
+func (v *recipientsView) showCampaign() {
+	v.loading = true
+	defer func() { v.loading = false }()
+	c := &v.doc.c
+	v.file.SetText(c.Recipients)
+	if c.Recipients == "" {
+		v.file.SetText(lang.L("No list chosen yet."))
+	}
+	v.headerRow.SetText(intText(c.HeaderRow))
+	v.rows.SetText(c.Rows)
+	v.where.SetText(strings.Join(c.Where, "\n"))
+	v.multi.SetSelected(v.multi.Options[0])
+	if c.MultiAddress == "together" {
+		v.multi.SetSelected(v.multi.Options[1])
+	}
+	v.duplicates.SetSelected(v.duplicates.Options[0])
+	if c.Duplicates == "keep" {
+		v.duplicates.SetSelected(v.duplicates.Options[1])
+	}
+	v.reload.Disable()
+	if c.Recipients != "" {
+		v.reload.Enable()
+		v.importList()
+	}
+}
+
+func (v *recipientsView) chooseFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, v.win)
+			return
+		}
+		if r == nil {
+			return
+		}
+		r.Close()
+		v.doc.c.Recipients = r.URI().Path()
+		v.doc.c.Sheet, v.doc.c.EmailColumn, v.doc.c.HeaderRow = "", "", 0
+		v.doc.changed()
+		v.showCampaign()
+	}, v.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".xlsm", ".xltx", ".csv", ".txt"}))
+	d.Show()
+}
+
+// applyOptions copies the typed options into the campaign and reimports.
+func (v *recipientsView) applyOptions() {
+	n, err := parseCount(strings.TrimSpace(v.headerRow.Text))
+	if err != nil {
+		dialog.ShowError(fieldError(lang.L("Header row"), lang.L("enter a row number, or leave it empty to detect it")), v.win)
+		return
+	}
+	c := &v.doc.c
+	c.HeaderRow = n
+	c.Rows = strings.TrimSpace(v.rows.Text)
+	c.Where = nil
+	for _, line := range strings.Split(v.where.Text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			c.Where = append(c.Where, line)
+		}
+	}
+	v.doc.changed()
+	v.importList()
+}
+
+// importList reads the list in the background; a newer import cancels an
+// older one so that only the latest choices reach the screen.
+func (v *recipientsView) importList() {
+	if v.doc.c.Recipients == "" {
+		return
+	}
+	if v.cancel != nil {
+		v.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
+	c := v.doc.c
+	opts := ImportOptions{Path: c.Recipients, Sheet: c.Sheet, HeaderRow: c.HeaderRow, EmailColumn: c.EmailColumn,
+		MultiAddress: c.MultiAddress, Duplicates: c.Duplicates, Rows: c.Rows, Where: append([]string(nil), c.Where...)}
+	v.progress.Show()
+	v.progress.Start()
+	v.summary.SetText(lang.L("Reading the list…"))
+	counter := newLatest(func(n int) {
+		if ctx.Err() == nil {
+			v.summary.SetText(lang.L("Reading the list… {{.Rows}} rows so far", map[string]any{"Rows": n}))
+		}
+	})
+	v.bridge.run(func() func() {
+		list, err := v.source.Import(ctx, opts, counter.post)
+		return func() {
+			if ctx.Err() != nil && err != nil {
+				return // superseded by a newer import
+			}
+			cancel()
+			v.progress.Stop()
+			v.progress.Hide()
+			if err != nil {
+				v.summary.SetText("✗ " + err.Error())
+				v.doc.setList(nil)
+				return
+			}
+			v.doc.setList(list)
+		}
+	})
+}
+
+// showList shows the imported list (or its absence).
+func (v *recipientsView) showList() {
+	v.loading = true
+	defer func() { v.loading = false }()
+	l := v.doc.list
+	v.table.Refresh()
+	v.problems.Refresh()
+	if l == nil {
+		v.sheet.SetOptions(nil)
+		v.emailColumn.SetOptions(nil)
+		v.problemsTab.Text = lang.L("Problems")
+		v.tabs.Refresh()
+		return
+	}
+	for i := range l.Columns {
+		v.table.SetColumnWidth(i+2, 160)
+	}
+	v.sheet.SetOptions(l.Sheets)
+	v.sheet.SetSelected(l.Sheet)
+	v.emailColumn.SetOptions(l.Columns)
+	v.emailColumn.SetSelected(l.EmailColumn)
+	if v.doc.c.HeaderRow == 0 {
+		v.headerRow.SetPlaceHolder(lang.L("detect") + " (" + strconv.Itoa(l.HeaderRow) + ")")
+	}
+	v.problemsTab.Text = lang.L("Problems ({{.Count}})", map[string]any{"Count": len(l.Problems)})
+	v.tabs.Refresh()
+	v.summary.SetText(lang.L("{{.Total}} rows: {{.Ready}} ready, {{.Duplicates}} duplicates, {{.Suppressed}} on the do-not-send list, {{.Invalid}} invalid, {{.Filtered}} filtered out", map[string]any{
+		"Total": len(l.Rows), "Ready": l.Count(RowReady), "Duplicates": l.Count(RowDuplicate),
+		"Suppressed": l.Count(RowSuppressed), "Invalid": l.Count(RowInvalid), "Filtered": l.Count(RowFiltered),
+	}))
+}
+
+func (v *recipientsView) problemList() []Problem {
+	if v.doc.list == nil {
+		return nil
+	}
+	return v.doc.list.Problems
+}
+
+func problemLine(p Problem) string {
+	if p.Blocking {
+		return "✗ " + p.Text
+	}
+	return "⚠ " + p.Text
+}
+
+func rowStateLabel(s RowState) string {
+	switch s {
+	case RowDuplicate:
+		return lang.L("duplicate")
+	case RowSuppressed:
+		return lang.L("do not send")
+	case RowInvalid:
+		return lang.L("invalid")
+	case RowFiltered:
+		return lang.L("filtered out")
+	}
+	return lang.L("ready")
+}
+
+// newTable shows the rows virtually, so a 100,000-row list costs only the
+// visible cells: column 0 is the row number, 1 the state, then the data.
+func (v *recipientsView) newTable() *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) {
+			if v.doc.list == nil {
+				return 0, 0
+			}
+			return len(v.doc.list.Rows), len(v.doc.list.Columns) + 2
+		},
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			r := v.doc.list.Rows[id.Row]
+			text := ""
+			switch {
+			case id.Col == 0:
+				text = strconv.Itoa(r.Row)
+			case id.Col == 1:
+				text = rowStateLabel(r.State)
+			case id.Col-2 < len(r.Values):
+				text = r.Values[id.Col-2]
+			}
+			o.(*widget.Label).SetText(text)
+		})
+	t.ShowHeaderColumn = false
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		switch {
+		case id.Col == 0:
+			l.SetText(lang.L("Row"))
+		case id.Col == 1:
+			l.SetText(lang.L("State"))
+		case v.doc.list != nil && id.Col-2 < len(v.doc.list.Columns):
+			l.SetText(v.doc.list.Columns[id.Col-2])
+		}
+	}
+	t.SetColumnWidth(0, 60)
+	t.SetColumnWidth(1, 110)
+	return t
+}

@@ -1,0 +1,53 @@
+// Package ui is Mailroom's window (Fyne). Each view depends on a small
+// interface defined here; the adapters in backend_*.go connect them to the
+// app/ packages, and tests drive the views with fakes.
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"mailroom/assets"
+)
+
+// AppID identifies Mailroom to the OS (preferences, storage, keychain).
+const AppID = "app.mailroom"
+
+// Deps are the backends the views use. Run fills every nil field with the
+// real implementation; a view whose backend is still nil is not shown.
+type Deps struct {
+	Accounts     AccountBook
+	Recipients   RecipientSource
+	Suppressions Suppressions
+	Composer     Composer
+	Runner       Runner
+	History      History
+}
+
+// Run opens the main window and returns when the user closes it.
+func Run(deps Deps) error {
+	a := app.NewWithID(AppID)
+	if err := setup(a); err != nil {
+		return err
+	}
+	if err := deps.fillDefaults(a); err != nil {
+		return err
+	}
+	m := newMainWindow(a, deps)
+	m.restore()
+	m.win.ShowAndRun()
+	return nil
+}
+
+// setup registers translations, the icon and the theme.
+func setup(a fyne.App) error {
+	if err := assets.RegisterTranslations(); err != nil {
+		return fmt.Errorf("load translations: %w", err)
+	}
+	a.SetIcon(assets.Icon)
+	regular, bold := loadTextFonts()
+	a.Settings().SetTheme(newMailroomTheme(settings{a.Preferences()}.theme(), regular, bold))
+	return nil
+}

@@ -1,0 +1,326 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// sendView runs the preflight, sets the sending options and delivers,
+// showing progress with pause, resume and cancel.
+type sendView struct {
+	runner Runner
+	doc    *document
+	win    fyne.Window
+	bridge *bridge
+	// onFinished tells the history view that the journal changed.
+	onFinished func(campaignID string)
+
+	problems                  []Problem
+	checked                   bool
+	run                       Delivery
+	paused                    bool
+	rate, dailyCap            *widget.Entry
+	concurrency, retries      *widget.Entry
+	skipInvalid               *widget.Check
+	check, start, pause, stop *widget.Button
+	problemList               *widget.List
+	verdict                   *widget.Label
+	bar                       *widget.ProgressBar
+	counts, speed             *widget.Label
+	content                   fyne.CanvasObject
+	loading                   bool
+}
+
+func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *sendView {
+	v := &sendView{runner: runner, doc: doc, win: win, bridge: b}
+	v.rate = v.boundEntry(&doc.c.Rate)
+	v.rate.SetPlaceHolder(lang.L("e.g. 30/min; empty uses the account's limits"))
+	v.dailyCap, v.concurrency, v.retries = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.dailyCap.SetPlaceHolder(lang.L("no limit"))
+	v.concurrency.SetPlaceHolder("1")
+	v.retries.SetPlaceHolder(lang.L("default"))
+	for _, e := range []*widget.Entry{v.dailyCap, v.concurrency, v.retries} {
+		e.OnChanged = func(string) { v.readNumbers(false) }
+	}
+	v.skipInvalid = widget.NewCheck(lang.L("Skip rows with blocking problems and report them"), func(on bool) {
+		if !v.loading {
+			v.doc.c.SkipInvalid = on
+			v.doc.changed()
+			v.showVerdict()
+		}
+	})
+	v.check = widget.NewButtonWithIcon(lang.L("Check"), theme.SearchIcon(), v.preflight)
+	v.start = widget.NewButtonWithIcon(lang.L("Start sending"), theme.MailSendIcon(), v.confirmStart)
+	v.start.Importance = widget.HighImportance
+	v.start.Disable()
+	v.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), v.togglePause)
+	v.stop = widget.NewButtonWithIcon(lang.L("Cancel"), theme.MediaStopIcon(), v.confirmCancel)
+	v.pause.Disable()
+	v.stop.Disable()
+	v.problemList = widget.NewList(
+		func() int { return len(v.problems) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(problemLine(v.problems[i])) })
+	v.verdict = widget.NewLabel(lang.L("Check the campaign before sending."))
+	v.verdict.Wrapping = fyne.TextWrapWord
+	v.bar = widget.NewProgressBar()
+	v.counts = widget.NewLabel("")
+	v.speed = widget.NewLabel("")
+
+	options := widget.NewForm(
+		widget.NewFormItem(lang.L("Sending rate"), v.rate),
+		widget.NewFormItem(lang.L("Daily limit"), v.dailyCap),
+		widget.NewFormItem(lang.L("Connections"), v.concurrency),
+		widget.NewFormItem(lang.L("Retries"), v.retries),
+		widget.NewFormItem("", v.skipInvalid),
+	)
+	controls := container.NewHBox(v.check, v.start, v.pause, v.stop)
+	progress := container.NewVBox(v.bar, v.counts, v.speed)
+	top := container.NewVBox(options, controls, progress, v.verdict)
+	v.content = container.NewBorder(top, nil, nil, nil, v.problemList)
+	doc.onReplaced(v.showCampaign)
+	doc.onList(v.invalidate)
+	v.showCampaign()
+	return v
+}
+
+func (v *sendView) boundEntry(dst *string) *widget.Entry {
+	e := widget.NewEntry()
+	e.OnChanged = func(s string) {
+		if !v.loading {
+			*dst = strings.TrimSpace(s)
+			v.doc.changed()
+		}
+	}
+	return e
+}
+
+func (v *sendView) showCampaign() {
+	v.loading = true
+	defer func() { v.loading = false }()
+	c := v.doc.c
+	v.rate.SetText(c.Rate)
+	v.dailyCap.SetText(intText(c.DailyCap))
+	v.concurrency.SetText(intText(c.Concurrency))
+	v.retries.SetText("")
+	if c.Retries != nil {
+		v.retries.SetText(strconv.Itoa(*c.Retries))
+	}
+	v.skipInvalid.SetChecked(c.SkipInvalid)
+	v.invalidate()
+}
+
+// invalidate forgets the last check: anything edited must be checked again
+// before it can be sent.
+func (v *sendView) invalidate() {
+	v.checked = false
+	v.problems = nil
+	v.problemList.Refresh()
+	if v.run == nil {
+		v.start.Disable()
+		v.verdict.SetText(lang.L("Check the campaign before sending."))
+	}
+}
+
+// readNumbers copies the numeric options into the campaign; with report
+// set, the first bad one is shown to the user.
+func (v *sendView) readNumbers(report bool) bool {
+	if v.loading {
+		return true
+	}
+	c := &v.doc.c
+	fields := []struct {
+		label string
+		entry *widget.Entry
+	}{{lang.L("Daily limit"), v.dailyCap}, {lang.L("Connections"), v.concurrency}, {lang.L("Retries"), v.retries}}
+	values := make([]int, len(fields))
+	for i, f := range fields {
+		n, err := parseCount(strings.TrimSpace(f.entry.Text))
+		if err != nil {
+			if report {
+				dialog.ShowError(fieldError(f.label, lang.L("enter a whole number, or leave it empty")), v.win)
+			}
+			return false
+		}
+		values[i] = n
+	}
+	c.DailyCap, c.Concurrency = values[0], values[1]
+	c.Retries = nil
+	if strings.TrimSpace(v.retries.Text) != "" {
+		c.Retries = &values[2]
+	}
+	v.doc.changed()
+	return true
+}
+
+// preflight runs the same checks as `mailroom check` in the background.
+func (v *sendView) preflight() {
+	if !v.readNumbers(true) {
+		return
+	}
+	v.check.Disable()
+	v.verdict.SetText(lang.L("Checking…"))
+	d := v.doc.draft()
+	v.bridge.run(func() func() {
+		problems, err := v.runner.Preflight(context.Background(), d)
+		return func() {
+			v.check.Enable()
+			if err != nil {
+				v.verdict.SetText("✗ " + err.Error())
+				return
+			}
+			v.problems, v.checked = problems, true
+			v.problemList.Refresh()
+			v.showVerdict()
+		}
+	})
+}
+
+func (v *sendView) showVerdict() {
+	if !v.checked || v.run != nil {
+		return
+	}
+	blocking := 0
+	for _, p := range v.problems {
+		if p.Blocking {
+			blocking++
+		}
+	}
+	warnings := len(v.problems) - blocking
+	switch {
+	case blocking > 0 && !v.doc.c.SkipInvalid:
+		v.verdict.SetText(lang.L("{{.Blocking}} blocking problems and {{.Warnings}} warnings: fix them, or skip those rows.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
+		v.start.Disable()
+	case blocking > 0:
+		v.verdict.SetText(lang.L("{{.Blocking}} rows with blocking problems will be skipped; {{.Warnings}} warnings.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
+		v.start.Enable()
+	default:
+		v.verdict.SetText(lang.L("Ready to send; {{.Warnings}} warnings.", map[string]any{"Warnings": warnings}))
+		v.start.Enable()
+	}
+}
+
+func (v *sendView) confirmStart() {
+	ready := 0
+	if v.doc.list != nil {
+		ready = v.doc.list.Count(RowReady)
+	}
+	dialog.ShowConfirm(lang.L("Start sending"),
+		lang.L("Send one message to each of the {{.Count}} ready rows now?", map[string]any{"Count": ready}),
+		func(ok bool) {
+			if ok {
+				v.startRun()
+			}
+		}, v.win)
+}
+
+func (v *sendView) startRun() {
+	progress := newLatest(v.showProgress)
+	r, err := v.runner.Start(context.Background(), v.doc.draft(), progress.post)
+	if err != nil {
+		dialog.ShowError(err, v.win)
+		return
+	}
+	v.run, v.paused = r, false
+	v.check.Disable()
+	v.start.Disable()
+	v.pause.Enable()
+	v.stop.Enable()
+	v.pause.SetText(lang.L("Pause"))
+	v.verdict.SetText(lang.L("Sending…"))
+	v.bridge.run(func() func() {
+		final, err := r.Wait()
+		return func() { v.finished(final, err) }
+	})
+}
+
+func (v *sendView) showProgress(p Progress) {
+	done := p.Sent + p.Failed + p.Unknown + p.Skipped
+	if p.Total > 0 {
+		v.bar.SetValue(float64(done) / float64(p.Total))
+	}
+	v.counts.SetText(lang.L("Sent {{.Sent}}, failed {{.Failed}}, unknown {{.Unknown}}, skipped {{.Skipped}}, waiting {{.Pending}}", map[string]any{
+		"Sent": p.Sent, "Failed": p.Failed, "Unknown": p.Unknown, "Skipped": p.Skipped, "Pending": p.Pending}))
+	var speed []string
+	if p.PerMinute > 0 {
+		speed = append(speed, lang.L("{{.Rate}} per minute", map[string]any{"Rate": fmt.Sprintf("%.1f", p.PerMinute)}))
+	}
+	if p.ETA > 0 {
+		speed = append(speed, lang.L("about {{.Left}} left", map[string]any{"Left": p.ETA.Round(time.Second).String()}))
+	}
+	if !p.ResumesAt.IsZero() {
+		speed = append(speed, lang.L("provider limit reached: resumes at {{.Time}}", map[string]any{"Time": p.ResumesAt.Local().Format("15:04")}))
+	}
+	if p.LastAddress != "" {
+		speed = append(speed, p.LastAddress+": "+p.LastReply)
+	}
+	v.speed.SetText(strings.Join(speed, " · "))
+}
+
+func (v *sendView) togglePause() {
+	if v.run == nil {
+		return
+	}
+	if v.paused {
+		v.run.Resume()
+		v.pause.SetText(lang.L("Pause"))
+		v.pause.SetIcon(theme.MediaPauseIcon())
+		v.verdict.SetText(lang.L("Sending…"))
+	} else {
+		v.run.Pause()
+		v.pause.SetText(lang.L("Resume"))
+		v.pause.SetIcon(theme.MediaPlayIcon())
+		v.verdict.SetText(lang.L("Paused. Messages already handed to the server finish first."))
+	}
+	v.paused = !v.paused
+}
+
+func (v *sendView) confirmCancel() {
+	dialog.ShowConfirm(lang.L("Cancel sending"),
+		lang.L("Stop the run? Rows not sent yet stay waiting and are sent by the next run."),
+		func(ok bool) {
+			if ok && v.run != nil {
+				v.run.Cancel()
+				v.stop.Disable()
+			}
+		}, v.win)
+}
+
+// running reports whether a send is in progress, for the close prompt.
+func (v *sendView) running() bool { return v.run != nil }
+
+func (v *sendView) finished(p Progress, err error) {
+	v.run = nil
+	v.showProgress(p)
+	v.check.Enable()
+	v.pause.Disable()
+	v.stop.Disable()
+	v.checked = false
+	switch {
+	case err != nil:
+		v.verdict.SetText("✗ " + err.Error())
+	case p.Unknown > 0:
+		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Unknown}))
+	case p.Pending > 0:
+		v.verdict.SetText(lang.L("Stopped with {{.Pending}} rows still waiting; the next run sends them.", map[string]any{"Pending": p.Pending}))
+	default:
+		v.verdict.SetText(lang.L("Finished: {{.Sent}} sent, {{.Failed}} failed.", map[string]any{"Sent": p.Sent, "Failed": p.Failed}))
+	}
+	if v.onFinished != nil {
+		v.onFinished(p.CampaignID)
+	}
+}
