@@ -100,20 +100,27 @@ func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first
 	}
 	headerStyle := 0
 	if len(cols) > 0 {
-		headerStyle, _ = f.GetCellStyle(sheet, cell(first+len(cols), headerRow))
+		headerStyle, _ = f.GetCellStyle(sheet, cellName(first+len(cols), headerRow))
 	}
 	for i, h := range ResultHeaders {
 		if resultCol[i] == 0 {
 			resultCol[i] = next
 			next++
 		}
-		ref := cell(resultCol[i], headerRow)
+		ref := cellName(resultCol[i], headerRow)
 		if err := f.SetCellStr(sheet, ref, h); err != nil {
 			return err
 		}
 		if headerStyle != 0 {
 			_ = f.SetCellStyle(sheet, ref, ref, headerStyle)
 		}
+	}
+	// An explicit format: excelize's default for times depends on the
+	// cell's existing style and can show only "May-24".
+	timeFormat := "yyyy-mm-dd hh:mm"
+	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &timeFormat})
+	if err != nil {
+		return err
 	}
 	for row, res := range results {
 		if row <= headerRow {
@@ -128,8 +135,14 @@ func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first
 			if v == nil {
 				continue
 			}
-			if err := f.SetCellValue(sheet, cell(resultCol[i], row), v); err != nil {
+			ref := cellName(resultCol[i], row)
+			if err := f.SetCellValue(sheet, ref, v); err != nil {
 				return err
+			}
+			if i == 1 {
+				if err := f.SetCellStyle(sheet, ref, ref, timeStyle); err != nil {
+					return err
+				}
 			}
 		}
 	}

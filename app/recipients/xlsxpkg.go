@@ -132,10 +132,6 @@ type sheetExtras struct {
 
 type cellRange struct{ top, left, bottom, right int }
 
-func (r cellRange) contains(row, col int) bool {
-	return row >= r.top && row <= r.bottom && col >= r.left && col <= r.right
-}
-
 // readExtras streams the worksheet XML to the end of <sheetData> without
 // parsing it (a byte search), then decodes only the tail, so its cost is
 // one inflate of the part rather than a second XML parse.
@@ -262,4 +258,10 @@ func skipPast(r *bufio.Reader, markers [][]byte) (io.Reader, error) {
 			return nil, err
 		}
 	}
+}
+
+// cellName is the A1-style name of a 1-based column and row.
+func cellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
 }
