@@ -3,6 +3,7 @@ package journal
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"mailroom/sender"
@@ -16,6 +17,9 @@ type Run struct {
 	account  string
 	lock     *runLock
 
+	// closed refuses writes once the lock is gone: another process may
+	// be running the campaign by then.
+	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -73,6 +77,9 @@ func (r *Run) Campaign() int64 { return r.campaign }
 // transmitted. It returns only after the commit that holds the record
 // (and any MarkDone before it) has been fsynced.
 func (r *Run) MarkSending(key, messageID, hash string) error {
+	if r.closed.Load() {
+		return ErrClosed
+	}
 	return r.j.w.write(true, func(tx *wtx) error {
 		from, err := tx.state(r.campaign, key)
 		if err != nil {
@@ -93,6 +100,9 @@ func (r *Run) MarkSending(key, messageID, hash string) error {
 // Flush or Close (or the flush delay) commits it. A crash in between
 // leaves the row "sending", which the next StartRun reports as unknown.
 func (r *Run) MarkDone(res sender.Result) error {
+	if r.closed.Load() {
+		return ErrClosed
+	}
 	to, err := outcomeState(res.Outcome)
 	if err != nil {
 		return err
@@ -140,6 +150,7 @@ func (r *Run) SentSince(t time.Time) (int, error) {
 // Close makes the run's outcomes durable and releases the run lock.
 func (r *Run) Close() error {
 	r.closeOnce.Do(func() {
+		r.closed.Store(true)
 		r.closeErr = r.j.w.flush()
 		if errors.Is(r.closeErr, ErrClosed) {
 			r.closeErr = nil // Journal.Close already committed everything
