@@ -76,6 +76,9 @@ type Result struct {
 	Code     int // SMTP reply code, 0 when none was received
 	Attempts int
 	At       time.Time
+	// Err is set when the engine refused the message without sending it:
+	// it wraps ErrRecipients, ErrMissingFile or ErrInvalidMessage.
+	Err error
 }
 
 // Store is the durable journal the engine writes through. Implementations

@@ -1,0 +1,216 @@
+package sender
+
+import (
+	"fmt"
+	"time"
+)
+
+// deliver takes one row to a final outcome, or puts it back (retry,
+// cool-down) or leaves it pending (run stopped).
+func (r *run) deliver(conn *smtpConn, j *job) {
+	if j.env.from == "" { // first time this row is seen
+		if err := prepare(&j.msg, &j.env); err != nil {
+			r.refuse(j, err)
+			return
+		}
+	}
+	staleRetried := false
+	for {
+		if !r.waitTurn() {
+			r.leavePending(j)
+			return
+		}
+		// Right before sending, also on retries: go-mail would silently
+		// leave out a file that vanished.
+		if err := checkFiles(j.msg.Files); err != nil {
+			r.refuse(j, err)
+			return
+		}
+		ok, resumeAt, err := r.cap.reserve()
+		if err != nil {
+			r.stop(stop(ErrJournal, "", fmt.Errorf("daily cap: %w", err)))
+			r.leavePending(j)
+			return
+		}
+		if !ok {
+			se := stop(ErrDailyCap, "", fmt.Errorf("%d messages in the last 24 hours", r.cfg.dailyCap))
+			se.ResumeAt = resumeAt
+			r.stop(se)
+			r.leavePending(j)
+			return
+		}
+		if cerr := conn.ensure(r.ctx); cerr != nil {
+			r.cap.release(false)
+			r.connectFailed(j, cerr)
+			return
+		}
+		if err := r.e.store.MarkSending(j.msg.Key, j.env.messageID, j.msg.Hash); err != nil {
+			r.cap.release(false)
+			r.stop(stop(ErrJournal, "", err))
+			r.leavePending(j)
+			return
+		}
+		j.attempts++
+		a := conn.send(j.msg.Mail, &j.env)
+		r.cap.release(a.verdict == verdictSent || a.verdict == verdictUnknown)
+		if a.stale && !staleRetried {
+			// The server closed the idle connection: reconnect and try
+			// again at once; this attempt does not count.
+			staleRetried = true
+			j.attempts--
+			continue
+		}
+		r.settle(j, a)
+		return
+	}
+}
+
+// settle acts on an attempt's verdict.
+func (r *run) settle(j *job, a attempt) {
+	switch a.verdict {
+	case verdictSent:
+		r.resetStrikes()
+		r.finish(j, OutcomeSent, a, nil)
+	case verdictPermanent:
+		r.resetStrikes()
+		r.finish(j, OutcomeFailed, a, nil)
+	case verdictUnknown:
+		r.finish(j, OutcomeUnknown, a, nil)
+	case verdictTemporary:
+		if j.attempts > r.cfg.retries {
+			r.finish(j, OutcomeFailed, a, nil)
+			return
+		}
+		if r.markPending(j, a) {
+			r.putBack(j, r.cfg.backoff.delay(j.attempts))
+		}
+	case verdictQuotaWait:
+		j.attempts-- // the account's limit, not this row's fault
+		if !r.markPending(j, a) {
+			return
+		}
+		r.mu.Lock()
+		r.strikes++
+		strikes := r.strikes
+		r.mu.Unlock()
+		if strikes > r.cfg.retries {
+			r.stop(stop(ErrQuota, a.reply, nil))
+			r.leavePending(j)
+			return
+		}
+		r.coolDown(r.cfg.backoff.delay(strikes))
+		r.putBack(j, 0)
+	case verdictQuotaStop:
+		j.attempts--
+		if r.markPending(j, a) {
+			r.stop(stop(ErrQuota, a.reply, nil))
+			r.leavePending(j)
+		}
+	case verdictAuthStop:
+		j.attempts--
+		if r.markPending(j, a) {
+			r.stop(stop(ErrAuth, a.reply, nil))
+			r.leavePending(j)
+		}
+	}
+}
+
+func (r *run) resetStrikes() {
+	r.mu.Lock()
+	r.strikes, r.failures = 0, 0
+	r.mu.Unlock()
+}
+
+// connectFailed handles a failed connection before the row's
+// transaction: the row is not charged an attempt.
+func (r *run) connectFailed(j *job, cerr *connectError) {
+	if r.stopped() {
+		r.leavePending(j)
+		return
+	}
+	if cerr.fatal != nil {
+		r.stop(stop(cerr.fatal, cerr.reply, cerr.err))
+		r.leavePending(j)
+		return
+	}
+	r.mu.Lock()
+	r.failures++
+	failures := r.failures
+	r.mu.Unlock()
+	if failures > r.cfg.retries {
+		r.stop(stop(ErrUnreachable, cerr.reply, cerr.err))
+		r.leavePending(j)
+		return
+	}
+	r.coolDown(r.cfg.backoff.delay(failures))
+	r.putBack(j, 0)
+}
+
+// refuse fails a row the engine will not send. The journal only accepts
+// an outcome for a row marked sending, so the refusal is bracketed by
+// MarkSending; nothing goes to the server.
+func (r *run) refuse(j *job, err error) {
+	if serr := r.e.store.MarkSending(j.msg.Key, j.msg.MessageID, j.msg.Hash); serr != nil {
+		r.stop(stop(ErrJournal, "", serr))
+		r.leavePending(j)
+		return
+	}
+	r.finish(j, OutcomeFailed, attempt{reply: err.Error()}, err)
+}
+
+// markPending records that an attempt left the row unsent (temporary
+// failure, quota): sending→pending in the journal. false means the
+// journal failed and the run is stopping.
+func (r *run) markPending(j *job, a attempt) bool {
+	res := r.result(j, OutcomeNotAttempted, a, nil)
+	if err := r.e.store.MarkDone(res); err != nil {
+		r.stop(stop(ErrJournal, "", err))
+		r.leavePending(j)
+		return false
+	}
+	return true
+}
+
+// leavePending counts a row the stopped run did not finish.
+func (r *run) leavePending(*job) {
+	r.mu.Lock()
+	r.sum.Pending++
+	r.mu.Unlock()
+}
+
+// finish records a final outcome.
+func (r *run) finish(j *job, o Outcome, a attempt, refused error) {
+	res := r.result(j, o, a, refused)
+	if err := r.e.store.MarkDone(res); err != nil {
+		r.stop(stop(ErrJournal, "", err))
+	}
+	r.mu.Lock()
+	switch o {
+	case OutcomeSent:
+		r.sum.Sent++
+	case OutcomeFailed:
+		r.sum.Failed++
+	case OutcomeUnknown:
+		r.sum.Unknown++
+	}
+	r.mu.Unlock()
+	r.prog.update(func(p *Progress) {
+		switch o {
+		case OutcomeSent:
+			p.Sent++
+		case OutcomeFailed:
+			p.Failed++
+		case OutcomeUnknown:
+			p.Unknown++
+		}
+		p.WaitingUntil = time.Time{}
+		p.Last = res
+	})
+}
+
+func (r *run) result(j *job, o Outcome, a attempt, refused error) Result {
+	return Result{
+		Key: j.msg.Key, Outcome: o, MessageID: j.env.messageID, Reply: a.reply, Code: a.code,
+		Attempts: j.attempts, At: r.cfg.clock.Now(), Err: refused,
+	}
+}

@@ -1,0 +1,173 @@
+package sender
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/textproto"
+	"strings"
+	"time"
+)
+
+// Sentinel errors. A run that stops early returns a *StopError that
+// matches (errors.Is) one of the run-level sentinels; a refused row
+// carries a row-level sentinel in Result.Err.
+var (
+	// ErrCanceled: the caller cancelled the run's context.
+	ErrCanceled = errors.New("sender: run cancelled")
+	// ErrAuth: the server refused the login (wrong password, AUTH not
+	// offered, authentication required). Retrying cannot help.
+	ErrAuth = errors.New("sender: authentication failed")
+	// ErrQuota: the server said the account's sending quota or rate limit
+	// is exhausted.
+	ErrQuota = errors.New("sender: sending quota reached")
+	// ErrDailyCap: the configured daily cap is reached. It also matches
+	// ErrQuota.
+	ErrDailyCap = errors.New("sender: daily cap reached")
+	// ErrTLS: the TLS handshake or certificate verification failed, or the
+	// server does not offer the required STARTTLS.
+	ErrTLS = errors.New("sender: TLS failure")
+	// ErrUnreachable: the server could not be reached, or refused service,
+	// for as many connection attempts as retries allow.
+	ErrUnreachable = errors.New("sender: server unreachable")
+	// ErrJournal: the Store failed; the engine never sends unjournaled.
+	ErrJournal = errors.New("sender: journal failure")
+	// ErrSource: the message source failed.
+	ErrSource = errors.New("sender: message source failed")
+	// ErrRunning: Run was called while a run is in progress.
+	ErrRunning = errors.New("sender: a run is already in progress")
+
+	// ErrRecipients: the message's envelope does not have exactly one To
+	// address plus the explicit copies of its row. Nothing is sent.
+	ErrRecipients = errors.New("sender: message must have exactly one To recipient plus the row's own copies")
+	// ErrMissingFile: an attachment file is missing or not a regular file.
+	// Nothing is sent.
+	ErrMissingFile = errors.New("sender: attachment file missing")
+	// ErrInvalidMessage: the message cannot be sent (no sender, no Mail).
+	ErrInvalidMessage = errors.New("sender: invalid message")
+)
+
+// StopError says why a run stopped with rows left. Rows not attempted
+// stay pending; none of them was sent.
+type StopError struct {
+	// Reason is one of the run-level sentinels (ErrAuth, ErrQuota...).
+	Reason error
+	// Reply is the server's reply that caused the stop, if any.
+	Reply string
+	// ResumeAt is when sending may succeed again, zero when unknown.
+	ResumeAt time.Time
+	// Err is the underlying error, if any.
+	Err error
+}
+
+func (e *StopError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Reason.Error())
+	if e.Reply != "" {
+		b.WriteString(": server replied \"" + e.Reply + "\"")
+	} else if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	if !e.ResumeAt.IsZero() {
+		b.WriteString("; sending can resume at " + e.ResumeAt.Format("2006-01-02 15:04"))
+	}
+	return b.String()
+}
+
+// Unwrap exposes Reason and Err to errors.Is and errors.As.
+func (e *StopError) Unwrap() []error {
+	errs := []error{e.Reason}
+	if errors.Is(e.Reason, ErrDailyCap) {
+		errs = append(errs, ErrQuota)
+	}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
+}
+
+func stop(reason error, reply string, err error) *StopError {
+	return &StopError{Reason: reason, Reply: reply, Err: err}
+}
+
+// verdict is what one attempt means for its row and for the run.
+type verdict int
+
+const (
+	verdictSent      verdict = iota + 1
+	verdictPermanent         // 5xx: failed, never retried
+	verdictTemporary         // 4xx or lost before ".": retry
+	verdictUnknown           // lost after ".": maybe delivered
+	verdictQuotaWait         // 4xx quota/rate reply: cool down, row stays pending
+	verdictQuotaStop         // 5xx quota reply: stop the run
+	verdictAuthStop          // 530/535 during the transaction: stop the run
+)
+
+// replyText renders a textproto error as the server sent it.
+func replyText(e *textproto.Error) string {
+	return fmt.Sprintf("%03d %s", e.Code, e.Msg)
+}
+
+// classifyReply maps a negative server reply to a verdict.
+func classifyReply(code int, msg string) verdict {
+	switch {
+	case isQuotaReply(code, msg) && code >= 500:
+		return verdictQuotaStop
+	case isQuotaReply(code, msg):
+		return verdictQuotaWait
+	case code == 530 || code == 535:
+		return verdictAuthStop
+	case code >= 500:
+		return verdictPermanent
+	case code >= 400:
+		return verdictTemporary
+	}
+	// A reply outside 4xx/5xx where 2xx/3xx was expected is a protocol
+	// error: treat as permanent rather than loop on it.
+	return verdictPermanent
+}
+
+// quotaWords appear in providers' quota and rate-limit replies that carry
+// no telling enhanced status code (e.g. QQ's "frequency limited").
+var quotaWords = []string{"quota", "rate limit", "ratelimit", "too many messages", "frequency limit", "sending limit", "limit exceeded"}
+
+// isQuotaReply recognises replies that concern the sending account rather
+// than the recipient: 5.4.5 (Gmail's daily limit), 421 4.7.x and 4xx 4.7.x
+// rate limiting, and quota wording. Mailbox-full replies (x.2.2) concern
+// the recipient and are excluded.
+func isQuotaReply(code int, msg string) bool {
+	enh, text, _ := strings.Cut(msg, " ")
+	switch {
+	case enh == "5.4.5":
+		return true
+	case enh == "5.2.2" || enh == "4.2.2":
+		return false
+	case code == 421 && strings.HasPrefix(enh, "4.7."):
+		return true
+	}
+	lower := strings.ToLower(text)
+	if code == 451 && strings.HasPrefix(enh, "4.7.") && strings.Contains(lower, "rate") {
+		return true
+	}
+	lower = strings.ToLower(msg)
+	for _, w := range quotaWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isTLSError reports certificate and handshake failures, which no retry
+// can fix.
+func isTLSError(err error) bool {
+	var verr *tls.CertificateVerificationError
+	var hostErr x509.HostnameError
+	var authErr x509.UnknownAuthorityError
+	var invErr x509.CertificateInvalidError
+	var recErr tls.RecordHeaderError
+	var alert tls.AlertError
+	return errors.As(err, &verr) || errors.As(err, &hostErr) || errors.As(err, &authErr) ||
+		errors.As(err, &invErr) || errors.As(err, &recErr) || errors.As(err, &alert)
+}

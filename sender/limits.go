@@ -1,0 +1,116 @@
+package sender
+
+import (
+	"sync"
+	"time"
+)
+
+// bucket is a token bucket in its GCRA form: tat is the theoretical
+// arrival time of the next message at the configured pace. Messages may
+// run up to burst-1 intervals ahead of it.
+type bucket struct {
+	mu       sync.Mutex
+	interval time.Duration
+	burst    int
+	tat      time.Time
+}
+
+func newBucket(r Rate) *bucket {
+	if r.N == 0 {
+		return nil
+	}
+	return &bucket{interval: r.interval(), burst: r.Burst}
+}
+
+// reserve takes the next slot and returns how long to wait for it.
+func (b *bucket) reserve(now time.Time) time.Duration {
+	if b == nil {
+		return 0
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.tat.Before(now) {
+		b.tat = now
+	}
+	wait := b.tat.Sub(now) - time.Duration(b.burst-1)*b.interval
+	b.tat = b.tat.Add(b.interval)
+	return max(wait, 0)
+}
+
+// dailyCap enforces "at most limit messages in any 24 hours". It asks the
+// Store once, then counts this run's sends itself, and asks again only
+// when its own count says the cap is reached: sends older than 24 hours
+// may have left the window meanwhile.
+type dailyCap struct {
+	mu       sync.Mutex
+	limit    int
+	store    Store
+	clock    Clock
+	known    bool
+	counted  int // sends in the window per the Store, plus this run's since
+	inFlight int // reserved by messages between MarkSending and MarkDone
+}
+
+const capWindow = 24 * time.Hour
+
+// reserve claims room for one message. ok is false when the cap is
+// reached; resumeAt then says when room frees up (zero if unknown).
+func (d *dailyCap) reserve() (ok bool, resumeAt time.Time, err error) {
+	if d == nil {
+		return true, time.Time{}, nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.known || d.counted+d.inFlight >= d.limit {
+		n, err := d.store.SentSince(d.clock.Now().Add(-capWindow))
+		if err != nil {
+			return false, time.Time{}, err
+		}
+		d.counted, d.known = n, true
+	}
+	if d.counted+d.inFlight >= d.limit {
+		resumeAt, err := d.resumeTime()
+		return false, resumeAt, err
+	}
+	d.inFlight++
+	return true, time.Time{}, nil
+}
+
+// release settles a reservation; counts says whether the message may
+// have reached the server (sent or unknown), as the journal counts it.
+func (d *dailyCap) release(counts bool) {
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	d.inFlight--
+	if counts {
+		d.counted++
+	}
+	d.mu.Unlock()
+}
+
+// resumeTime finds, to the minute, the earliest moment the window holds
+// fewer than limit sends: the Store only answers "how many since t", so
+// it bisects over the last 24 hours (about 11 queries). d.mu is held.
+func (d *dailyCap) resumeTime() (time.Time, error) {
+	now := d.clock.Now()
+	lo, hi := now.Add(-capWindow), now // SentSince(hi) <= SentSince(lo)
+	room := d.limit - d.inFlight
+	if n, err := d.store.SentSince(hi); err != nil || n >= room {
+		return time.Time{}, err // the cap is exhausted by the last instant alone
+	}
+	for hi.Sub(lo) > time.Minute {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		n, err := d.store.SentSince(mid)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if n < room {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi.Add(capWindow).Truncate(time.Minute).Add(time.Minute), nil
+}

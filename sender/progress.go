@@ -1,0 +1,133 @@
+package sender
+
+import (
+	"sync"
+	"time"
+)
+
+// Progress is a snapshot of a run.
+type Progress struct {
+	Sent    int
+	Failed  int
+	Unknown int
+	// Retrying counts rows waiting for another attempt (temporary
+	// failure, quota cool-down, unreachable server).
+	Retrying int
+	// Remaining is the number of rows not finished yet, or -1 when the
+	// source does not know its length (see Sizer).
+	Remaining int
+	// Rate is the delivery rate in messages per minute since the run
+	// started, not counting time spent paused.
+	Rate float64
+	// ETA estimates the time left; 0 when unknown.
+	ETA time.Duration
+	// Paused is true while the caller has paused the run.
+	Paused bool
+	// WaitingUntil is set while the run waits for the rate limit or a
+	// quota cool-down.
+	WaitingUntil time.Time
+	// Last is the most recent row result.
+	Last Result
+}
+
+// progress keeps the counters and hands snapshots to the caller's
+// callback through a one-slot mailbox, so that a slow callback only
+// coalesces updates and never holds up a worker.
+type progress struct {
+	mu       sync.Mutex
+	snap     Progress
+	total    int
+	started  time.Time
+	pausedAt time.Time
+	paused   time.Duration
+	clock    Clock
+	fn       func(Progress)
+	kick     chan struct{}
+	done     chan struct{}
+}
+
+func newProgress(fn func(Progress), clock Clock, total int) *progress {
+	p := &progress{fn: fn, clock: clock, total: total, started: clock.Now(), kick: make(chan struct{}, 1), done: make(chan struct{})}
+	p.snap.Remaining = -1
+	if total >= 0 {
+		p.snap.Remaining = total
+	}
+	if fn == nil {
+		close(p.done)
+		return p
+	}
+	go p.deliver()
+	return p
+}
+
+func (p *progress) deliver() {
+	defer close(p.done)
+	for range p.kick {
+		p.mu.Lock()
+		s := p.snap
+		p.mu.Unlock()
+		p.fn(s)
+	}
+}
+
+// update applies f to the snapshot and signals the callback.
+func (p *progress) update(f func(*Progress)) {
+	p.mu.Lock()
+	f(&p.snap)
+	p.refresh()
+	p.mu.Unlock()
+	if p.fn != nil {
+		select {
+		case p.kick <- struct{}{}:
+		default: // an undelivered signal is pending and will pick this up
+		}
+	}
+}
+
+// refresh recomputes the derived fields; p.mu is held.
+func (p *progress) refresh() {
+	s := &p.snap
+	done := s.Sent + s.Failed + s.Unknown
+	if p.total >= 0 {
+		s.Remaining = max(p.total-done, 0)
+	}
+	active := p.clock.Now().Sub(p.started) - p.paused
+	if !p.pausedAt.IsZero() {
+		active -= p.clock.Now().Sub(p.pausedAt)
+	}
+	s.Rate, s.ETA = 0, 0
+	if active > 0 && done > 0 {
+		s.Rate = float64(done) / active.Minutes()
+		if s.Remaining > 0 {
+			s.ETA = time.Duration(float64(s.Remaining) / s.Rate * float64(time.Minute))
+		}
+	}
+}
+
+func (p *progress) setPaused(paused bool) {
+	p.update(func(s *Progress) {
+		now := p.clock.Now()
+		if paused && p.pausedAt.IsZero() {
+			p.pausedAt = now
+		} else if !paused && !p.pausedAt.IsZero() {
+			p.paused += now.Sub(p.pausedAt)
+			p.pausedAt = time.Time{}
+		}
+		s.Paused = paused
+	})
+}
+
+func (p *progress) snapshot() Progress {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.snap
+}
+
+// close delivers the final snapshot and waits for the callback.
+func (p *progress) close() {
+	if p.fn == nil {
+		return
+	}
+	close(p.kick)
+	<-p.done
+}
