@@ -290,18 +290,26 @@ func (b *bodyWriter) reset(w io.Writer, sc *smtp.Client, cfg *config) {
 }
 
 func (b *bodyWriter) Write(p []byte) (int, error) {
-	n, err := b.w.Write(p)
-	if err != nil {
-		b.err = err
-		return n, err
-	}
-	b.written += n
-	if b.written >= deadlineEvery {
-		b.written = 0
-		if err := b.sc.UpdateDeadline(b.cfg.cmdTimeout); err != nil {
+	// go-mail may hand over a whole part in one call; writing it in slices
+	// lets a slow but moving upload extend its deadline as it goes.
+	total := 0
+	for len(p) > 0 {
+		chunk := p[:min(len(p), deadlineEvery-b.written)]
+		n, err := b.w.Write(chunk)
+		total += n
+		if err != nil {
 			b.err = err
-			return n, err
+			return total, err
+		}
+		p = p[n:]
+		b.written += n
+		if b.written >= deadlineEvery {
+			b.written = 0
+			if err := b.sc.UpdateDeadline(b.cfg.cmdTimeout); err != nil {
+				b.err = err
+				return total, err
+			}
 		}
 	}
-	return n, nil
+	return total, nil
 }

@@ -182,3 +182,5 @@ func wantStop(t *testing.T, err error, reason error) *StopError {
 }
 
 var errEOF = io.EOF
+
+type contextT = context.Context

@@ -117,12 +117,6 @@ func (p *progress) setPaused(paused bool) {
 	})
 }
 
-func (p *progress) snapshot() Progress {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.snap
-}
-
 // close delivers the final snapshot and waits for the callback.
 func (p *progress) close() {
 	if p.fn == nil {
