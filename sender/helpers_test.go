@@ -1,7 +1,9 @@
 package sender
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -184,3 +186,13 @@ func wantStop(t *testing.T, err error, reason error) *StopError {
 var errEOF = io.EOF
 
 type contextT = context.Context
+
+func decodeBase64(b []byte) ([]byte, error) {
+	clean := bytes.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, b)
+	return base64.StdEncoding.DecodeString(string(clean))
+}
