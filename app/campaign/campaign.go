@@ -62,6 +62,9 @@ type Campaign struct {
 	Journal string `json:"journal,omitempty"`
 	Report  string `json:"report,omitempty"`
 	DryRun  string `json:"dry_run,omitempty"`
+
+	// file is the absolute path the campaign was loaded from.
+	file string
 }
 
 // ErrNewerFormat means the file was written by a newer Mailroom.
@@ -81,6 +84,10 @@ func Load(path string) (*Campaign, error) {
 	if c.Version > FormatVersion {
 		return nil, fmt.Errorf("campaign %s: %w (version %d); update Mailroom", path, ErrNewerFormat, c.Version)
 	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	c.file = path
 	c.resolvePaths(filepath.Dir(path), absolutePath)
 	return &c, nil
 }

@@ -1,13 +1,16 @@
+// Command mailroom is the Mailroom desktop app; with a subcommand
+// (send, check, preview) it runs the same pipeline without the window.
 package main
 
 import (
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
+	"os"
+
+	"mailroom/app/headless"
 )
 
 func main() {
-	a := app.NewWithID("app.mailroom")
-	w := a.NewWindow("Mailroom")
-	w.SetContent(widget.NewLabel("Mailroom"))
-	w.ShowAndRun()
+	if headless.IsCommand(os.Args[1:]) {
+		os.Exit(headless.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	openWindow()
 }

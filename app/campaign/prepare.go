@@ -1,0 +1,327 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"mailroom/app/accounts"
+	"mailroom/app/merge"
+	"mailroom/app/recipients"
+	"mailroom/sender"
+)
+
+// Env is what a run needs besides the campaign file.
+type Env struct {
+	// DataDir holds the do-not-send list and the default journal.
+	DataDir string
+	// Accounts resolves Campaign.Account; nil when no account store exists.
+	Accounts *accounts.Store
+}
+
+// Plan is a campaign read, checked and ready to send: every problem is
+// known before anything is sent, and `check`, `preview`, `send` and the
+// window all start from it.
+type Plan struct {
+	Campaign *Campaign
+	Account  accounts.Account
+	Columns  recipients.Columns
+	Sheet    string
+	// Rows are the rows this run concerns (filtered rows are left out),
+	// in spreadsheet order.
+	Rows      []PlannedRow
+	Problems  recipients.Problems
+	composer  *merge.Composer
+	emailCol  string
+	headerRow int
+}
+
+// PlannedRow is one spreadsheet row with its verdict.
+type PlannedRow struct {
+	recipients.CheckedRow
+	// Blocked is set when the row has a blocking problem of its own
+	// (address, attachment, size); with SkipInvalid it is skipped.
+	Blocked bool
+}
+
+// ErrNotReady means the plan has blocking problems; Plan.Problems lists
+// them.
+var ErrNotReady = errors.New("the campaign has blocking problems")
+
+// Prepare reads the recipients, binds the message templates to their
+// columns and collects every problem. It fails only when the campaign
+// cannot be examined at all; problems the user must fix are in
+// Plan.Problems.
+func Prepare(ctx context.Context, c *Campaign, env Env) (*Plan, error) {
+	p := &Plan{Campaign: c}
+	p.requireFields()
+	p.resolveAccount(env)
+	if c.Recipients == "" {
+		return p, nil
+	}
+	if err := p.readRecipients(ctx, env); err != nil {
+		return nil, err
+	}
+	if err := p.compose(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Plan) blocking(code, msg, hint string) {
+	p.Problems = append(p.Problems, recipients.Problem{Severity: recipients.Blocking, Code: code, Message: msg, Hint: hint})
+}
+
+func (p *Plan) requireFields() {
+	c := p.Campaign
+	if c.Recipients == "" {
+		p.blocking("no-recipients", "no recipient list is given", "add --recipients PATH (.xlsx, .csv …)")
+	}
+	if c.Subject == "" {
+		p.blocking("no-subject", "the message has no subject", `add --subject "…"`)
+	}
+	if c.Body == "" {
+		p.blocking("no-body", "the message has no body", "add --body PATH (.txt, .html or .md)")
+	}
+	if c.Rate != "" {
+		if _, err := sender.ParseRate(c.Rate); err != nil {
+			p.blocking("bad-rate", err.Error(), "write it like 20/min, 2/s or 500/h")
+		}
+	}
+	if c.Concurrency < 0 || c.DailyCap < 0 || c.Retries != nil && *c.Retries < 0 {
+		p.blocking("bad-number", "--concurrency, --daily-cap and --retries cannot be negative", "")
+	}
+	if c.SMTP == "" && c.Account == "" && c.DryRun == "" {
+		p.blocking("no-server", "no mail server is given", "add --smtp URL, --account ID, or --dry-run DIR")
+	}
+}
+
+// resolveAccount finds the account from --account or --smtp and --tls-ca.
+func (p *Plan) resolveAccount(env Env) {
+	c := p.Campaign
+	switch {
+	case c.Account != "":
+		if env.Accounts == nil {
+			p.blocking("no-account", fmt.Sprintf("account %q is not set up on this computer", c.Account), "set it up in the window's Accounts view, or use --smtp URL")
+			return
+		}
+		a, err := env.Accounts.Get(c.Account)
+		if err != nil {
+			p.blocking("no-account", err.Error(), "check the account ID in the window's Accounts view, or use --smtp URL")
+			return
+		}
+		p.Account = a
+	case c.SMTP != "":
+		a, err := accounts.ParseSMTPURL(c.SMTP)
+		if err != nil {
+			p.blocking("bad-smtp", err.Error(), "")
+			return
+		}
+		p.Account = a
+	}
+	if c.TLSCA != "" {
+		pem, err := accounts.ReadCAFile(c.TLSCA)
+		if err != nil {
+			p.blocking("bad-tls-ca", err.Error(), "give a PEM certificate file")
+			return
+		}
+		p.Account.Trust.CAPEM = pem
+	}
+	if c.From == "" {
+		c.From = accountFrom(p.Account)
+	}
+	if c.From == "" {
+		p.blocking("no-from", "the sender address is missing", `add --from "Name <address>"`)
+	}
+}
+
+func accountFrom(a accounts.Account) string {
+	if a.FromAddress == "" {
+		return ""
+	}
+	if a.FromName == "" {
+		return a.FromAddress
+	}
+	return fmt.Sprintf("%q <%s>", a.FromName, a.FromAddress)
+}
+
+// readRecipients streams the recipient file once through the checker.
+func (p *Plan) readRecipients(ctx context.Context, env Env) error {
+	c := p.Campaign
+	var opts []recipients.Option
+	if c.Sheet != "" {
+		opts = append(opts, recipients.WithSheet(c.Sheet))
+	}
+	if c.EmailColumn != "" {
+		opts = append(opts, recipients.WithEmailColumn(c.EmailColumn))
+	}
+	if c.HeaderRow > 0 {
+		opts = append(opts, recipients.WithHeaderRow(c.HeaderRow))
+	}
+	r, err := recipients.Open(c.Recipients, opts...)
+	if err != nil {
+		return p.fileProblem(err)
+	}
+	defer r.Close()
+	p.Columns, p.Sheet, p.headerRow = r.Columns(), r.Sheet(), r.HeaderRow()
+	email, ok := r.EmailColumn()
+	if !ok {
+		p.Problems = append(p.Problems, recipients.Problem{
+			Severity: recipients.Blocking, Code: "no-email-column", File: c.Recipients, Sheet: p.Sheet,
+			Message: "no column holds email addresses",
+			Hint:    fmt.Sprintf("name it with --email-column; the columns are: %v", p.Columns.Names()),
+		})
+		return nil
+	}
+	p.emailCol = email.Name
+	checkOpts, err := p.checkOptions(env)
+	if err != nil {
+		return nil // the problem is recorded
+	}
+	checker, err := recipients.NewChecker(c.Recipients, p.Sheet, email, checkOpts...)
+	if err != nil {
+		return err
+	}
+	for r.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		checked := checker.Check(r.Row())
+		if checked.Skip == recipients.SkipFiltered {
+			continue
+		}
+		p.Problems = append(p.Problems, checked.Problems...)
+		p.Rows = append(p.Rows, PlannedRow{CheckedRow: checked, Blocked: checked.Problems.HasBlocking()})
+	}
+	if err := r.Err(); err != nil {
+		return p.fileProblem(err)
+	}
+	return nil
+}
+
+// fileProblem turns a file-level error into a blocking problem; the
+// user's file is the problem, not the run.
+func (p *Plan) fileProblem(err error) error {
+	var fe *recipients.FileError
+	if errors.As(err, &fe) {
+		p.Problems = append(p.Problems, fe.Problem)
+		return nil
+	}
+	return err
+}
+
+func (p *Plan) checkOptions(env Env) ([]recipients.CheckOption, error) {
+	c := p.Campaign
+	var opts []recipients.CheckOption
+	record := func(err error) error {
+		p.Problems = append(p.Problems, recipients.Problem{Severity: recipients.Blocking, Code: "bad-option", File: c.Recipients, Message: err.Error()})
+		return err
+	}
+	if c.Duplicates != "" {
+		d, err := recipients.ParseDuplicatePolicy(c.Duplicates)
+		if err != nil {
+			return nil, record(err)
+		}
+		opts = append(opts, recipients.WithDuplicates(d))
+	}
+	if c.MultiAddress != "" {
+		m, err := recipients.ParseMultiAddress(c.MultiAddress)
+		if err != nil {
+			return nil, record(err)
+		}
+		opts = append(opts, recipients.WithMultiAddress(m))
+	}
+	if c.Rows != "" || len(c.Where) > 0 {
+		f, err := recipients.NewFilter(p.Columns, c.Rows, c.Where)
+		if err != nil {
+			return nil, record(err)
+		}
+		opts = append(opts, recipients.WithFilter(f))
+	}
+	if env.DataDir != "" {
+		s, err := recipients.OpenSuppressionList(filepath.Join(env.DataDir, SuppressionFileName))
+		if err != nil {
+			return nil, record(err)
+		}
+		opts = append(opts, recipients.WithSuppression(s))
+	}
+	return opts, nil
+}
+
+// SuppressionFileName is the do-not-send list inside the data directory.
+const SuppressionFileName = "do-not-send.txt"
+
+// compose binds the templates to the columns and checks every row's
+// message (fields, attachments, size) before anything is sent.
+func (p *Plan) compose() error {
+	c := p.Campaign
+	if len(p.Columns) == 0 {
+		return nil
+	}
+	opts := []merge.Option{merge.WithSource(c.Recipients, p.Sheet), merge.WithSubject(c.Subject), merge.WithFrom(c.From)}
+	if c.Body != "" {
+		opts = append(opts, merge.WithBodyFile(c.Body))
+	}
+	for tpl, with := range map[string]func(string) merge.Option{c.ReplyTo: merge.WithReplyTo, c.CC: merge.WithCC, c.BCC: merge.WithBCC} {
+		if tpl != "" {
+			opts = append(opts, with(tpl))
+		}
+	}
+	if len(c.Attach) > 0 {
+		opts = append(opts, merge.WithAttachments(c.Attach...))
+	}
+	if c.AttachDir != "" || c.AttachColumn != "" {
+		if c.AttachDir == "" || c.AttachColumn == "" {
+			p.blocking("attach-dir-column", "--attach-dir and --attach-column go together", "give both, or neither")
+		} else {
+			opts = append(opts, merge.WithAttachColumn(c.AttachDir, c.AttachColumn))
+		}
+	}
+	if limit := p.Account.Limits.MaxMessageBytes; limit > 0 {
+		opts = append(opts, merge.WithSizeLimit(limit))
+	}
+	composer, err := merge.New(p.Columns.Names(), opts...)
+	if err != nil {
+		return err
+	}
+	p.composer = composer
+	rows := make([]merge.Row, 0, len(p.Rows))
+	for _, r := range p.Rows {
+		if r.Skip == recipients.NotSkipped {
+			rows = append(rows, mergeRow(r.Row))
+		}
+	}
+	report := composer.Check(rows)
+	p.Problems = append(p.Problems, report.Problems...)
+	blockedRows := map[int]bool{}
+	for _, pr := range report.Problems {
+		if pr.Severity == recipients.Blocking && pr.Row > 0 {
+			blockedRows[pr.Row] = true
+		}
+	}
+	for i := range p.Rows {
+		if blockedRows[p.Rows[i].Row.Number] {
+			p.Rows[i].Blocked = true
+		}
+	}
+	return nil
+}
+
+func mergeRow(r recipients.Row) merge.Row {
+	return merge.Row{Number: r.Number, Values: r.Values}
+}
+
+// Ready reports whether the plan may be sent: no blocking problem, or,
+// with SkipInvalid, none outside the rows that will be skipped.
+func (p *Plan) Ready() bool {
+	for _, pr := range p.Problems {
+		if pr.Severity != recipients.Blocking {
+			continue
+		}
+		if pr.Row == 0 || !p.Campaign.SkipInvalid {
+			return false
+		}
+	}
+	return p.composer != nil || len(p.Rows) == 0
+}

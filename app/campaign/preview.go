@@ -1,0 +1,93 @@
+package campaign
+
+import (
+	"errors"
+
+	"fmt"
+	"mailroom/app/recipients"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ErrNoSuchRow means the requested data row is not part of the send.
+var ErrNoSuchRow = errors.New("no such row")
+
+// row finds data row n (1 = first row under the header).
+func (p *Plan) row(n int) (*PlannedRow, error) {
+	want := p.headerRow + n
+	for i := range p.Rows {
+		if p.Rows[i].Row.Number == want {
+			return &p.Rows[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: data row %d (spreadsheet row %d) is empty, past the end of the list, or left out by --rows/--where", ErrNoSuchRow, n, want)
+}
+
+// Preview returns the exact RFC 5322 bytes of data row n's message (its
+// first message when the row's cell holds several addresses).
+func (p *Plan) Preview(n int) ([]byte, error) {
+	if p.composer == nil {
+		return nil, ErrNotReady
+	}
+	r, err := p.row(n)
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Recipients) == 0 {
+		if b := r.Problems.Blocking(); len(b) > 0 {
+			return nil, b[0]
+		}
+		return nil, fmt.Errorf("data row %d has no address to send to", n)
+	}
+	return p.composer.EML(mergeRow(r.Row), addresses(r.Recipients[0].Addresses))
+}
+
+// WriteDryRun writes every message that would be sent to dir as a .eml
+// file and connects to nothing. It returns how many files it wrote.
+func (p *Plan) WriteDryRun(dir string) (int, error) {
+	if !p.Ready() {
+		return 0, ErrNotReady
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, fmt.Errorf("dry run: %w", err)
+	}
+	n := 0
+	for i := range p.Rows {
+		r := &p.Rows[i]
+		if r.Blocked {
+			continue
+		}
+		for k, rc := range r.Recipients {
+			to := addresses(rc.Addresses)
+			data, err := p.composer.EML(mergeRow(r.Row), to)
+			if err != nil {
+				return n, err
+			}
+			name := fmt.Sprintf("row-%05d-%d-%s.eml", r.Row.Number, k+1, fileSafe(strings.Join(to, ",")))
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				return n, fmt.Errorf("dry run: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+func addresses(as []recipients.Address) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.Addr
+	}
+	return out
+}
+
+// fileSafe keeps an address readable in a file name on every OS.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`<>:"/\|?*`, r) || r < 32 {
+			return '_'
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,333 @@
+package campaign
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"mailroom/app/accounts"
+	"mailroom/app/journal"
+	"mailroom/app/recipients"
+	"mailroom/sender"
+)
+
+// SendOptions are the run-time choices that are not part of the campaign.
+type SendOptions struct {
+	// Password is the account's password or token; empty when it needs none.
+	Password string
+	// Progress receives engine snapshots; it must not block.
+	Progress func(sender.Progress)
+	// Control, when set, receives the engine once it exists so the caller
+	// can pause and resume it.
+	Control func(*sender.Engine)
+	// Now is the clock for quota pauses; time.Now when nil.
+	Now func() time.Time
+}
+
+// Outcome is what a send did, counted from the journal (the record of
+// truth), not from what this process believes.
+type Outcome struct {
+	journal.Counts
+	// Recovered are rows a crashed earlier run left "sending": they may have
+	// been delivered, so they are reported and not resent.
+	Recovered []journal.Row
+	// Stopped is set when the run stopped with rows left (quota,
+	// authentication, cancel).
+	Stopped *sender.StopError
+	// ResumesAt is when a quota pause ends; zero when not paused.
+	ResumesAt time.Time
+	// JournalPath is the journal file used.
+	JournalPath string
+}
+
+// planned pairs a journal row input with what renders it.
+type planned struct {
+	row *PlannedRow
+	to  []string
+}
+
+// Send delivers the plan through the journal: rows already sent are never
+// sent again, and rows a crash left unknown are reported, not resent.
+func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, error) {
+	if !p.Ready() {
+		return Outcome{}, ErrNotReady
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	c := p.Campaign
+	path := c.Journal
+	if path == "" {
+		path = filepath.Join(env.DataDir, journal.DefaultFileName)
+	}
+	j, err := journal.Open(path)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("refusing to send without a journal: %w", err)
+	}
+	defer j.Close()
+	out := Outcome{JournalPath: j.Path()}
+
+	camp, err := j.Campaign(journal.CampaignSpec{Key: c.Key(), Name: c.DisplayName(), Account: p.Account.ID, Source: c.Recipients})
+	if err != nil {
+		return out, err
+	}
+	if !camp.ResumesAt.IsZero() {
+		if now().Before(camp.ResumesAt) {
+			out.ResumesAt = camp.ResumesAt
+			out.Counts, err = p.counts(j, camp.ID)
+			return out, err
+		}
+		if err := j.Resume(camp.ID); err != nil {
+			return out, err
+		}
+	}
+	inputs, plans := p.journalRows()
+	synced, err := j.Sync(camp.ID, inputs)
+	if err != nil {
+		return out, err
+	}
+	run, recovered, err := j.StartRun(camp.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Recovered = recovered
+	var todo []int
+	for i, r := range synced.Rows {
+		if r.State == journal.StatePending && plans[i].row != nil {
+			todo = append(todo, i)
+		}
+	}
+	engine, err := sender.New(run, p.engineOptions(opts)...)
+	if err != nil {
+		run.Close()
+		return out, err
+	}
+	if opts.Control != nil {
+		opts.Control(engine)
+	}
+	src := &rowSource{plan: p, rows: synced.Rows, plans: plans, todo: todo}
+	_, runErr := engine.Run(ctx, src)
+	if err := run.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	if stop, ok := runErr.(*sender.StopError); ok {
+		out.Stopped, runErr = stop, nil
+		if !stop.ResumeAt.IsZero() {
+			out.ResumesAt = stop.ResumeAt
+			if err := j.Pause(camp.ID, stop.ResumeAt, stop.Error()); err != nil {
+				return out, err
+			}
+		}
+	}
+	if runErr != nil {
+		return out, runErr
+	}
+	if c.Report != "" {
+		if err := j.ExportReport(camp.ID, c.Report); err != nil {
+			return out, fmt.Errorf("write report %s: %w", c.Report, err)
+		}
+	}
+	out.Counts, err = p.counts(j, camp.ID)
+	return out, err
+}
+
+func (p *Plan) counts(j *journal.Journal, id int64) (journal.Counts, error) {
+	s, err := j.Summary(id)
+	return s.Counts, err
+}
+
+// journalRows turns the plan into the journal's rows: one per message,
+// plus one per row that will not be sent, so nothing is dropped silently.
+func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
+	var inputs []journal.RowInput
+	var plans []planned
+	nameCol := p.nameColumn()
+	for i := range p.Rows {
+		r := &p.Rows[i]
+		name := ""
+		if nameCol >= 0 {
+			name = r.Row.Value(nameCol)
+		}
+		reason := skipReason(r)
+		if len(r.Recipients) == 0 {
+			inputs = append(inputs, journal.RowInput{Number: r.Row.Number, Address: p.rawAddress(r), Name: name, Skip: reason})
+			plans = append(plans, planned{})
+			continue
+		}
+		for _, rc := range r.Recipients {
+			to := addresses(rc.Addresses)
+			if name == "" && len(rc.Addresses) > 0 {
+				name = rc.Addresses[0].Name
+			}
+			pl := planned{row: r, to: to}
+			if reason != "" {
+				pl.row = nil
+			}
+			inputs = append(inputs, journal.RowInput{Number: r.Row.Number, Address: strings.Join(to, ","), Name: name, Skip: reason})
+			plans = append(plans, pl)
+		}
+	}
+	return inputs, plans
+}
+
+func skipReason(r *PlannedRow) string {
+	switch r.Skip {
+	case recipients.SkipInvalid:
+		return "invalid address"
+	case recipients.SkipSuppressed:
+		return "on the do-not-send list"
+	case recipients.SkipDuplicate:
+		return "duplicate address"
+	}
+	if r.Blocked {
+		if b := r.Problems.Blocking(); len(b) > 0 {
+			return b[0].Message
+		}
+		return "blocking problem"
+	}
+	return ""
+}
+
+func (p *Plan) rawAddress(r *PlannedRow) string {
+	for _, c := range p.Columns {
+		if strings.EqualFold(c.Name, p.emailColumn()) {
+			return r.Row.Value(c.Index)
+		}
+	}
+	return ""
+}
+
+func (p *Plan) emailColumn() string {
+	if p.emailCol != "" {
+		return p.emailCol
+	}
+	return p.Campaign.EmailColumn
+}
+
+// nameColumn guesses the column holding the person's name, for the
+// history search ("did Mr Zhang get the March invoice?").
+func (p *Plan) nameColumn() int {
+	for _, c := range p.Columns {
+		h := strings.ToLower(c.Name)
+		if h == "name" || h == "full name" || h == "姓名" || h == "名字" || h == "客户" || h == "联系人" || strings.HasSuffix(h, " name") {
+			return c.Index
+		}
+	}
+	return -1
+}
+
+// rowSource renders messages one at a time as the engine asks for them.
+type rowSource struct {
+	plan  *Plan
+	rows  []journal.Row
+	plans []planned
+	todo  []int
+	next  int
+}
+
+func (s *rowSource) Len() int { return len(s.todo) - s.next }
+
+func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
+	if s.next >= len(s.todo) {
+		return sender.Message{}, io.EOF
+	}
+	i := s.todo[s.next]
+	s.next++
+	pl := s.plans[i]
+	return s.plan.composer.Message(s.rows[i].Key, mergeRow(pl.row.Row), pl.to)
+}
+
+func (p *Plan) engineOptions(opts SendOptions) []sender.Option {
+	a, c := p.Account, p.Campaign
+	mode := map[accounts.Security]sender.TLSMode{
+		accounts.SecurityTLS: sender.TLSImplicit, accounts.SecuritySTARTTLS: sender.TLSStartTLS, accounts.SecurityNone: sender.TLSNone,
+	}[a.Security]
+	o := []sender.Option{sender.WithServer(a.Host, a.Port, mode)}
+	if a.NeedsSecret() {
+		o = append(o, sender.WithAuth(a.Username, opts.Password, authMechanisms[a.Auth]))
+	}
+	if a.Trust.CAPEM != "" {
+		o = append(o, sender.WithCA([]byte(a.Trust.CAPEM)))
+	}
+	if n := c.Concurrency; n > 0 {
+		if m := a.Limits.MaxConnections; m > 0 && n > m {
+			n = m
+		}
+		o = append(o, sender.WithConcurrency(n))
+	}
+	if rate, ok := p.rate(); ok {
+		o = append(o, sender.WithRate(rate))
+	}
+	if daily := p.dailyCap(); daily > 0 {
+		o = append(o, sender.WithDailyCap(daily))
+	}
+	if c.Retries != nil {
+		o = append(o, sender.WithRetries(*c.Retries, sender.Backoff{}))
+	}
+	if opts.Progress != nil {
+		o = append(o, sender.WithProgress(opts.Progress))
+	}
+	return o
+}
+
+var authMechanisms = map[accounts.AuthMethod]sender.AuthMechanism{
+	accounts.AuthAuto: sender.AuthAuto, accounts.AuthPlain: sender.AuthPlain, accounts.AuthLogin: sender.AuthLogin,
+	accounts.AuthCRAMMD5: sender.AuthCRAMMD5, accounts.AuthXOAUTH2: sender.AuthXOAuth2,
+}
+
+// rate is the campaign's --rate, else the account's per-minute limit.
+func (p *Plan) rate() (sender.Rate, bool) {
+	if p.Campaign.Rate != "" {
+		r, err := sender.ParseRate(p.Campaign.Rate)
+		return r, err == nil
+	}
+	if n := p.Account.Limits.PerMinute; n > 0 {
+		return sender.Rate{N: n, Per: time.Minute}, true
+	}
+	if n := p.Account.Limits.PerHour; n > 0 {
+		return sender.Rate{N: n, Per: time.Hour}, true
+	}
+	return sender.Rate{}, false
+}
+
+func (p *Plan) dailyCap() int {
+	if p.Campaign.DailyCap > 0 {
+		return p.Campaign.DailyCap
+	}
+	return p.Account.Limits.PerDay
+}
+
+// Key is the campaign's identity in the journal: its file when it was
+// loaded from one, else a digest of what defines the run.
+func (c *Campaign) Key() string {
+	if c.file != "" {
+		return "file:" + c.file
+	}
+	abs := func(p string) string {
+		if a, err := filepath.Abs(p); err == nil {
+			return a
+		}
+		return p
+	}
+	id, _ := json.Marshal([]string{abs(c.Recipients), c.Sheet, c.Subject, abs(c.Body), c.From, c.SMTP, c.Account})
+	sum := sha256.Sum256(id)
+	return "flags:" + hex.EncodeToString(sum[:16])
+}
+
+// DisplayName is the campaign's name for the history view.
+func (c *Campaign) DisplayName() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	if c.Subject != "" {
+		return c.Subject
+	}
+	return filepath.Base(c.Recipients)
+}

@@ -1,0 +1,125 @@
+package headless
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"mailroom/app/accounts"
+	"mailroom/app/campaign"
+	"mailroom/app/recipients"
+)
+
+// IsCommand reports whether args start with a headless subcommand, so main
+// knows whether to open the window.
+func IsCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "send", "check", "preview", "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+// Main runs `mailroom ARGS` without the window and returns the exit code.
+func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		fmt.Fprint(stderr, topUsage)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	cmd := args[0]
+	opts, err := parse(cmd, args[1:], stderr)
+	if errors.Is(err, errHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mailroom %s: %v\n", cmd, err)
+		return ExitUsage
+	}
+	env, err := defaultEnv()
+	if err != nil {
+		fmt.Fprintf(stderr, "mailroom %s: %v\n", cmd, err)
+		return ExitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	plan, err := campaign.Prepare(ctx, opts.campaign, env)
+	if err != nil {
+		fmt.Fprintf(stderr, "mailroom %s: %v\n", cmd, err)
+		return ExitUsage
+	}
+	switch cmd {
+	case "check":
+		return check(plan, stdout)
+	case "preview":
+		return preview(plan, opts.row, stdout, stderr)
+	default:
+		return send(ctx, plan, env, stdin, stderr)
+	}
+}
+
+const topUsage = `usage:
+  mailroom                              open the window
+  mailroom send    [CAMPAIGN] [flags]   deliver
+  mailroom check   [CAMPAIGN] [flags]   preflight only
+  mailroom preview [CAMPAIGN] --row N [flags]
+Run "mailroom send -h" for the flags. Documentation: docs/headless.md
+`
+
+// defaultEnv finds the user's data and settings folders. The journal and
+// do-not-send list live in the data folder; accounts in the settings one.
+func defaultEnv() (campaign.Env, error) {
+	dir, err := accounts.DefaultDir()
+	if err != nil {
+		return campaign.Env{}, err
+	}
+	env := campaign.Env{DataDir: filepath.Join(dir, "data")}
+	if _, err := os.Stat(filepath.Join(dir, accounts.SettingsFileName)); err == nil {
+		secrets, _ := accounts.OpenSecrets()
+		if store, err := accounts.OpenStore(dir, secrets); err == nil {
+			env.Accounts = store
+		}
+	}
+	return env, nil
+}
+
+// check prints every problem, blocking ones first.
+func check(plan *campaign.Plan, stdout io.Writer) int {
+	printProblems(stdout, plan.Problems)
+	blocking := len(plan.Problems.Blocking())
+	fmt.Fprintf(stdout, "%d blocking, %d warnings, %d rows\n", blocking, len(plan.Problems)-blocking, len(plan.Rows))
+	if !plan.Ready() {
+		return ExitUsage
+	}
+	return ExitOK
+}
+
+func printProblems(w io.Writer, problems recipients.Problems) {
+	for _, p := range problems.Blocking() {
+		fmt.Fprintf(w, "blocking: %s\n", p.Error())
+	}
+	for _, p := range problems.Warnings() {
+		fmt.Fprintf(w, "warning: %s\n", p.Error())
+	}
+}
+
+func preview(plan *campaign.Plan, row int, stdout, stderr io.Writer) int {
+	data, err := plan.Preview(row)
+	if err != nil {
+		printProblems(stderr, plan.Problems.Blocking())
+		fmt.Fprintf(stderr, "mailroom preview: %v\n", err)
+		return ExitUsage
+	}
+	stdout.Write(data)
+	return ExitOK
+}

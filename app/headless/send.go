@@ -1,0 +1,150 @@
+package headless
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"mailroom/app/accounts"
+	"mailroom/app/campaign"
+	"mailroom/sender"
+)
+
+// send runs preflight, then delivery, and maps the outcome to an exit code.
+func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr io.Writer) int {
+	c := plan.Campaign
+	if !plan.Ready() {
+		printProblems(stderr, plan.Problems)
+		fmt.Fprintln(stderr, "mailroom send: nothing was sent; fix the blocking problems above (or add --skip-invalid to skip those rows)")
+		return ExitUsage
+	}
+	printProblems(stderr, plan.Problems)
+	if c.DryRun != "" {
+		n, err := plan.WriteDryRun(c.DryRun)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailroom send: %v\n", err)
+			return ExitUsage
+		}
+		fmt.Fprintf(stderr, "dry run: wrote %d messages to %s; nothing was sent\n", n, c.DryRun)
+		return ExitOK
+	}
+	password := ""
+	if plan.Account.NeedsSecret() {
+		var secrets accounts.Secrets
+		if env.Accounts != nil {
+			secrets = env.Accounts.Secrets()
+		} else if s, err := accounts.OpenSecrets(); err == nil {
+			secrets = s
+		}
+		pw, _, err := accounts.ResolvePassword(plan.Account, secrets, accounts.WithTerminal(stdin, stderr))
+		if err != nil {
+			fmt.Fprintf(stderr, "mailroom send: %v\n", err)
+			return ExitUsage
+		}
+		password = pw
+	}
+	progress := newProgressPrinter(stderr)
+	out, err := plan.Send(ctx, env, campaign.SendOptions{Password: password, Progress: progress.update})
+	progress.finish()
+	for _, r := range out.Recovered {
+		fmt.Fprintf(stderr, "unknown: row %d, %s: an earlier run was interrupted while sending it; it may have been delivered, so it is not sent again\n", r.Number, r.Address)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mailroom send: %v\n", err)
+		if errors.Is(err, campaign.ErrNotReady) {
+			return ExitUsage
+		}
+		if out.JournalPath == "" { // the journal could not be opened: nothing was sent
+			return ExitUsage
+		}
+		return ExitStopped
+	}
+	fmt.Fprintf(stderr, "sent %d, failed %d, unknown %d, skipped %d, pending %d\n", out.Sent, out.Failed, out.Unknown, out.Skipped, out.Pending+out.Sending)
+	switch {
+	case out.Stopped != nil:
+		fmt.Fprintf(stderr, "stopped: %v\n", out.Stopped)
+	}
+	if !out.ResumesAt.IsZero() {
+		fmt.Fprintf(stderr, "paused: the provider's limit was reached; resumes at %s (run the same command again then)\n", out.ResumesAt.Local().Format("15:04"))
+	}
+	switch {
+	case out.Pending+out.Sending > 0:
+		return ExitStopped
+	case out.Failed > 0 || out.Unknown > 0:
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// progressPrinter shows progress on stderr: a bar redrawn in place on a
+// terminal, a plain line every few seconds otherwise (logs, schedulers).
+type progressPrinter struct {
+	w        io.Writer
+	terminal bool
+	mu       sync.Mutex
+	last     time.Time
+	drawn    bool
+}
+
+func newProgressPrinter(w io.Writer) *progressPrinter {
+	f, ok := w.(*os.File)
+	return &progressPrinter{w: w, terminal: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+// update is called by the engine; it must not block delivery for long.
+func (p *progressPrinter) update(s sender.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	interval := 5 * time.Second
+	if p.terminal {
+		interval = 200 * time.Millisecond
+	}
+	if time.Since(p.last) < interval && s.Remaining != 0 {
+		return
+	}
+	p.last = time.Now()
+	line := fmt.Sprintf("sent %d, failed %d, unknown %d", s.Sent, s.Failed, s.Unknown)
+	if s.Remaining >= 0 {
+		line += fmt.Sprintf(", %d left", s.Remaining)
+	}
+	if s.Rate > 0 {
+		line += fmt.Sprintf(", %.0f/min", s.Rate)
+	}
+	if s.ETA > 0 {
+		line += ", about " + s.ETA.Round(time.Second).String() + " to go"
+	}
+	if !s.WaitingUntil.IsZero() {
+		line += ", waiting until " + s.WaitingUntil.Local().Format("15:04:05")
+	}
+	if p.terminal {
+		done := s.Sent + s.Failed + s.Unknown
+		total := done + max(s.Remaining, 0)
+		fmt.Fprintf(p.w, "\r%s %s\x1b[K", bar(done, total, 30), line)
+		p.drawn = true
+		return
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+func (p *progressPrinter) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}
+
+func bar(done, total, width int) string {
+	filled := 0
+	if total > 0 {
+		filled = done * width / total
+	}
+	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
+}
