@@ -157,3 +157,18 @@ func TestPolicyParsing(t *testing.T) {
 		t.Error("invalid option accepted")
 	}
 }
+
+func TestNoEmailColumnProblem(t *testing.T) {
+	tab, err := Load(writeText(t, "phones.csv", "Name,Phone\r\nBob,555\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.HasEmail {
+		t.Fatalf("found email column %q in a list without addresses", tab.Email.Name)
+	}
+	p := NoEmailColumn(tab.File, tab.Sheet, tab.Columns)
+	want := "phones.csv: no column holds email addresses — choose the address column (one of: Name, Phone)"
+	if p.Error() != want || p.Severity != Blocking {
+		t.Errorf("got %q (%v), want %q", p.Error(), p.Severity, want)
+	}
+}

@@ -69,3 +69,11 @@ func looksLikeAddresses(cell string) bool {
 	_, err := ParseAddress(parts[0])
 	return err == nil
 }
+
+// NoEmailColumn is the blocking problem for a table in which no column
+// holds addresses, naming the columns the user can choose from.
+func NoEmailColumn(file, sheet string, cols Columns) Problem {
+	return Problem{Code: codeFor(ErrNoColumn), File: file, Sheet: sheet,
+		Message: "no column holds email addresses",
+		Hint:    "choose the address column (one of: " + strings.Join(cols.Names(), ", ") + ")"}
+}

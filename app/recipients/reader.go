@@ -49,6 +49,7 @@ type Reader struct {
 	first     int // sheet column index of Columns[0]
 	email     int // index into columns, -1 when none
 	cur       Row
+	early     extrasResult
 }
 
 // Open opens a recipient file (.xlsx, .xlsm, .xltx, .csv, .txt), finds the
@@ -95,7 +96,16 @@ func (r *Reader) openWorkbook() error {
 		return classifyExcelizeErr(r.path, err)
 	}
 	defer pkg.Close()
+	// Reading the likely sheet's merges and links costs one inflate of its
+	// XML; do it while excelize opens the file, which does the same.
+	guess := guessSheet(pkg.sheets, r.cfg.sheet)
+	early := make(chan extrasResult, 1)
+	go func() {
+		ex, err := pkg.readExtras(guess)
+		early <- extrasResult{guess.part, ex, err}
+	}()
 	r.book, err = excelize.OpenFile(r.path, excelize.Options{UnzipSizeLimit: r.cfg.maxUnpacked, ShortDatePattern: r.cfg.datePattern})
+	r.early = <-early
 	if err != nil {
 		return classifyExcelizeErr(r.path, err)
 	}
@@ -137,8 +147,31 @@ func (r *Reader) openWorkbook() error {
 	return fileErr(ErrNoData, r.path, "the visible sheets of the workbook are empty", hint, nil)
 }
 
+type extrasResult struct {
+	part   string
+	extras sheetExtras
+	err    error
+}
+
+// guessSheet is the sheet Open will most likely read: the one asked for,
+// else the first visible one.
+func guessSheet(sheets []sheetPart, name string) sheetPart {
+	if sp, ok := findSheet(sheets, name); ok && name != "" {
+		return sp
+	}
+	for _, sp := range sheets {
+		if !sp.Hidden {
+			return sp
+		}
+	}
+	return sheetPart{}
+}
+
 func (r *Reader) useSheet(pkg *packageIndex, sp sheetPart) error {
-	extras, err := pkg.readExtras(sp)
+	extras, err := r.early.extras, r.early.err
+	if r.early.part != sp.part {
+		extras, err = pkg.readExtras(sp)
+	}
 	if err != nil {
 		return classifyExcelizeErr(r.path, err)
 	}

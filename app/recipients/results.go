@@ -188,14 +188,19 @@ func copyCSVWithResults(in *csvSource, out io.Writer, headerRow int, results map
 	if _, err := out.Write(in.layout.enc.bom); err != nil {
 		return err
 	}
-	var text io.Writer = out
-	if in.layout.enc.enc != encUTF8.enc {
-		// a server reply may hold characters GBK cannot encode
-		enc := encoding.ReplaceUnsupported(in.layout.enc.enc.NewEncoder())
-		tw := transform.NewWriter(out, enc)
-		defer tw.Close()
-		text = tw
+	if in.layout.enc.enc == encUTF8.enc {
+		return copyCSVRecords(in, out, headerRow, results)
 	}
+	// a server reply may hold characters GBK cannot encode
+	tw := transform.NewWriter(out, encoding.ReplaceUnsupported(in.layout.enc.enc.NewEncoder()))
+	if err := copyCSVRecords(in, tw, headerRow, results); err != nil {
+		tw.Close()
+		return err
+	}
+	return tw.Close()
+}
+
+func copyCSVRecords(in *csvSource, text io.Writer, headerRow int, results map[int]RowResult) error {
 	if in.layout.sepLine {
 		if _, err := io.WriteString(text, "sep="+string(in.layout.comma)+"\r\n"); err != nil {
 			return err
