@@ -117,7 +117,7 @@ func (r *run) worker() {
 // the source, else the earliest retry once it is due. nil means done.
 func (r *run) next() *job {
 	for {
-		if r.e.gate.wait(r.ctx) != nil || r.stopped() {
+		if !r.proceed() {
 			return nil
 		}
 		now := r.cfg.clock.Now()
@@ -181,7 +181,7 @@ func (r *run) sleep(d time.Duration) {
 // waitTurn holds a message until the engine is not paused, no cool-down
 // is in force and the rate limit allows it. false means the run stopped.
 func (r *run) waitTurn() bool {
-	if r.e.gate.wait(r.ctx) != nil || r.stopped() {
+	if !r.proceed() {
 		return false
 	}
 	r.mu.Lock()
@@ -195,7 +195,16 @@ func (r *run) waitTurn() bool {
 		r.sleep(wait)
 	}
 	// A pause requested while waiting still applies to this message.
-	return r.e.gate.wait(r.ctx) == nil && !r.stopped()
+	return r.proceed()
+}
+
+// proceed waits while paused and reports whether the run goes on.
+func (r *run) proceed() bool {
+	if r.e.gate.wait(r.ctx) != nil {
+		r.stopped() // records a cancel by the caller as the reason
+		return false
+	}
+	return !r.stopped()
 }
 
 // coolDown delays every worker's next transaction by d.
