@@ -189,6 +189,9 @@ func Check(ctx context.Context, a Account, secret string, opts ...CheckOption) (
 	if err != nil {
 		return Report{}, err
 	}
+	if a.NeedsSecret() && secret == "" {
+		return Report{}, fmt.Errorf("%w: enter the password (or access token) to test the login", ErrNoPassword)
+	}
 	if cfg.testMessage && a.FromAddress == "" {
 		return Report{}, errors.New("accounts: a test message needs the account's From address")
 	}

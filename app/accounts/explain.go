@@ -20,7 +20,9 @@ import (
 func explainDial(err error, a Account, timeout time.Duration) (Problem, string, string) {
 	portHint := "Check the port: 465 for SSL/TLS, 587 for STARTTLS."
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
+	// Windows reports WSAECONNREFUSED, which syscall.ECONNREFUSED does not
+	// match there; its message says "actively refused".
+	case errors.Is(err, syscall.ECONNREFUSED), strings.Contains(err.Error(), "refused"):
 		return ProblemRefused,
 			fmt.Sprintf("%s refused the connection on port %d: nothing is listening there.", a.Host, a.Port), portHint
 	case isTimeout(err):
