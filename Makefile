@@ -17,11 +17,15 @@ run: deps modules
 build: deps modules
 	$(GO) build -race -tags $(TAGS) -o $(BIN)/mailroom ./cmd/mailroom
 
-# Tests run inside a private D-Bus session with an unlocked gnome-keyring,
-# so the keychain tests talk to a real Secret Service.
+# Tests run inside a private D-Bus session with a throwaway, unlocked
+# gnome-keyring, so the keychain tests talk to a real Secret Service. The
+# keyring needs a non-empty password: unlocked with an empty one, gnome-keyring
+# creates no default collection and go-keyring has nowhere to store.
 test: deps-test modules tools vet lint
-	dbus-run-session -- sh -c 'printf "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-		MAILROOM_SECRET_SERVICE=1 MAILPIT_BIN=$(MAILPIT) $(GO) test -race -tags $(TAGS) -count=1 $(PKGS)'
+	dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d) && \
+		printf mailroom-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+		MAILROOM_SECRET_SERVICE=1 MAILPIT_BIN=$(MAILPIT) $(GO) test -race -tags $(TAGS) -count=1 $(PKGS); \
+		status=$$?; rm -rf "$$XDG_DATA_HOME"; exit $$status'
 
 bench: deps-bench modules tools
 	MAILPIT_BIN=$(MAILPIT) $(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem -count=1 -timeout 60m $(PKGS)

@@ -276,16 +276,21 @@ func WithDailyCap(n int) Option {
 }
 
 // WithRetries sets how often a temporary failure is retried (default 3)
-// and the backoff between attempts (default 1 min doubling to 15 min).
+// and the backoff between attempts (default, and when b is the zero
+// Backoff: 1 min doubling to 15 min).
 func WithRetries(n int, b Backoff) Option {
 	return func(c *config) error {
 		if n < 0 || n > 100 {
 			return fmt.Errorf("%w: retries %d: want 0 to 100", ErrInvalidConfig, n)
 		}
+		c.retries = n
+		if b == (Backoff{}) { // the zero Backoff keeps the default
+			return nil
+		}
 		if b.Initial <= 0 || b.Max < b.Initial {
 			return fmt.Errorf("%w: backoff %s..%s", ErrInvalidConfig, b.Initial, b.Max)
 		}
-		c.retries, c.backoff = n, b
+		c.backoff = b
 		return nil
 	}
 }

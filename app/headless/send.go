@@ -50,6 +50,9 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, stdin *os.
 		}
 		password = pw
 	}
+	if !connectionOK(ctx, plan.Account, password, stderr) {
+		return ExitUsage
+	}
 	progress := newProgressPrinter(stderr)
 	out, err := plan.Send(ctx, env, campaign.SendOptions{Password: password, Progress: progress.update})
 	progress.finish()
@@ -147,4 +150,33 @@ func bar(done, total, width int) string {
 		filled = done * width / total
 	}
 	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
+}
+
+// connectionOK tests the server the way sending will use it (connect,
+// TLS, certificate, login) before any row is touched, so a wrong password
+// or an unreachable server is a preflight error with nothing sent.
+func connectionOK(ctx context.Context, a accounts.Account, password string, stderr io.Writer) bool {
+	report, err := accounts.Check(ctx, a, password)
+	if err != nil {
+		fmt.Fprintf(stderr, "mailroom send: %v\n", err)
+		return false
+	}
+	if report.OK() {
+		return true
+	}
+	for _, s := range report.Steps {
+		if s.OK {
+			continue
+		}
+		fmt.Fprintf(stderr, "mailroom send: %s", s.Summary)
+		if s.Reply != "" && !strings.Contains(s.Summary, s.Reply) {
+			fmt.Fprintf(stderr, " (server replied: %s)", s.Reply)
+		}
+		if s.Hint != "" {
+			fmt.Fprintf(stderr, " — %s", s.Hint)
+		}
+		fmt.Fprintln(stderr)
+	}
+	fmt.Fprintln(stderr, "mailroom send: nothing was sent")
+	return false
 }
