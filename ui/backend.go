@@ -238,12 +238,3 @@ type Problem struct {
 	Text string
 }
 
-// hasBlocking reports whether any problem stops the send.
-func hasBlocking(ps []Problem) bool {
-	for _, p := range ps {
-		if p.Blocking {
-			return true
-		}
-	}
-	return false
-}

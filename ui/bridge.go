@@ -8,42 +8,98 @@ import (
 
 // bridge is the only way code running off the UI goroutine reaches the
 // widgets: slow work (imports, previews, connection tests, sends) runs in a
-// goroutine and hands back a function that fyne.Do applies on the UI
-// goroutine. Tests call wait to let the work finish before asserting.
+// goroutine and hands back a function that is applied on the UI goroutine.
+//
+// Fyne's test driver runs fyne.Do inline on the calling goroutine, which
+// would let background work touch widgets while the test does. So tests
+// give the bridge a queue and call wait, which applies the queued updates on
+// the test's goroutine, standing in for the UI goroutine.
 type bridge struct {
-	wg sync.WaitGroup
+	queue   chan func() // nil in the app: updates go through fyne.Do
+	pending int         // goroutines started by run not yet applied; queue mode only
+}
+
+func newTestBridge() *bridge {
+	return &bridge{queue: make(chan func(), 4096)}
 }
 
 // run executes work in a new goroutine; the function it returns, if any,
-// is applied on the UI goroutine.
+// is applied on the UI goroutine. Call run from the UI goroutine.
 func (b *bridge) run(work func() (apply func())) {
-	b.wg.Add(1)
+	if b.queue == nil {
+		go func() {
+			if apply := work(); apply != nil {
+				fyne.Do(apply)
+			}
+		}()
+		return
+	}
+	b.pending++
 	go func() {
-		defer b.wg.Done()
-		if apply := work(); apply != nil {
-			fyne.DoAndWait(apply)
+		apply := work()
+		b.queue <- func() {
+			b.pending--
+			if apply != nil {
+				apply()
+			}
 		}
 	}()
 }
 
-// wait blocks until every goroutine started by run has finished and its
-// result is on screen.
+// update applies f on the UI goroutine without waiting; for streams of
+// small updates from a goroutine, such as connection-test steps.
+func (b *bridge) update(f func()) {
+	if b.queue != nil {
+		b.queue <- f
+		return
+	}
+	fyne.Do(f)
+}
+
+// wait applies queued updates until every goroutine started by run has
+// delivered its result (tests only).
 func (b *bridge) wait() {
-	b.wg.Wait()
+	for {
+		select {
+		case f := <-b.queue:
+			f()
+			continue
+		default:
+		}
+		if b.pending == 0 {
+			return
+		}
+		f := <-b.queue
+		f()
+	}
+}
+
+// flush applies the updates queued so far without waiting for running
+// goroutines, e.g. progress of a send that is still going (tests only).
+func (b *bridge) flush() {
+	for {
+		select {
+		case f := <-b.queue:
+			f()
+		default:
+			return
+		}
+	}
 }
 
 // latest forwards values from a producer goroutine to the UI without ever
 // blocking the producer: while one update is queued, newer values replace
 // the pending one instead of piling up behind it.
 type latest[T any] struct {
+	bridge  *bridge
 	mu      sync.Mutex
 	queued  bool
 	value   T
 	applyFn func(T)
 }
 
-func newLatest[T any](apply func(T)) *latest[T] {
-	return &latest[T]{applyFn: apply}
+func newLatest[T any](b *bridge, apply func(T)) *latest[T] {
+	return &latest[T]{bridge: b, applyFn: apply}
 }
 
 // post records v and schedules at most one UI update.
@@ -56,17 +112,11 @@ func (l *latest[T]) post(v T) {
 	}
 	l.queued = true
 	l.mu.Unlock()
-	fyne.Do(func() {
+	l.bridge.update(func() {
 		l.mu.Lock()
 		v := l.value
 		l.queued = false
 		l.mu.Unlock()
 		l.applyFn(v)
 	})
-}
-
-// update applies f on the UI goroutine without waiting; for streams of
-// small updates from a goroutine, such as connection-test steps.
-func (b *bridge) update(f func()) {
-	fyne.Do(f)
 }

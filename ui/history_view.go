@@ -62,9 +62,11 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 				lang.L("{{.Sent}} sent, {{.Failed}} failed, {{.Unknown}} unknown", map[string]any{"Sent": c.Sent, "Failed": c.Failed, "Unknown": c.Unknown}))
 		})
 	v.campaignList.OnSelected = func(i widget.ListItemID) {
-		v.campaignID = v.campaigns[i].ID
 		v.export.Enable()
-		v.loadRows()
+		if id := v.campaigns[i].ID; id != v.campaignID {
+			v.campaignID = id
+			v.loadRows()
+		}
 	}
 	v.all = widget.NewButton(lang.L("All campaigns"), func() {
 		v.campaignList.UnselectAll()
@@ -169,8 +171,7 @@ func (v *historyView) reload() {
 			v.campaignList.Refresh()
 			for i, c := range campaigns {
 				if c.ID == v.campaignID {
-					v.campaignList.Select(i) // loads its rows
-					return
+					v.campaignList.Select(i)
 				}
 			}
 			v.loadRows()

@@ -42,8 +42,8 @@ type mainWindow struct {
 
 // newMainWindow builds the window; views whose backend is missing are left
 // out rather than shown half-working.
-func newMainWindow(a fyne.App, deps Deps) *mainWindow {
-	m := &mainWindow{app: a, win: a.NewWindow("Mailroom"), settings: settings{a.Preferences()}, deps: deps, doc: newDocument(), bridge: &bridge{}, autosaveDelay: autosaveDelay}
+func newMainWindow(a fyne.App, deps Deps, b *bridge) *mainWindow {
+	m := &mainWindow{app: a, win: a.NewWindow("Mailroom"), settings: settings{a.Preferences()}, deps: deps, doc: newDocument(), bridge: b, autosaveDelay: autosaveDelay}
 	m.doc.edited = m.edited
 	var tabs []*container.TabItem
 	if deps.Accounts != nil {
@@ -134,7 +134,7 @@ func (m *mainWindow) edited() {
 	if m.autosave != nil {
 		m.autosave.Stop()
 	}
-	m.autosave = time.AfterFunc(m.autosaveDelay, func() { fyne.Do(m.saveNow) })
+	m.autosave = time.AfterFunc(m.autosaveDelay, func() { m.bridge.update(m.saveNow) })
 }
 
 // saveNow writes the campaign: to its file when it has one, otherwise to
@@ -277,9 +277,9 @@ func (m *mainWindow) confirmClose() {
 			r.Cancel()
 			// Close only after the engine stopped, so that the journal
 			// records every row that was in flight.
-			go func() {
+			m.bridge.run(func() func() {
 				_, _ = r.Wait()
-				fyne.Do(m.win.Close)
-			}()
+				return m.win.Close
+			})
 		}, m.win)
 }

@@ -222,7 +222,7 @@ func (v *recipientsView) importList() {
 	v.progress.Show()
 	v.progress.Start()
 	v.summary.SetText(lang.L("Reading the list…"))
-	counter := newLatest(func(n int) {
+	counter := newLatest(v.bridge, func(n int) {
 		if ctx.Err() == nil {
 			v.summary.SetText(lang.L("Reading the list… {{.Rows}} rows so far", map[string]any{"Rows": n}))
 		}

@@ -35,7 +35,7 @@ func Run(deps Deps) error {
 	if err := deps.fillDefaults(a); err != nil {
 		return err
 	}
-	m := newMainWindow(a, deps)
+	m := newMainWindow(a, deps, &bridge{})
 	m.restore()
 	m.win.ShowAndRun()
 	return nil

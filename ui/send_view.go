@@ -229,7 +229,7 @@ func (v *sendView) confirmStart() {
 }
 
 func (v *sendView) startRun() {
-	progress := newLatest(v.showProgress)
+	progress := newLatest(v.bridge, v.showProgress)
 	r, err := v.runner.Start(context.Background(), v.doc.draft(), progress.post)
 	if err != nil {
 		dialog.ShowError(err, v.win)

@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+func sampleList() RecipientList {
+	return RecipientList{
+		Sheet: "客户", Sheets: []string{"客户", "Sheet2"}, HeaderRow: 1,
+		Columns: []string{"姓名", "邮箱", "备用邮箱"}, EmailColumn: "邮箱",
+		Rows: []RecipientRow{
+			{Row: 2, Address: "zhang@163.com", Values: []string{"张三", "zhang@163.com", ""}, State: RowReady},
+			{Row: 3, Address: "li@qq.con", Values: []string{"李四", "li@qq.con", ""}, State: RowInvalid},
+			{Row: 4, Address: "zhang@163.com", Values: []string{"张三", "zhang@163.com", ""}, State: RowDuplicate},
+		},
+		Problems: []Problem{{Blocking: true, Row: 3, Column: "邮箱", Text: `row 3, column "邮箱": "li@qq.con" looks like a typo of qq.com`}},
+	}
+}
+
+func TestRecipientsViewImportsWithTheCampaignChoices(t *testing.T) {
+	test.NewTempApp(t)
+	src := &fakeRecipients{list: sampleList()}
+	doc := newDocument()
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newRecipientsView(src, nil, doc, w, b)
+	w.SetContent(v.content)
+
+	doc.c.Recipients = "/data/客户.xlsx"
+	doc.c.Duplicates = "keep"
+	v.showCampaign()
+	b.wait()
+
+	if doc.list == nil || len(doc.list.Rows) != 3 {
+		t.Fatalf("list not imported: %+v", doc.list)
+	}
+	if o := src.lastOptions(); o.Path != "/data/客户.xlsx" || o.Duplicates != "keep" {
+		t.Errorf("import options %+v", o)
+	}
+	want := "3 rows: 1 ready, 1 duplicates, 0 on the do-not-send list, 1 invalid, 0 filtered out"
+	if v.summary.Text != want {
+		t.Errorf("summary %q, want %q", v.summary.Text, want)
+	}
+	if v.problemsTab.Text != "Problems (1)" {
+		t.Errorf("problems tab %q", v.problemsTab.Text)
+	}
+	if v.sheet.Selected != "客户" || v.emailColumn.Selected != "邮箱" {
+		t.Errorf("sheet %q email column %q", v.sheet.Selected, v.emailColumn.Selected)
+	}
+	rows, cols := v.table.Length()
+	if rows != 3 || cols != 5 {
+		t.Errorf("table is %d×%d, want 3×5 (row, state, three columns)", rows, cols)
+	}
+	cell := widget.NewLabel("")
+	v.table.UpdateCell(widget.TableCellID{Row: 1, Col: 1}, cell)
+	if cell.Text != "invalid" {
+		t.Errorf("state of row 3 shows %q", cell.Text)
+	}
+
+	// Choosing another email column is a new import with that column.
+	v.emailColumn.SetSelected("备用邮箱")
+	b.wait()
+	if o := src.lastOptions(); o.EmailColumn != "备用邮箱" {
+		t.Errorf("reimport used email column %q", o.EmailColumn)
+	}
+	if doc.c.EmailColumn != "备用邮箱" {
+		t.Errorf("campaign keeps email column %q", doc.c.EmailColumn)
+	}
+}
+
+func TestRecipientsViewAppliesFiltersAndRejectsABadHeaderRow(t *testing.T) {
+	test.NewTempApp(t)
+	src := &fakeRecipients{list: sampleList()}
+	doc := newDocument()
+	doc.c.Recipients = "list.csv"
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newRecipientsView(src, nil, doc, w, b)
+	w.SetContent(v.content)
+	b.wait()
+
+	v.rows.SetText("10-200")
+	v.where.SetText("Status != sent\n\n  City = 北京 ")
+	v.applyOptions()
+	b.wait()
+	o := src.lastOptions()
+	if o.Rows != "10-200" || strings.Join(o.Where, "|") != "Status != sent|City = 北京" {
+		t.Errorf("filters passed as %+v", o)
+	}
+
+	imports := len(src.opts)
+	v.headerRow.SetText("two")
+	v.applyOptions()
+	b.wait()
+	if len(src.opts) != imports {
+		t.Error("an invalid header row started an import")
+	}
+	if !strings.Contains(dialogText(w), "Header row") {
+		t.Errorf("error dialog %q does not name the header row", dialogText(w))
+	}
+}
+
+func TestRecipientsViewShowsImportErrors(t *testing.T) {
+	test.NewTempApp(t)
+	src := &fakeRecipients{err: errString("old.xls is a legacy Excel 97–2003 file: save it as .xlsx")}
+	doc := newDocument()
+	doc.c.Recipients = "old.xls"
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newRecipientsView(src, nil, doc, w, b)
+	w.SetContent(v.content)
+	b.wait()
+	if v.summary.Text != "✗ old.xls is a legacy Excel 97–2003 file: save it as .xlsx" {
+		t.Errorf("summary %q", v.summary.Text)
+	}
+	if doc.list != nil || v.progress.Visible() {
+		t.Error("a failed import left a list or a running progress bar")
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+)
+
+func newTestSend(t *testing.T, runner *fakeRunner) (*sendView, *document, *bridge) {
+	t.Helper()
+	test.NewTempApp(t)
+	doc := newDocument()
+	l := sampleList()
+	doc.list = &l
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newSendView(runner, doc, w, b)
+	w.SetContent(v.content)
+	return v, doc, b
+}
+
+func TestSendViewBlocksUntilProblemsAreFixedOrSkipped(t *testing.T) {
+	runner := &fakeRunner{problems: []Problem{
+		{Blocking: true, Row: 3, Text: `row 3: "li@qq.con" looks like a typo of qq.com`},
+		{Blocking: false, Row: 5, Text: `row 5: {{姓名}} is empty`},
+	}}
+	v, doc, b := newTestSend(t, runner)
+	if !v.start.Disabled() {
+		t.Fatal("start enabled before the check")
+	}
+	test.Tap(v.check)
+	b.wait()
+	if !v.start.Disabled() {
+		t.Error("start enabled despite a blocking problem")
+	}
+	if !strings.Contains(v.verdict.Text, "1 blocking problems and 1 warnings") {
+		t.Errorf("verdict %q", v.verdict.Text)
+	}
+	if n := v.problemList.Length(); n != 2 {
+		t.Errorf("problem list shows %d entries", n)
+	}
+	test.Tap(v.skipInvalid)
+	if !doc.c.SkipInvalid || v.start.Disabled() {
+		t.Error("skipping invalid rows did not allow the send")
+	}
+	// Any edit elsewhere makes the check stale.
+	v.invalidate()
+	if !v.start.Disabled() {
+		t.Error("start stays enabled after the campaign changed")
+	}
+}
+
+func TestSendViewRunsWithPauseResumeAndReportsTheOutcome(t *testing.T) {
+	runner := &fakeRunner{}
+	v, doc, b := newTestSend(t, runner)
+	v.concurrency.SetText("4")
+	v.retries.SetText("0")
+	v.rate.SetText("30/min")
+	test.Tap(v.check)
+	b.wait()
+	if doc.c.Concurrency != 4 || doc.c.Retries == nil || *doc.c.Retries != 0 || doc.c.Rate != "30/min" {
+		t.Errorf("options not in the campaign: %+v", doc.c)
+	}
+	v.startRun()
+	d := runner.started
+	if d == nil {
+		t.Fatal("not started")
+	}
+	if !v.check.Disabled() || !v.start.Disabled() || v.pause.Disabled() || v.stop.Disabled() {
+		t.Error("controls not switched to running")
+	}
+	d.progress(Progress{Total: 10, Sent: 4, Failed: 1, Pending: 5, PerMinute: 29.5, ETA: 10 * time.Second})
+	b.flush()
+	if v.bar.Value != 0.5 {
+		t.Errorf("progress bar at %v, want 0.5", v.bar.Value)
+	}
+	if v.counts.Text != "Sent 4, failed 1, unknown 0, skipped 0, waiting 5" {
+		t.Errorf("counts %q", v.counts.Text)
+	}
+	if !strings.Contains(v.speed.Text, "29.5 per minute") || !strings.Contains(v.speed.Text, "about 10s left") {
+		t.Errorf("speed %q", v.speed.Text)
+	}
+	test.Tap(v.pause)
+	if v.pause.Text != "Resume" {
+		t.Errorf("pause button reads %q", v.pause.Text)
+	}
+	test.Tap(v.pause)
+	if d.paused != 1 || d.resumed != 1 {
+		t.Errorf("paused %d resumed %d", d.paused, d.resumed)
+	}
+	d.finish(Progress{CampaignID: "c1", Total: 10, Sent: 8, Failed: 1, Unknown: 1})
+	b.wait()
+	if v.running() || !v.pause.Disabled() || v.check.Disabled() {
+		t.Error("controls not reset after the run")
+	}
+	if !strings.Contains(v.verdict.Text, "1 messages may or may not have arrived") {
+		t.Errorf("verdict %q", v.verdict.Text)
+	}
+}
+
+func TestSendViewRejectsBadNumbers(t *testing.T) {
+	runner := &fakeRunner{}
+	v, _, b := newTestSend(t, runner)
+	v.dailyCap.SetText("-3")
+	test.Tap(v.check)
+	b.wait()
+	if v.checked {
+		t.Error("checked with a daily limit of -3")
+	}
+}
