@@ -125,13 +125,6 @@ func (r *Run) MarkDone(res sender.Result) error {
 			tx.nowMillis(), r.campaign, res.Key); err != nil {
 			return err
 		}
-		if to == StateSent || to == StateUnknown {
-			// An unknown outcome most likely reached the provider, which
-			// counts it against the daily quota too.
-			if _, err := tx.stmt.send.Exec(r.account, r.campaign, res.Key, tx.nowMillis()); err != nil {
-				return err
-			}
-		}
 		return tx.event(r.campaign, res.Key, "done", from, to, res.Reply)
 	})
 }
@@ -164,6 +157,6 @@ func (r *Run) Close() error {
 // account, across campaigns; committed outcomes only.
 func (j *Journal) SentSince(account string, t time.Time) (int, error) {
 	var n int
-	err := j.db.QueryRow(`SELECT count(*) FROM sends WHERE account = ? AND at >= ?`, account, t.UnixMilli()).Scan(&n)
+	err := j.db.QueryRow(sentSinceQuery, account, t.UnixMilli()).Scan(&n)
 	return n, err
 }

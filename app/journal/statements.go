@@ -14,7 +14,6 @@ type statements struct {
 	sending   *sql.Stmt
 	done      *sql.Stmt
 	event     *sql.Stmt
-	send      *sql.Stmt
 	countSent *sql.Stmt
 }
 
@@ -44,8 +43,7 @@ func prepare(ctx context.Context, conn *sql.Conn) (statements, error) {
 		WHERE campaign = ?7 AND key = ?8`)
 	s.event = p(`INSERT INTO events (campaign, key, at, kind, from_state, to_state, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	s.send = p(`INSERT INTO sends (account, campaign, key, at) VALUES (?, ?, ?, ?)`)
-	s.countSent = p(`SELECT count(*) FROM sends WHERE account = ? AND at >= ?`)
+	s.countSent = p(sentSinceQuery)
 	if err != nil {
 		_ = s.close()
 		return statements{}, err
@@ -55,13 +53,20 @@ func prepare(ctx context.Context, conn *sql.Conn) (statements, error) {
 
 func (s statements) close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.rowState, s.sending, s.done, s.event, s.send, s.countSent} {
+	for _, st := range []*sql.Stmt{s.rowState, s.sending, s.done, s.event, s.countSent} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
 	}
 	return errors.Join(errs...)
 }
+
+// sentSinceQuery counts the outcomes that a provider counts against its
+// daily quota: sent, and unknown (most likely delivered). A user later
+// marking an unknown row as sent does not count it twice.
+const sentSinceQuery = `SELECT count(*) FROM events
+	WHERE campaign IN (SELECT id FROM campaigns WHERE account = ?1)
+	AND to_state IN ('sent', 'unknown') AND kind = 'done' AND at >= ?2`
 
 // state reads a row's state inside the writer's transaction.
 func (t *wtx) state(campaign int64, key string) (State, error) {

@@ -76,7 +76,7 @@ func (j *Journal) Summary(campaign int64) (Summary, error) {
 	var started, finished int64
 	err = j.db.QueryRow(`SELECT
 		coalesce((SELECT min(at) FROM events WHERE campaign = ?1 AND to_state = 'sending'), 0),
-		coalesce((SELECT max(at) FROM events WHERE campaign = ?1 AND kind = 'done'), 0)`, campaign).
+		coalesce((SELECT max(at) FROM events WHERE campaign = ?1 AND to_state IN ('sent', 'failed', 'unknown') AND kind = 'done'), 0)`, campaign).
 		Scan(&started, &finished)
 	s.Started, s.Finished = fromMillis(started), fromMillis(finished)
 	return s, err
