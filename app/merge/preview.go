@@ -19,8 +19,9 @@ type Preview struct {
 	Text    string
 	HTML    string // empty for a plain-text body
 	Files   []FileInfo
-	// Size is the exact encoded size in bytes; 0 when the message cannot
-	// be built (see Problems).
+	// Size is the exact encoded size in bytes, estimated as in Check when
+	// no To address was given, and 0 when the message cannot be built
+	// (see Problems).
 	Size int64
 	// Problems are this row's own problems; the message is still shown as
 	// far as it can be rendered.
