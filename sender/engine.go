@@ -58,6 +58,19 @@ func New(store Store, opts ...Option) (*Engine, error) {
 	}
 	e := &Engine{cfg: cfg, store: store}
 	e.tlsConf = &tls.Config{ServerName: cfg.host, RootCAs: roots, MinVersion: tls.VersionTLS12}
+	if cfg.tlsConf != nil {
+		e.tlsConf = cfg.tlsConf.Clone()
+		if e.tlsConf.ServerName == "" {
+			e.tlsConf.ServerName = cfg.host
+		}
+		for _, ca := range cfg.extraCAs {
+			if e.tlsConf.RootCAs == nil {
+				e.tlsConf.RootCAs = roots
+				break
+			}
+			e.tlsConf.RootCAs.AddCert(ca)
+		}
+	}
 	e.gate.open = make(chan struct{})
 	close(e.gate.open)
 	return e, nil

@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -123,6 +124,7 @@ type config struct {
 	port        int
 	tlsMode     TLSMode
 	extraCAs    []*x509.Certificate
+	tlsConf     *tls.Config
 	username    string
 	password    string
 	mechanism   AuthMechanism
@@ -184,6 +186,20 @@ func WithAuth(username, password string, mech AuthMechanism) Option {
 			return fmt.Errorf("%w: unsupported AUTH mechanism %q", ErrInvalidConfig, string(mech))
 		}
 		c.username, c.password, c.mechanism = username, password, mech
+		return nil
+	}
+}
+
+// WithTLSConfig replaces the engine's TLS settings, for callers that
+// already built them (an account's private CA or a certificate the user
+// pinned after seeing its fingerprint). It must verify certificates:
+// InsecureSkipVerify is refused.
+func WithTLSConfig(conf *tls.Config) Option {
+	return func(c *config) error {
+		if conf == nil || conf.InsecureSkipVerify && conf.VerifyConnection == nil && conf.VerifyPeerCertificate == nil {
+			return fmt.Errorf("%w: a TLS configuration must verify certificates", ErrInvalidConfig)
+		}
+		c.tlsConf = conf
 		return nil
 	}
 }

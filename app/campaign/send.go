@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/mail"
 	"path/filepath"
 	"strings"
 	"time"
@@ -104,7 +105,12 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, er
 			todo = append(todo, i)
 		}
 	}
-	engine, err := sender.New(run, p.engineOptions(opts)...)
+	engineOpts, err := p.engineOptions(opts)
+	if err != nil {
+		run.Close()
+		return out, err
+	}
+	engine, err := sender.New(run, engineOpts...)
 	if err != nil {
 		run.Close()
 		return out, err
@@ -244,7 +250,7 @@ func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
 	return s.plan.composer.Message(s.rows[i].Key, mergeRow(pl.row.Row), pl.to)
 }
 
-func (p *Plan) engineOptions(opts SendOptions) []sender.Option {
+func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {
 	a, c := p.Account, p.Campaign
 	mode := map[accounts.Security]sender.TLSMode{
 		accounts.SecurityTLS: sender.TLSImplicit, accounts.SecuritySTARTTLS: sender.TLSStartTLS, accounts.SecurityNone: sender.TLSNone,
@@ -253,8 +259,13 @@ func (p *Plan) engineOptions(opts SendOptions) []sender.Option {
 	if a.NeedsSecret() {
 		o = append(o, sender.WithAuth(a.Username, opts.Password, authMechanisms[a.Auth]))
 	}
-	if a.Trust.CAPEM != "" {
-		o = append(o, sender.WithCA([]byte(a.Trust.CAPEM)))
+	tlsConf, err := a.TLSConfig()
+	if err != nil {
+		return nil, err
+	}
+	o = append(o, sender.WithTLSConfig(tlsConf))
+	if domain := domainOf(c.From); domain != "" {
+		o = append(o, sender.WithHELO(domain))
 	}
 	if n := c.Concurrency; n > 0 {
 		if m := a.Limits.MaxConnections; m > 0 && n > m {
@@ -274,7 +285,7 @@ func (p *Plan) engineOptions(opts SendOptions) []sender.Option {
 	if opts.Progress != nil {
 		o = append(o, sender.WithProgress(opts.Progress))
 	}
-	return o
+	return o, nil
 }
 
 var authMechanisms = map[accounts.AuthMethod]sender.AuthMechanism{
@@ -330,4 +341,14 @@ func (c *Campaign) DisplayName() string {
 		return c.Subject
 	}
 	return filepath.Base(c.Recipients)
+}
+
+// domainOf returns the domain of a "Name <addr>" address, for EHLO: some
+// servers score a bare "localhost" greeting as spam.
+func domainOf(from string) string {
+	a, err := mail.ParseAddress(from)
+	if err != nil {
+		return ""
+	}
+	return a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 }
