@@ -29,6 +29,9 @@ type SendOptions struct {
 	Control func(*sender.Engine)
 	// Now is the clock for quota pauses; time.Now when nil.
 	Now func() time.Time
+	// Engine adds engine options after the campaign's own (tests shorten
+	// timeouts and backoff with it).
+	Engine []sender.Option
 }
 
 // Outcome is what a send did, counted from the journal (the record of
@@ -285,7 +288,7 @@ func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {
 	if opts.Progress != nil {
 		o = append(o, sender.WithProgress(opts.Progress))
 	}
-	return o, nil
+	return append(o, opts.Engine...), nil
 }
 
 var authMechanisms = map[accounts.AuthMethod]sender.AuthMechanism{
