@@ -132,6 +132,10 @@ type sheetExtras struct {
 
 type cellRange struct{ top, left, bottom, right int }
 
+// maxLinkCells bounds how many cells one hyperlink range may cover; a
+// crafted "A1:XFD1048576" would otherwise mean billions of map entries.
+const maxLinkCells = 1 << 16
+
 // readExtras streams the worksheet XML to the end of <sheetData> without
 // parsing it (a byte search), then decodes only the tail, so its cost is
 // one inflate of the part rather than a second XML parse.
@@ -192,6 +196,9 @@ func (p *packageIndex) readExtras(sp sheetPart) (sheetExtras, error) {
 		r, err := parseRange(l.ref)
 		if err != nil {
 			continue
+		}
+		if (r.bottom-r.top+1)*(r.right-r.left+1) > maxLinkCells {
+			r.bottom, r.right = r.top, r.left // a hostile range; keep its first cell
 		}
 		for row := r.top; row <= r.bottom; row++ {
 			for col := r.left; col <= r.right; col++ {
