@@ -34,10 +34,11 @@ func (e *RowError) Error() string {
 }
 
 // Message renders the row and builds the message the engine sends. key
-// identifies the row in the journal. to holds the envelope recipient —
-// one address, or several when the user chose one message to all the
-// addresses of a cell; the extra To addresses, Cc and Bcc are listed in
-// ExplicitCopies so the engine accepts them as asked for by the row.
+// identifies the row in the journal. to holds the recipient — one
+// address, or several when the user chose one message to all the
+// addresses of a cell: the first is then the To and the others are added
+// to Cc. Every Cc and Bcc is listed in ExplicitCopies, so the engine
+// accepts them as asked for by the row.
 func (c *Composer) Message(key string, row Row, to []string) (sender.Message, error) {
 	if err := c.ready(); err != nil {
 		return sender.Message{}, err
@@ -78,10 +79,7 @@ func (c *Composer) ready() error {
 
 func (c *Composer) senderMessage(key string, r *rendered, msg *gomail.Msg, id string) sender.Message {
 	m := sender.Message{Key: key, Mail: msg, MessageID: id, Hash: r.hash()}
-	for _, a := range msg.GetTo()[1:] {
-		m.ExplicitCopies = append(m.ExplicitCopies, a.Address)
-	}
-	for _, a := range append(append([]*mail.Address(nil), r.cc...), r.bcc...) {
+	for _, a := range append(msg.GetCc(), msg.GetBcc()...) {
 		m.ExplicitCopies = append(m.ExplicitCopies, a.Address)
 	}
 	for _, a := range append(append([]attachment(nil), r.inline...), r.files...) {
@@ -117,9 +115,11 @@ func (c *Composer) build(r *rendered, to []string, withFiles bool) (*gomail.Msg,
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithCharset(gomail.CharsetUTF8),
 		gomail.WithEncoding(r.encoding()))
 	msg.SetAddrHeaderFromMailAddress(gomail.HeaderFrom, c.from)
-	msg.SetAddrHeaderFromMailAddress(gomail.HeaderTo, tos...)
-	if len(r.cc) > 0 {
-		msg.SetAddrHeaderFromMailAddress(gomail.HeaderCc, r.cc...)
+	// The engine accepts exactly one To; the other addresses of a cell
+	// sent "together" become visible copies the row asked for.
+	msg.SetAddrHeaderFromMailAddress(gomail.HeaderTo, tos[0])
+	if cc := append(tos[1:len(tos):len(tos)], r.cc...); len(cc) > 0 {
+		msg.SetAddrHeaderFromMailAddress(gomail.HeaderCc, cc...)
 	}
 	if len(r.bcc) > 0 {
 		msg.SetAddrHeaderFromMailAddress(gomail.HeaderBcc, r.bcc...)

@@ -3,19 +3,19 @@ package merge
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	gomail "github.com/wneessen/go-mail"
-
+	"mailroom/app/journal"
+	"mailroom/sender"
 	"mailroom/sender/smtptest"
 )
 
-// TestEndToEndThroughSMTP renders a small campaign, sends it over
-// STARTTLS with AUTH to the in-process server and checks what arrived:
+// TestEndToEndThroughSMTP renders a small campaign, delivers it with the
+// sender engine (journal in SQLite) over STARTTLS with AUTH to the
+// in-process server and checks what arrived:
 // one message per row, only that row's address on the envelope (plus its
 // own Cc/Bcc), the Chinese subject and names decoded, attachments
 // byte-identical.
@@ -35,26 +35,60 @@ func TestEndToEndThroughSMTP(t *testing.T) {
 		{Number: 2, Values: []string{"li@example.cn", "C002", "C002.pdf", "李雷", ""}},
 		{Number: 3, Values: []string{"han@example.cn", "C010", "C010.pdf;sub/C003.pdf", "韩梅梅", "boss@example.cn"}},
 	}
-	var msgs []*gomail.Msg
-	for _, r := range rows {
-		m, err := c.Message(r.Values[0], r, []string{r.Values[0]})
-		if err != nil {
-			t.Fatal(err)
-		}
-		msgs = append(msgs, m.Mail)
-	}
-	client, err := gomail.NewClient(srv.Host(), gomail.WithPort(srv.Port()),
-		gomail.WithTLSPolicy(gomail.TLSMandatory),
-		gomail.WithTLSConfig(&tls.Config{RootCAs: srv.CertPool(), ServerName: srv.Host(), MinVersion: tls.VersionTLS12}),
-		gomail.WithSMTPAuth(gomail.SMTPAuthPlain), gomail.WithUsername("user"), gomail.WithPassword("pw"),
-		gomail.WithTimeout(10*time.Second))
+	// Deliver through the real engine, journaled in a real SQLite file,
+	// as a campaign run does.
+	j, err := journal.Open(filepath.Join(t.TempDir(), "journal.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := client.DialAndSendWithContext(ctx, msgs...); err != nil {
+	defer j.Close()
+	camp, err := j.Campaign(journal.CampaignSpec{Key: "merge-e2e"})
+	if err != nil {
 		t.Fatal(err)
+	}
+	var inputs []journal.RowInput
+	for _, r := range rows {
+		inputs = append(inputs, journal.RowInput{Number: r.Number, Address: r.Values[0], Name: r.Values[3]})
+	}
+	if _, err := j.Sync(camp.ID, inputs); err != nil {
+		t.Fatal(err)
+	}
+	run, _, err := j.StartRun(camp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	var msgs []sender.Message
+	for _, r := range rows {
+		m, err := c.Message(journal.RowKey(r.Values[0], 1), r, []string{r.Values[0]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, m)
+	}
+	engine, err := sender.New(run, sender.WithServer(srv.Host(), srv.Port(), sender.TLSStartTLS),
+		sender.WithCA(srv.CAPEM()), sender.WithAuth("user", "pw", sender.AuthAuto))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sum, err := engine.Run(ctx, sender.NewSliceSource(msgs...))
+	if err != nil || sum.Sent != 2 {
+		t.Fatalf("engine: %+v, %v", sum, err)
+	}
+
+	if err := j.Flush(); err != nil { // the last MarkDone waits for the next commit
+		t.Fatal(err)
+	}
+	sent, err := j.Rows(camp.ID, journal.StateSent)
+	if err != nil || len(sent) != 2 {
+		t.Fatalf("journal sent rows %+v, %v", sent, err)
+	}
+	for i, row := range sent {
+		if row.MessageID != msgs[i].MessageID || !strings.HasSuffix(row.MessageID, "@example.com") {
+			t.Errorf("journal row %s Message-ID %q, rendered %q", row.Key, row.MessageID, msgs[i].MessageID)
+		}
 	}
 
 	got := srv.Messages()
