@@ -137,6 +137,8 @@ func TestBadFilesGiveTheUserAClearMessage(t *testing.T) {
 			`blank.xlsx, sheet "Sheet1": the sheet is empty — choose the sheet that holds your recipient list`},
 		{"empty header row", chineseCustomerBook, []Option{WithHeaderRow(3)}, ErrNoData,
 			`客户名单.xlsx, sheet "客户", row 3: the header row is empty — choose the row that holds the column names`},
+		{"header row past the end", func(t testing.TB) string { return filepath.Join("testdata", "gbk.csv") }, []Option{WithHeaderRow(40)}, ErrNoData,
+			`gbk.csv, row 40: the header row is empty — choose the row that holds the column names`},
 		{"unknown email column", chineseCustomerBook, []Option{WithEmailColumn("Email")}, ErrNoColumn,
 			`客户名单.xlsx, sheet "客户": there is no column named "Email" — choose one of: 姓名, 邮箱, 注册日期, 手机, 编号, 积分`},
 	}

@@ -136,3 +136,49 @@ func headerScore(header string) int {
 	}
 	return 0
 }
+
+// headerCandidates is how many non-empty rows the header detection looks
+// at: enough to skip a title and a subtitle above the table.
+const headerCandidates = 10
+
+// chooseHeader returns the index of the header among the first rows: the
+// first row filled at least half as wide as the widest, so a title merged
+// across the top of the sheet is not taken for the header.
+func chooseHeader(rows []rawRow) int {
+	n := min(len(rows), headerCandidates)
+	widest := 0
+	for _, row := range rows[:n] {
+		widest = max(widest, row.filled)
+	}
+	for i, row := range rows[:n] {
+		if row.filled*2 >= widest {
+			return i
+		}
+	}
+	return 0
+}
+
+func tableBounds(header rawRow, data []rawRow) (first, last int) {
+	first, last = -1, -1
+	note := func(cells []string, links map[int]string) {
+		for i, c := range cells {
+			if c != "" {
+				if first < 0 || i < first {
+					first = i
+				}
+				last = max(last, i)
+			}
+		}
+		for i := range links {
+			if first < 0 || i < first {
+				first = i
+			}
+			last = max(last, i)
+		}
+	}
+	note(header.cells, header.mailto)
+	for _, row := range data {
+		note(row.cells, row.mailto)
+	}
+	return max(first, 0), max(last, 0)
+}

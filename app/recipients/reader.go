@@ -75,7 +75,7 @@ func Open(path string, opts ...Option) (*Reader, error) {
 		if src, err = newCSVSource(path); err == nil {
 			r.src, r.layout = src, &src.layout
 			err = r.fillFromStart()
-			if err == nil && len(r.pending) == 0 {
+			if err == nil && len(r.pending) == 0 && r.cfg.headerRow == 0 {
 				err = fileErr(ErrNoData, path, "the file holds no rows", "choose the file that holds your recipient list", nil)
 			}
 		}
@@ -208,10 +208,6 @@ func sheetNames(sheets []sheetPart) []string {
 	return names
 }
 
-// headerCandidates is how many non-empty rows the header detection looks
-// at: enough to skip a title and a subtitle above the table.
-const headerCandidates = 10
-
 // fillFromStart reads non-empty rows until the header can be chosen and a
 // preview of data rows follows it.
 func (r *Reader) fillFromStart() error {
@@ -249,48 +245,6 @@ func (r *Reader) readHeader() error {
 		r.pending[i].cells = r.pending[i].cells[:min(len(r.pending[i].cells), last+1)]
 	}
 	return r.chooseEmailColumn()
-}
-
-// chooseHeader returns the index of the header among the first rows: the
-// first row filled at least half as wide as the widest, so a title merged
-// across the top of the sheet is not taken for the header.
-func chooseHeader(rows []rawRow) int {
-	n := min(len(rows), headerCandidates)
-	widest := 0
-	for _, row := range rows[:n] {
-		widest = max(widest, row.filled)
-	}
-	for i, row := range rows[:n] {
-		if row.filled*2 >= widest {
-			return i
-		}
-	}
-	return 0
-}
-
-func tableBounds(header rawRow, data []rawRow) (first, last int) {
-	first, last = -1, -1
-	note := func(cells []string, links map[int]string) {
-		for i, c := range cells {
-			if c != "" {
-				if first < 0 || i < first {
-					first = i
-				}
-				last = max(last, i)
-			}
-		}
-		for i := range links {
-			if first < 0 || i < first {
-				first = i
-			}
-			last = max(last, i)
-		}
-	}
-	note(header.cells, header.mailto)
-	for _, row := range data {
-		note(row.cells, row.mailto)
-	}
-	return max(first, 0), max(last, 0)
 }
 
 // Next advances to the next non-empty data row.
