@@ -41,3 +41,16 @@ func TestOpenChineseWorkbookShowsCellsAsTheUserSeesThem(t *testing.T) {
 		t.Errorf("mailto of C8 = %q, want wang.fang@126.com", got)
 	}
 }
+
+func TestDatePatternOption(t *testing.T) {
+	tab, err := Load(chineseCustomerBook(t), WithDatePattern("yyyy/m/d"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tab.Rows[0].Values[2]; got != "2024/3/5" {
+		t.Errorf("date = %q, want 2024/3/5", got)
+	}
+	if _, err := Open("x.xlsx", WithDatePattern(" ")); err == nil || err.Error() != "recipients: date pattern is empty" {
+		t.Errorf("empty pattern: %v", err)
+	}
+}
