@@ -38,6 +38,8 @@ type accountsView struct {
 	perMinute, perHour, perDay  *widget.Entry
 	maxMB, maxConns             *widget.Entry
 	save, remove, test          *widget.Button
+	trust                       *widget.Button
+	untrustedCert               *Certificate
 	testSteps                   *widget.Label
 	testBusy                    *widget.ProgressBarInfinite
 	content                     fyne.CanvasObject
@@ -45,7 +47,7 @@ type accountsView struct {
 
 var securityModes = []string{"starttls", "tls", "none"}
 
-var authModes = []string{"auto", "plain", "login", "cram-md5", "xoauth2"}
+var authModes = []string{"auto", "plain", "login", "cram-md5", "xoauth2", "none"}
 
 func securityLabel(mode string) string {
 	switch mode {
@@ -67,6 +69,8 @@ func authLabel(mode string) string {
 		return "CRAM-MD5"
 	case "xoauth2":
 		return lang.L("XOAUTH2 (access token)")
+	case "none":
+		return lang.L("None (the server accepts this computer without a login)")
 	}
 	return lang.L("Automatic")
 }
@@ -111,6 +115,8 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.save.Importance = widget.HighImportance
 	v.remove = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), v.confirmDelete)
 	v.test = widget.NewButtonWithIcon(lang.L("Test connection"), theme.MailSendIcon(), v.testConnection)
+	v.trust = widget.NewButtonWithIcon(lang.L("Trust this certificate…"), theme.WarningIcon(), v.confirmTrust)
+	v.trust.Hide()
 	v.testSteps = widget.NewLabel("")
 	v.testSteps.Wrapping = fyne.TextWrapWord
 	v.testBusy = widget.NewProgressBarInfinite()
@@ -136,7 +142,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 		widget.NewFormItem(lang.L("Connections at once"), v.maxConns),
 	)
 	buttons := container.NewHBox(v.save, v.test, v.remove)
-	editor := container.NewVScroll(container.NewVBox(form, buttons, v.testBusy, v.testSteps))
+	editor := container.NewVScroll(container.NewVBox(form, buttons, v.testBusy, v.testSteps, container.NewHBox(v.trust)))
 
 	left := container.NewBorder(nil, add, nil, nil, v.list)
 	split := container.NewHSplit(left, editor)
@@ -228,6 +234,7 @@ func (v *accountsView) edit(a Account) {
 	v.maxMB.SetText(intText(a.MaxMessageMB))
 	v.maxConns.SetText(intText(a.MaxConnections))
 	v.testSteps.SetText("")
+	v.trust.Hide()
 	if a.ID == "" {
 		v.remove.Disable()
 	} else {
@@ -252,6 +259,9 @@ func (v *accountsView) applyPreset() {
 	v.host.SetText(p.Host)
 	v.port.SetText(intText(p.Port))
 	setChoice(v.security, securityModes, p.Security)
+	if p.Auth != "" {
+		setChoice(v.auth, authModes, p.Auth)
+	}
 	v.perMinute.SetText(intText(p.PerMinute))
 	v.perHour.SetText(intText(p.PerHour))
 	v.perDay.SetText(intText(p.PerDay))
@@ -346,6 +356,7 @@ func (v *accountsView) testConnection() {
 	v.testBusy.Show()
 	v.testBusy.Start()
 	v.testSteps.SetText("")
+	v.trust.Hide()
 	var lines string
 	v.bridge.run(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), connectionTestTimeout)
@@ -354,6 +365,10 @@ func (v *accountsView) testConnection() {
 			v.bridge.update(func() {
 				lines += stepLine(s) + "\n"
 				v.testSteps.SetText(lines)
+				if s.Certificate != nil {
+					v.untrustedCert = s.Certificate
+					v.trust.Show()
+				}
 			})
 		})
 		return func() {
@@ -370,6 +385,29 @@ func (v *accountsView) testConnection() {
 	})
 }
 
+// confirmTrust shows the certificate that failed verification and, if the
+// user accepts it, pins its fingerprint to this account only.
+func (v *accountsView) confirmTrust() {
+	c := v.untrustedCert
+	if c == nil {
+		return
+	}
+	msg := lang.L("Only trust this certificate if you know the server uses it (ask your IT department to confirm the fingerprint).\n\nSubject: {{.Subject}}\nIssuer: {{.Issuer}}\nSHA-256: {{.Fingerprint}}",
+		map[string]any{"Subject": c.Subject, "Issuer": c.Issuer, "Fingerprint": c.SHA256})
+	label := widget.NewLabel(msg)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(lang.L("Trust this certificate?"), lang.L("Trust it for this account"), lang.L("Cancel"), label, func(ok bool) {
+		if !ok {
+			return
+		}
+		v.current.PinnedSHA256 = c.SHA256
+		v.saveAccount()
+		v.trust.Hide()
+	}, v.win)
+	d.Resize(fyne.NewSize(560, 320))
+	d.Show()
+}
+
 func stepLine(s ConnStep) string {
 	mark := "✓ "
 	if !s.OK {
@@ -384,11 +422,15 @@ func stepName(step string) string {
 		return lang.L("Looking up the server")
 	case "connect":
 		return lang.L("Connecting")
-	case "tls":
+	case "greeting", "ehlo":
+		return lang.L("Server greeting")
+	case "starttls", "tls":
 		return lang.L("Encryption")
+	case "certificate":
+		return lang.L("Certificate")
 	case "auth":
 		return lang.L("Signing in")
-	case "send":
+	case "test-message":
 		return lang.L("Test message")
 	}
 	return step

@@ -42,7 +42,9 @@ type Account struct {
 	PerDay                int
 	MaxMessageMB          int
 	MaxConnections        int
-	HasPassword           bool
+	// PinnedSHA256 is a server certificate the user chose to trust.
+	PinnedSHA256 string
+	HasPassword  bool
 }
 
 // Preset fills an account's server settings for a known provider.
@@ -51,6 +53,7 @@ type Preset struct {
 	Host         string
 	Port         int
 	Security     string
+	Auth         string
 	Note         string
 	PerMinute    int
 	PerHour      int
@@ -60,9 +63,19 @@ type Preset struct {
 
 // ConnStep is one finished step of a connection test.
 type ConnStep struct {
-	Step   string // "dns", "connect", "tls", "auth", "send" …
+	Step   string // "dns", "connect", "tls", "certificate", "auth" …
 	OK     bool
 	Detail string
+	// Certificate is the server's certificate when it did not verify, so
+	// the user can choose to trust it.
+	Certificate *Certificate
+}
+
+// Certificate describes a server certificate for the trust decision.
+type Certificate struct {
+	Subject, Issuer string
+	SHA256          string // fingerprint as shown to the user
+	SelfSigned      bool
 }
 
 // RecipientSource reads recipient lists.
@@ -142,15 +155,23 @@ func (l *RecipientList) Count(s RowState) int {
 // Draft is the campaign being edited plus the body text, which the
 // campaign file stores as a path.
 type Draft struct {
+	// Path is where the window saved the campaign just before handing it
+	// over (its file, or the autosaved draft), so backends read exactly
+	// what `mailroom send PATH` would.
+	Path       string
 	Campaign   campaign.Campaign
 	BodyText   string
 	BodyFormat string // "text", "html" or "markdown"
 }
 
-// Composer renders previews and sends test messages.
+// Composer renders previews.
 type Composer interface {
 	// Preview renders the message for list.Rows[index].
 	Preview(ctx context.Context, d Draft, list *RecipientList, index int) (Preview, error)
+}
+
+// TestSender sends one row's message to another address as a test.
+type TestSender interface {
 	// TestSend sends the message for list.Rows[index] to the address to,
 	// marked as a test; it never counts as that row's delivery.
 	TestSend(ctx context.Context, d Draft, list *RecipientList, index int, to string) error
@@ -207,6 +228,9 @@ type History interface {
 	// Resolve settles rows left unknown: asSent records them as delivered,
 	// otherwise they become pending and the next run sends them again.
 	Resolve(ctx context.Context, campaignID string, keys []string, asSent bool) error
+	// RetryFailed makes the campaign's failed rows pending again and
+	// returns how many; the next run sends them.
+	RetryFailed(ctx context.Context, campaignID string) (int, error)
 	// Export writes the per-row report; the extension picks .csv or .xlsx.
 	Export(ctx context.Context, campaignID, path string) error
 }
@@ -237,4 +261,3 @@ type Problem struct {
 	// Text is the full sentence the user reads, location included.
 	Text string
 }
-

@@ -1,9 +1,53 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"os"
+	"path/filepath"
+	"strings"
 
-// fillDefaults connects every backend not supplied by the caller to the
-// app/ packages.
-func (d *Deps) fillDefaults(fyne.App) error {
+	"fyne.io/fyne/v2/lang"
+
+	"mailroom/app/accounts"
+	"mailroom/app/campaign"
+	"mailroom/app/journal"
+)
+
+// fillDefaults connects every backend the caller did not supply to the
+// app/ packages, in the same folders the headless command uses: accounts
+// in the settings folder, the journal and the do-not-send list in its
+// "data" subfolder.
+func (d *Deps) fillDefaults() error {
+	dir, err := accounts.DefaultDir()
+	if err != nil {
+		return err
+	}
+	dataDir := filepath.Join(dir, "data")
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return err
+	}
+	book, err := newAccountBook(dir, strings.HasPrefix(string(lang.SystemLocale()), "zh"))
+	if err != nil {
+		return err
+	}
+	supp := newSuppressionStore(dataDir)
+	backend := &campaignBackend{env: campaign.Env{DataDir: dataDir, Accounts: book.store}}
+	if d.Accounts == nil {
+		d.Accounts = book
+	}
+	if d.Suppressions == nil {
+		d.Suppressions = supp
+	}
+	if d.Recipients == nil {
+		d.Recipients = &recipientSource{supp: supp}
+	}
+	if d.Composer == nil {
+		d.Composer = backend
+	}
+	if d.Runner == nil {
+		d.Runner = backend
+	}
+	if d.History == nil {
+		d.History = &journalHistory{path: filepath.Join(dataDir, journal.DefaultFileName)}
+	}
 	return nil
 }

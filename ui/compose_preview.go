@@ -19,6 +19,7 @@ import (
 // rows, saves the exact .eml and sends a test message.
 type previewPane struct {
 	composer Composer
+	tester   TestSender // nil: no test send offered
 	doc      *document
 	win      fyne.Window
 	settings settings
@@ -38,8 +39,8 @@ type previewPane struct {
 	content           fyne.CanvasObject
 }
 
-func newPreviewPane(composer Composer, doc *document, win fyne.Window, s settings, b *bridge) *previewPane {
-	p := &previewPane{composer: composer, doc: doc, win: win, settings: s, bridge: b}
+func newPreviewPane(composer Composer, tester TestSender, doc *document, win fyne.Window, s settings, b *bridge) *previewPane {
+	p := &previewPane{composer: composer, tester: tester, doc: doc, win: win, settings: s, bridge: b}
 	p.position = widget.NewLabel("")
 	p.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { p.step(-1) })
 	p.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { p.step(1) })
@@ -63,7 +64,11 @@ func newPreviewPane(composer Composer, doc *document, win fyne.Window, s setting
 
 	nav := container.NewHBox(p.prev, p.position, p.next, refresh)
 	test := container.NewBorder(nil, nil, nil, p.testSend, p.testTo)
-	bottom := container.NewVBox(p.busy, p.problems, p.saveEML, test, p.status)
+	bottom := container.NewVBox(p.busy, p.problems, p.saveEML)
+	if tester != nil {
+		bottom.Add(test)
+		bottom.Add(p.status)
+	}
 	scroll := container.NewVScroll(container.NewVBox(p.headers, widget.NewSeparator(), p.body))
 	p.content = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(lang.L("Preview"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nav), bottom, nil, nil, scroll)
 
@@ -194,7 +199,7 @@ func (p *previewPane) sendTest() {
 	p.bridge.run(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), connectionTestTimeout)
 		defer cancel()
-		err := p.composer.TestSend(ctx, d, l, index, to)
+		err := p.tester.TestSend(ctx, d, l, index, to)
 		return func() {
 			p.testSend.Enable()
 			if err != nil {

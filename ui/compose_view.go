@@ -47,7 +47,7 @@ func formatLabel(f string) string {
 	return "Markdown"
 }
 
-func newComposeView(doc *document, win fyne.Window, accounts func() []Account, composer Composer, s settings, b *bridge) *composeView {
+func newComposeView(doc *document, win fyne.Window, accounts func() []Account, composer Composer, tester TestSender, s settings, b *bridge) *composeView {
 	v := &composeView{doc: doc, win: win, accounts: accounts, attachSelected: -1}
 	v.account = widget.NewSelect(nil, func(string) { v.pickAccount() })
 	v.from = v.boundEntry(&doc.c.From)
@@ -117,7 +117,7 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	if composer == nil {
 		v.content = editor
 	} else {
-		v.preview = newPreviewPane(composer, doc, win, s, b)
+		v.preview = newPreviewPane(composer, tester, doc, win, s, b)
 		split := container.NewHSplit(editor, v.preview.content)
 		split.Offset = 0.55
 		v.content = split

@@ -7,14 +7,19 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-func newTestCompose(t *testing.T, composer Composer) (*composeView, *document, *bridge) {
+func newTestCompose(t *testing.T, composer *fakeComposer) (*composeView, *document, *bridge) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	doc := newDocument()
 	b := newTestBridge()
 	w := test.NewTempWindow(t, nil)
 	accounts := func() []Account { return []Account{{ID: "a1", Name: "Work", FromAddress: "me@example.com"}} }
-	v := newComposeView(doc, w, accounts, composer, settings{a.Preferences()}, b)
+	var c Composer
+	var ts TestSender
+	if composer != nil {
+		c, ts = composer, composer
+	}
+	v := newComposeView(doc, w, accounts, c, ts, settings{a.Preferences()}, b)
 	w.SetContent(v.content)
 	return v, doc, b
 }

@@ -30,6 +30,9 @@ type document struct {
 	replaced    []func() // a new campaign was opened
 	listChanged []func() // the recipient list was (re)imported
 	edited      func()   // any field changed; drives autosave
+	// persist saves the campaign now and returns the file it is in; set by
+	// the main window so that backends read what the user sees.
+	persist func() string
 }
 
 func newDocument() *document {
@@ -68,10 +71,14 @@ func (d *document) replace(c campaign.Campaign, path, body, format string) {
 }
 
 func (d *document) draft() Draft {
+	path := ""
+	if d.persist != nil {
+		path = d.persist()
+	}
 	c := d.c
 	c.Attach = append([]string(nil), d.c.Attach...)
 	c.Where = append([]string(nil), d.c.Where...)
-	return Draft{Campaign: c, BodyText: d.bodyText, BodyFormat: d.bodyFormat}
+	return Draft{Path: path, Campaign: c, BodyText: d.bodyText, BodyFormat: d.bodyFormat}
 }
 
 // loadCampaign reads a campaign file and its body.

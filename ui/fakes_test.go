@@ -194,6 +194,19 @@ func (f *fakeHistory) Resolve(_ context.Context, id string, keys []string, asSen
 	return nil
 }
 
+func (f *fakeHistory) RetryFailed(_ context.Context, id string) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for i := range f.rows {
+		if f.rows[i].CampaignID == id && f.rows[i].State == "failed" {
+			f.rows[i].State = "pending"
+			n++
+		}
+	}
+	return n, nil
+}
+
 func (f *fakeHistory) Export(_ context.Context, id, path string) error {
 	f.mu.Lock()
 	f.exported = append(f.exported, id+":"+path)

@@ -33,6 +33,7 @@ type historyView struct {
 	markSent     *widget.Button
 	sendAgain    *widget.Button
 	export       *widget.Button
+	retry        *widget.Button
 	content      fyne.CanvasObject
 }
 
@@ -63,6 +64,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 		})
 	v.campaignList.OnSelected = func(i widget.ListItemID) {
 		v.export.Enable()
+		setEnabled(v.retry, v.campaigns[i].Failed > 0)
 		if id := v.campaigns[i].ID; id != v.campaignID {
 			v.campaignID = id
 			v.loadRows()
@@ -72,6 +74,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 		v.campaignList.UnselectAll()
 		v.campaignID = ""
 		v.export.Disable()
+		v.retry.Disable()
 		v.loadRows()
 	})
 	v.search = widget.NewEntry()
@@ -101,6 +104,8 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	v.markSent = widget.NewButton(lang.L("Mark as sent"), func() { v.resolve(true) })
 	v.sendAgain = widget.NewButton(lang.L("Send again"), func() { v.resolve(false) })
 	v.export = widget.NewButtonWithIcon(lang.L("Export report…"), theme.DocumentSaveIcon(), v.chooseExport)
+	v.retry = widget.NewButtonWithIcon(lang.L("Retry failed rows"), theme.MediaReplayIcon(), v.confirmRetry)
+	v.retry.Disable()
 	refresh := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), v.reload)
 	v.markSent.Disable()
 	v.sendAgain.Disable()
@@ -109,7 +114,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	hint := widget.NewLabel(lang.L("Rows marked unknown may have been delivered: the connection broke before the server answered. Choose one and decide."))
 	hint.Wrapping = fyne.TextWrapWord
 	left := container.NewBorder(container.NewHBox(v.all, refresh), nil, nil, nil, v.campaignList)
-	actions := container.NewHBox(v.markSent, v.sendAgain, v.export)
+	actions := container.NewHBox(v.markSent, v.sendAgain, v.retry, v.export)
 	right := container.NewBorder(container.NewVBox(v.search, v.summary), container.NewVBox(hint, actions), nil, nil, v.table)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
@@ -230,6 +235,26 @@ func (v *historyView) resolve(asSent bool) {
 		}
 		v.reload()
 	}, v.win)
+}
+
+// confirmRetry makes the failed rows of the selected campaign pending, for
+// after the user fixed the account or the addresses.
+func (v *historyView) confirmRetry() {
+	id := v.campaignID
+	dialog.ShowConfirm(lang.L("Retry failed rows"),
+		lang.L("Send the failed rows of this campaign again with its next run?"),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			n, err := v.history.RetryFailed(context.Background(), id)
+			if err != nil {
+				dialog.ShowError(err, v.win)
+				return
+			}
+			v.summary.SetText(lang.L("{{.Count}} failed rows will be sent with the next run.", map[string]any{"Count": n}))
+			v.reload()
+		}, v.win)
 }
 
 func (v *historyView) chooseExport() {

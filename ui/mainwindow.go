@@ -45,6 +45,7 @@ type mainWindow struct {
 func newMainWindow(a fyne.App, deps Deps, b *bridge) *mainWindow {
 	m := &mainWindow{app: a, win: a.NewWindow("Mailroom"), settings: settings{a.Preferences()}, deps: deps, doc: newDocument(), bridge: b, autosaveDelay: autosaveDelay}
 	m.doc.edited = m.edited
+	m.doc.persist = m.persist
 	var tabs []*container.TabItem
 	if deps.Accounts != nil {
 		m.accounts = newAccountsView(deps.Accounts, m.win, m.bridge)
@@ -54,7 +55,7 @@ func newMainWindow(a fyne.App, deps Deps, b *bridge) *mainWindow {
 		m.recipients = newRecipientsView(deps.Recipients, deps.Suppressions, m.doc, m.win, m.bridge)
 		tabs = append(tabs, container.NewTabItemWithIcon(lang.L("Recipients"), theme.ListIcon(), m.recipients.content))
 	}
-	m.compose = newComposeView(m.doc, m.win, m.accountList, deps.Composer, m.settings, m.bridge)
+	m.compose = newComposeView(m.doc, m.win, m.accountList, deps.Composer, deps.TestSender, m.settings, m.bridge)
 	tabs = append(tabs, container.NewTabItemWithIcon(lang.L("Compose"), theme.DocumentCreateIcon(), m.compose.content))
 	if deps.Runner != nil {
 		m.send = newSendView(deps.Runner, m.doc, m.win, m.bridge)
@@ -155,6 +156,18 @@ func (m *mainWindow) saveNow() {
 	} else {
 		m.lastError = err.Error()
 	}
+}
+
+// persist saves at once, for backends that read the campaign file.
+func (m *mainWindow) persist() string {
+	if m.autosave != nil {
+		m.autosave.Stop()
+	}
+	m.saveNow()
+	if m.doc.path != "" {
+		return m.doc.path
+	}
+	return m.draftPath()
 }
 
 func (m *mainWindow) draftPath() string {

@@ -22,6 +22,7 @@ type Deps struct {
 	Recipients   RecipientSource
 	Suppressions Suppressions
 	Composer     Composer
+	TestSender   TestSender
 	Runner       Runner
 	History      History
 }
@@ -32,7 +33,7 @@ func Run(deps Deps) error {
 	if err := setup(a); err != nil {
 		return err
 	}
-	if err := deps.fillDefaults(a); err != nil {
+	if err := deps.fillDefaults(); err != nil {
 		return err
 	}
 	m := newMainWindow(a, deps, &bridge{})

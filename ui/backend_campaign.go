@@ -1,0 +1,238 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2/lang"
+
+	"mailroom/app/accounts"
+	"mailroom/app/campaign"
+	"mailroom/app/journal"
+	"mailroom/sender"
+)
+
+// campaignBackend runs previews, preflight and sends through
+// app/campaign, reading the campaign from the file the window just saved,
+// so the window does exactly what `mailroom send FILE` does.
+type campaignBackend struct {
+	env campaign.Env
+
+	mu       sync.Mutex
+	planKey  string
+	lastPlan *campaign.Plan
+}
+
+// plan prepares the campaign, reusing the last plan while nothing that
+// defines it changed: stepping through previews must not reread a large
+// spreadsheet for every row.
+func (b *campaignBackend) plan(ctx context.Context, d Draft) (*campaign.Plan, error) {
+	if d.Path == "" {
+		return nil, errors.New(lang.L("save the campaign first"))
+	}
+	key, err := planKey(d)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if key == b.planKey && b.lastPlan != nil {
+		return b.lastPlan, nil
+	}
+	c, err := campaign.Load(d.Path)
+	if err != nil {
+		return nil, err
+	}
+	p, err := campaign.Prepare(ctx, c, b.env)
+	if err != nil {
+		return nil, err
+	}
+	b.planKey, b.lastPlan = key, p
+	return p, nil
+}
+
+// planKey identifies what a plan depends on: the campaign, the body and
+// the recipient file's modification time.
+func planKey(d Draft) (string, error) {
+	c, err := json.Marshal(d.Campaign)
+	if err != nil {
+		return "", err
+	}
+	stamp := ""
+	if fi, err := os.Stat(d.Campaign.Recipients); err == nil {
+		stamp = fi.ModTime().String()
+	}
+	return d.Path + "\x00" + string(c) + "\x00" + d.BodyText + "\x00" + stamp, nil
+}
+
+func (b *campaignBackend) Preview(ctx context.Context, d Draft, l *RecipientList, index int) (Preview, error) {
+	p, err := b.plan(ctx, d)
+	if err != nil {
+		return Preview{}, err
+	}
+	row := l.Rows[index].Row
+	var problems []Problem
+	for _, pr := range p.Problems {
+		if pr.Row == 0 || pr.Row == row {
+			problems = append(problems, uiProblem(pr))
+		}
+	}
+	eml, err := p.Preview(row - l.HeaderRow)
+	if err != nil {
+		return Preview{Problems: problems}, err
+	}
+	pv, err := readablePreview(eml)
+	pv.Problems = problems
+	return pv, err
+}
+
+func (b *campaignBackend) Preflight(ctx context.Context, d Draft) ([]Problem, error) {
+	b.mu.Lock()
+	b.planKey = "" // a check always reads the files afresh
+	b.mu.Unlock()
+	p, err := b.plan(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	var out []Problem
+	for _, pr := range p.Problems {
+		out = append(out, uiProblem(pr))
+	}
+	return out, nil
+}
+
+func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progress)) (Delivery, error) {
+	b.mu.Lock()
+	b.planKey = ""
+	b.mu.Unlock()
+	p, err := b.plan(context.Background(), d)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Ready() {
+		return nil, fmt.Errorf("%w: %s", campaign.ErrNotReady, p.Problems.Blocking()[0].Error())
+	}
+	password, err := b.password(p.Account)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	run := &campaignRun{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(run.done)
+		out, err := p.Send(ctx, b.env, campaign.SendOptions{
+			Password: password,
+			Progress: func(sp sender.Progress) { progress(engineProgress(sp)) },
+			Control:  run.attach,
+		})
+		run.final, run.err = outcomeProgress(out), err
+		run.final.CampaignID = b.campaignID(out.JournalPath, p.Campaign.Key())
+		if err == nil && out.Stopped != nil && !errors.Is(out.Stopped, context.Canceled) && out.ResumesAt.IsZero() {
+			run.err = out.Stopped
+		}
+	}()
+	return run, nil
+}
+
+func (b *campaignBackend) password(a accounts.Account) (string, error) {
+	if !a.NeedsSecret() {
+		return "", nil
+	}
+	if b.env.Accounts == nil || a.ID == "" {
+		return "", errors.New(lang.L("no password is stored for this account: add it under Accounts"))
+	}
+	pw, err := b.env.Accounts.Password(a.ID)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", a.Label(), err)
+	}
+	return pw, nil
+}
+
+// campaignID finds the journal's ID of the campaign, for the history view.
+func (b *campaignBackend) campaignID(journalPath, key string) string {
+	if journalPath == "" {
+		return ""
+	}
+	j, err := journal.Open(journalPath)
+	if err != nil {
+		return ""
+	}
+	defer j.Close()
+	all, err := j.Campaigns()
+	if err != nil {
+		return ""
+	}
+	for _, s := range all {
+		if s.Key == key {
+			return fmt.Sprint(s.ID)
+		}
+	}
+	return ""
+}
+
+func engineProgress(p sender.Progress) Progress {
+	remaining := max(p.Remaining, 0)
+	return Progress{
+		Total: p.Sent + p.Failed + p.Unknown + remaining, Sent: p.Sent, Failed: p.Failed, Unknown: p.Unknown,
+		Pending: remaining, PerMinute: p.Rate, ETA: p.ETA, Paused: p.Paused, ResumesAt: p.WaitingUntil,
+		LastAddress: strings.SplitN(p.Last.Key, "#", 2)[0], LastReply: p.Last.Reply,
+	}
+}
+
+func outcomeProgress(o campaign.Outcome) Progress {
+	c := o.Counts
+	return Progress{Total: c.Total(), Sent: c.Sent, Failed: c.Failed, Unknown: c.Unknown, Skipped: c.Skipped,
+		Pending: c.Pending + c.Sending, ResumesAt: o.ResumesAt}
+}
+
+// campaignRun is a send in progress. Pause may arrive before the engine
+// exists; it is applied when the engine is handed over.
+type campaignRun struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	final  Progress
+	err    error
+
+	mu     sync.Mutex
+	engine *sender.Engine
+	paused bool
+}
+
+func (r *campaignRun) attach(e *sender.Engine) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.engine = e
+	if r.paused {
+		e.Pause()
+	}
+}
+
+func (r *campaignRun) Pause() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.paused = true
+	if r.engine != nil {
+		r.engine.Pause()
+	}
+}
+
+func (r *campaignRun) Resume() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.paused = false
+	if r.engine != nil {
+		r.engine.Resume()
+	}
+}
+
+func (r *campaignRun) Cancel() { r.cancel() }
+
+func (r *campaignRun) Wait() (Progress, error) {
+	<-r.done
+	return r.final, r.err
+}

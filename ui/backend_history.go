@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"mailroom/app/journal"
+)
+
+// journalHistory reads the journal in the data folder, the default of both
+// the window and `mailroom send`. It opens the file per request: SQLite in
+// WAL mode lets a running send write meanwhile.
+type journalHistory struct {
+	path string
+}
+
+func (h *journalHistory) open() (*journal.Journal, error) {
+	return journal.Open(h.path)
+}
+
+func (h *journalHistory) Campaigns(context.Context) ([]CampaignRecord, error) {
+	j, err := h.open()
+	if err != nil {
+		return nil, err
+	}
+	defer j.Close()
+	all, err := j.Campaigns()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CampaignRecord, 0, len(all))
+	for _, s := range all {
+		out = append(out, CampaignRecord{
+			ID: strconv.FormatInt(s.ID, 10), Name: s.Name, Started: s.Started, Finished: s.Finished,
+			Total: s.Total(), Sent: s.Sent, Failed: s.Failed, Unknown: s.Unknown, Skipped: s.Skipped, Pending: s.Pending + s.Sending,
+		})
+	}
+	return out, nil
+}
+
+func (h *journalHistory) Rows(_ context.Context, campaignID, query string) ([]RowRecord, error) {
+	j, err := h.open()
+	if err != nil {
+		return nil, err
+	}
+	defer j.Close()
+	if campaignID == "" {
+		hits, err := j.Search(query)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]RowRecord, 0, len(hits))
+		for _, hit := range hits {
+			out = append(out, rowRecord(hit.Row, hit.CampaignName))
+		}
+		return out, nil
+	}
+	id, err := parseCampaignID(campaignID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := j.CampaignByID(id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := j.Rows(id)
+	if err != nil {
+		return nil, err
+	}
+	var out []RowRecord
+	q := strings.ToLower(query)
+	for _, r := range rows {
+		if q == "" || strings.Contains(strings.ToLower(r.Address), q) || strings.Contains(strings.ToLower(r.Name), q) {
+			out = append(out, rowRecord(r, c.Name))
+		}
+	}
+	return out, nil
+}
+
+func rowRecord(r journal.Row, campaignName string) RowRecord {
+	at := r.SentAt
+	if at.IsZero() {
+		at = r.Updated
+	}
+	return RowRecord{
+		CampaignID: strconv.FormatInt(r.Campaign, 10), CampaignName: campaignName,
+		Key: r.Key, Address: r.Address, State: string(r.State), Attempts: r.Attempts,
+		MessageID: r.MessageID, Reply: r.Reply, At: at,
+	}
+}
+
+func parseCampaignID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("campaign %q: %w", s, err)
+	}
+	return id, nil
+}
+
+func (h *journalHistory) Resolve(_ context.Context, campaignID string, keys []string, asSent bool) error {
+	id, err := parseCampaignID(campaignID)
+	if err != nil {
+		return err
+	}
+	j, err := h.open()
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	if asSent {
+		return j.MarkAsSent(id, keys...)
+	}
+	return j.SendAgain(id, keys...)
+}
+
+func (h *journalHistory) RetryFailed(_ context.Context, campaignID string) (int, error) {
+	id, err := parseCampaignID(campaignID)
+	if err != nil {
+		return 0, err
+	}
+	j, err := h.open()
+	if err != nil {
+		return 0, err
+	}
+	defer j.Close()
+	return j.RetryFailed(id)
+}
+
+func (h *journalHistory) Export(_ context.Context, campaignID, path string) error {
+	id, err := parseCampaignID(campaignID)
+	if err != nil {
+		return err
+	}
+	j, err := h.open()
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	return j.ExportReport(id, path)
+}

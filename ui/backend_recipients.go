@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"mailroom/app/campaign"
+	"mailroom/app/recipients"
+)
+
+// progressEvery is how many rows pass between progress reports and checks
+// for cancellation while a list is read.
+const progressEvery = 500
+
+// recipientSource adapts app/recipients to the recipient view, applying
+// the shared do-not-send list exactly as a send will.
+type recipientSource struct {
+	supp *suppressionStore
+}
+
+func (s *recipientSource) Sheets(path string) ([]string, error) {
+	r, err := recipients.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return sheetNames(r.Sheets()), nil
+}
+
+func sheetNames(sheets []recipients.SheetInfo) []string {
+	var out []string
+	for _, s := range sheets {
+		if !s.Hidden {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+func (s *recipientSource) Import(ctx context.Context, o ImportOptions, progress func(int)) (*RecipientList, error) {
+	var opts []recipients.Option
+	if o.Sheet != "" {
+		opts = append(opts, recipients.WithSheet(o.Sheet))
+	}
+	if o.HeaderRow > 0 {
+		opts = append(opts, recipients.WithHeaderRow(o.HeaderRow))
+	}
+	if o.EmailColumn != "" {
+		opts = append(opts, recipients.WithEmailColumn(o.EmailColumn))
+	}
+	r, err := recipients.Open(o.Path, opts...)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	l := &RecipientList{Path: o.Path, Sheet: r.Sheet(), Sheets: sheetNames(r.Sheets()), HeaderRow: r.HeaderRow()}
+	cols := r.Columns()
+	l.Columns = cols.Names()
+	email, ok := r.EmailColumn()
+	if !ok {
+		l.Problems = append(l.Problems, uiProblem(recipients.NoEmailColumn(o.Path, r.Sheet(), cols)))
+		for r.Next() {
+			l.Rows = append(l.Rows, RecipientRow{Row: r.Row().Number, Values: r.Row().Values, State: RowInvalid})
+		}
+		return l, r.Err()
+	}
+	l.EmailColumn = email.Name
+	checker, err := s.checker(o, r, cols, email)
+	if err != nil {
+		return nil, err
+	}
+	for n := 1; r.Next(); n++ {
+		if n%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			progress(n)
+		}
+		c := checker.Check(r.Row())
+		l.Rows = append(l.Rows, RecipientRow{Row: c.Row.Number, Values: c.Row.Values, Address: recipientAddresses(c), State: rowState(c)})
+		for _, p := range c.Problems {
+			l.Problems = append(l.Problems, uiProblem(p))
+		}
+	}
+	return l, r.Err()
+}
+
+func (s *recipientSource) checker(o ImportOptions, r *recipients.Reader, cols recipients.Columns, email recipients.Column) (*recipients.Checker, error) {
+	var opts []recipients.CheckOption
+	if o.Duplicates != "" {
+		p, err := recipients.ParseDuplicatePolicy(o.Duplicates)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, recipients.WithDuplicates(p))
+	}
+	if o.MultiAddress != "" {
+		m, err := recipients.ParseMultiAddress(o.MultiAddress)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, recipients.WithMultiAddress(m))
+	}
+	if o.Rows != "" || len(o.Where) > 0 {
+		f, err := recipients.NewFilter(cols, o.Rows, o.Where)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, recipients.WithFilter(f))
+	}
+	if s.supp != nil {
+		list, err := s.supp.open()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, recipients.WithSuppression(list))
+	}
+	return recipients.NewChecker(r.Path(), r.Sheet(), email, opts...)
+}
+
+func recipientAddresses(c recipients.CheckedRow) string {
+	var out []string
+	for _, rc := range c.Recipients {
+		for _, a := range rc.Addresses {
+			out = append(out, a.Addr)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func rowState(c recipients.CheckedRow) RowState {
+	switch c.Skip {
+	case recipients.SkipFiltered:
+		return RowFiltered
+	case recipients.SkipInvalid:
+		return RowInvalid
+	case recipients.SkipSuppressed:
+		return RowSuppressed
+	case recipients.SkipDuplicate:
+		return RowDuplicate
+	}
+	if c.Problems.HasBlocking() {
+		return RowInvalid
+	}
+	return RowReady
+}
+
+func uiProblem(p recipients.Problem) Problem {
+	return Problem{Blocking: p.Severity == recipients.Blocking, Row: p.Row, Column: p.Column, Text: p.Error()}
+}
+
+// suppressionStore is the do-not-send list in the data folder, the file
+// campaign.Prepare reads, so the window and a send agree on it.
+type suppressionStore struct {
+	mu   sync.Mutex
+	path string
+}
+
+func newSuppressionStore(dataDir string) *suppressionStore {
+	return &suppressionStore{path: filepath.Join(dataDir, campaign.SuppressionFileName)}
+}
+
+// open reads the list afresh: the file may have been edited by hand.
+func (s *suppressionStore) open() (*recipients.SuppressionList, error) {
+	return recipients.OpenSuppressionList(s.path)
+}
+
+func (s *suppressionStore) List() ([]string, error) {
+	l, err := s.open()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range l.Entries() {
+		out = append(out, e.Value)
+	}
+	return out, nil
+}
+
+// change applies f to the list and saves it, one change at a time.
+func (s *suppressionStore) change(f func(*recipients.SuppressionList) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.open()
+	if err != nil {
+		return err
+	}
+	if err := f(l); err != nil {
+		return err
+	}
+	return l.Save()
+}
+
+func (s *suppressionStore) Add(entries ...string) error {
+	return s.change(func(l *recipients.SuppressionList) error {
+		for _, e := range entries {
+			if err := l.Add(e, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *suppressionStore) Remove(entry string) error {
+	return s.change(func(l *recipients.SuppressionList) error {
+		l.Remove(entry)
+		return nil
+	})
+}
+
+func (s *suppressionStore) ImportFile(path string) (int, error) {
+	var n int
+	err := s.change(func(l *recipients.SuppressionList) error {
+		var err error
+		n, err = l.Import(path, "imported from "+filepath.Base(path))
+		return err
+	})
+	return n, err
+}
