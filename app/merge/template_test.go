@@ -167,3 +167,24 @@ func TestParseOnceRenderMany(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse checks that no template text, however broken, panics the
+// parser or renderer, and that errors always carry a position.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{"{{Name}}", `{{if VIP}}a{{else if Country = "中国"}}b{{else}}c{{end}}`,
+		`{{姓名 | “客户”}}`, "{{", "}}{{if}}", "{{[a|b]}}", "x\n{{end}}\n", `{{"{{"}}`, "{{if a != }}{{end}}"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		tpl, err := Parse("fuzz", src)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Pos.Line < 1 || se.Pos.Col < 1 {
+				t.Fatalf("Parse(%q) = %v without a position", src, err)
+			}
+			return
+		}
+		tpl.Bind(testColumns)
+		tpl.Execute([]string{"a", "<b>", "", "yes"}, escapeMarkdown)
+	})
+}
