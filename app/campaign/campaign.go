@@ -62,6 +62,11 @@ type Campaign struct {
 	Journal string `json:"journal,omitempty"`
 	Report  string `json:"report,omitempty"`
 	DryRun  string `json:"dry_run,omitempty"`
+	// Results is where the copy of the workbook with result columns goes.
+	Results string `json:"results,omitempty"`
+	// Archive is a folder keeping every sent message as .eml plus a
+	// manifest, for audits.
+	Archive string `json:"archive,omitempty"`
 
 	// file is the absolute path the campaign was loaded from.
 	file string
@@ -123,7 +128,7 @@ func (c *Campaign) Save(path string) error {
 }
 
 func (c *Campaign) resolvePaths(base string, conv func(base, p string) string) {
-	for _, p := range []*string{&c.TLSCA, &c.Recipients, &c.Body, &c.AttachDir, &c.Journal, &c.Report, &c.DryRun} {
+	for _, p := range []*string{&c.TLSCA, &c.Recipients, &c.Body, &c.AttachDir, &c.Journal, &c.Report, &c.DryRun, &c.Results, &c.Archive} {
 		*p = conv(base, *p)
 	}
 	for i := range c.Attach {
@@ -166,6 +171,7 @@ func (c *Campaign) Override(f *Campaign, set map[string]bool) {
 		"attach-column": {&c.AttachColumn, &f.AttachColumn}, "smtp": {&c.SMTP, &f.SMTP},
 		"tls-ca": {&c.TLSCA, &f.TLSCA}, "dry-run": {&c.DryRun, &f.DryRun}, "rate": {&c.Rate, &f.Rate},
 		"journal": {&c.Journal, &f.Journal}, "report": {&c.Report, &f.Report},
+		"results": {&c.Results, &f.Results}, "archive": {&c.Archive, &f.Archive},
 	}
 	for name, p := range str {
 		if set[name] {

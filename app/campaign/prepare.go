@@ -167,11 +167,9 @@ func (p *Plan) readRecipients(ctx context.Context, env Env) error {
 	p.Columns, p.Sheet, p.headerRow = r.Columns(), r.Sheet(), r.HeaderRow()
 	email, ok := r.EmailColumn()
 	if !ok {
-		p.Problems = append(p.Problems, recipients.Problem{
-			Severity: recipients.Blocking, Code: "no-email-column", File: c.Recipients, Sheet: p.Sheet,
-			Message: "no column holds email addresses",
-			Hint:    fmt.Sprintf("name it with --email-column; the columns are: %v", p.Columns.Names()),
-		})
+		pr := recipients.NoEmailColumn(c.Recipients, p.Sheet, p.Columns)
+		pr.Hint += "; on the command line: --email-column NAME"
+		p.Problems = append(p.Problems, pr)
 		return nil
 	}
 	p.emailCol = email.Name
@@ -215,7 +213,11 @@ func (p *Plan) checkOptions(env Env) ([]recipients.CheckOption, error) {
 	c := p.Campaign
 	var opts []recipients.CheckOption
 	record := func(err error) error {
-		p.Problems = append(p.Problems, recipients.Problem{Severity: recipients.Blocking, Code: "bad-option", File: c.Recipients, Message: err.Error()})
+		var pr recipients.Problem
+		if !errors.As(err, &pr) {
+			pr = recipients.Problem{Severity: recipients.Blocking, Code: "bad-option", File: c.Recipients, Message: err.Error()}
+		}
+		p.Problems = append(p.Problems, pr)
 		return err
 	}
 	if c.Duplicates != "" {

@@ -29,6 +29,8 @@ type SendOptions struct {
 	Control func(*sender.Engine)
 	// Now is the clock for quota pauses; time.Now when nil.
 	Now func() time.Time
+	// Decisions are applied to the journal before the run.
+	Decisions Decisions
 	// Engine adds engine options after the campaign's own (tests shorten
 	// timeouts and backoff with it).
 	Engine []sender.Option
@@ -93,6 +95,15 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, er
 		}
 	}
 	inputs, plans := p.journalRows()
+	if _, err := j.Sync(camp.ID, inputs); err != nil {
+		return out, err
+	}
+	if !opts.Decisions.empty() {
+		if err := opts.Decisions.apply(j, camp.ID); err != nil {
+			return out, err
+		}
+	}
+	// Sync again so the rows reflect the decisions; it changes nothing else.
 	synced, err := j.Sync(camp.ID, inputs)
 	if err != nil {
 		return out, err
@@ -113,7 +124,19 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, er
 		run.Close()
 		return out, err
 	}
-	engine, err := sender.New(run, engineOpts...)
+	var store sender.Store = run
+	src := &rowSource{plan: p, rows: synced.Rows, plans: plans, todo: todo}
+	if c.Archive != "" {
+		archive, err := journal.OpenArchive(c.Archive)
+		if err != nil {
+			run.Close()
+			return out, fmt.Errorf("audit archive: %w", err)
+		}
+		defer archive.Close()
+		src.archive = &archivingStore{Store: run, archive: archive, inFlight: map[string]archived{}}
+		store = src.archive
+	}
+	engine, err := sender.New(store, engineOpts...)
 	if err != nil {
 		run.Close()
 		return out, err
@@ -121,7 +144,6 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, er
 	if opts.Control != nil {
 		opts.Control(engine)
 	}
-	src := &rowSource{plan: p, rows: synced.Rows, plans: plans, todo: todo}
 	_, runErr := engine.Run(ctx, src)
 	if err := run.Close(); err != nil && runErr == nil {
 		runErr = err
@@ -141,6 +163,11 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, er
 	if c.Report != "" {
 		if err := j.ExportReport(camp.ID, c.Report); err != nil {
 			return out, fmt.Errorf("write report %s: %w", c.Report, err)
+		}
+	}
+	if c.Results != "" {
+		if err := p.writeResults(j, camp.ID); err != nil {
+			return out, fmt.Errorf("write results copy %s: %w", c.Results, err)
 		}
 	}
 	out.Counts, err = p.counts(j, camp.ID)
@@ -239,6 +266,8 @@ type rowSource struct {
 	plans []planned
 	todo  []int
 	next  int
+	// archive, when set, keeps each message until its outcome is known.
+	archive *archivingStore
 }
 
 func (s *rowSource) Len() int { return len(s.todo) - s.next }
@@ -250,7 +279,11 @@ func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
 	i := s.todo[s.next]
 	s.next++
 	pl := s.plans[i]
-	return s.plan.composer.Message(s.rows[i].Key, mergeRow(pl.row.Row), pl.to)
+	m, err := s.plan.composer.Message(s.rows[i].Key, mergeRow(pl.row.Row), pl.to)
+	if err == nil && s.archive != nil {
+		s.archive.remember(m.Key, archived{row: pl.row.Row.Number, address: s.rows[i].Address, msg: m.Mail})
+	}
+	return m, err
 }
 
 func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {

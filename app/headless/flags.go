@@ -33,7 +33,8 @@ type options struct {
 	campaign *campaign.Campaign
 	path     string // campaign file, if any
 	row      int    // preview --row
-	set      map[string]bool
+	// decisions about unknown and failed rows (send only)
+	decisions campaign.Decisions
 }
 
 // errHelp is returned when the user asked for -h; usage was printed.
@@ -75,6 +76,15 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&f.SkipInvalid, "skip-invalid", false, "skip and report rows with blocking problems instead of stopping")
 	fs.StringVar(&f.Journal, "journal", "", "journal file: rerunning resumes and never sends a row twice")
 	fs.StringVar(&f.Report, "report", "", "per-row outcome report, .csv or .xlsx")
+	fs.StringVar(&f.Results, "results", "", "copy of the recipient workbook with result columns added (never the original)")
+	fs.StringVar(&f.Archive, "archive", "", "folder keeping every sent message as .eml plus a manifest, for audits")
+	var markSent, sendAgain stringList
+	var retryFailed bool
+	if cmd == "send" {
+		fs.Var(&markSent, "mark-sent", `rows found delivered (e.g. 12,15-17 or "unknown"); they are not sent again`)
+		fs.Var(&sendAgain, "send-again", `rows to send again although the journal has them done (e.g. 12 or "unknown", "failed")`)
+		fs.BoolVar(&retryFailed, "retry-failed", false, "send failed rows again (after fixing the account or the addresses)")
+	}
 	var row int
 	if cmd == "preview" {
 		fs.IntVar(&row, "row", 0, "data row to render (1 = first row under the header)")
@@ -116,7 +126,8 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	if cmd == "preview" && row < 1 {
 		return nil, errors.New("preview needs --row N (1 = first row under the header)")
 	}
-	return &options{campaign: c, path: path, row: row, set: set}, nil
+	decisions := campaign.Decisions{MarkSent: markSent, SendAgain: sendAgain, RetryFailed: retryFailed}
+	return &options{campaign: c, path: path, row: row, decisions: decisions}, nil
 }
 
 func usage(w io.Writer, cmd string, fs *flag.FlagSet) {

@@ -64,7 +64,7 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	case "preview":
 		return preview(plan, opts.row, stdout, stderr)
 	default:
-		return send(ctx, plan, env, stdin, stderr)
+		return send(ctx, plan, env, opts.decisions, stdin, stderr)
 	}
 }
 

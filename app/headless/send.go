@@ -18,7 +18,7 @@ import (
 )
 
 // send runs preflight, then delivery, and maps the outcome to an exit code.
-func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr io.Writer) int {
+func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, decisions campaign.Decisions, stdin *os.File, stderr io.Writer) int {
 	c := plan.Campaign
 	if !plan.Ready() {
 		printProblems(stderr, plan.Problems)
@@ -54,7 +54,7 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, stdin *os.
 		return ExitUsage
 	}
 	progress := newProgressPrinter(stderr)
-	out, err := plan.Send(ctx, env, campaign.SendOptions{Password: password, Progress: progress.update})
+	out, err := plan.Send(ctx, env, campaign.SendOptions{Password: password, Progress: progress.update, Decisions: decisions})
 	progress.finish()
 	for _, r := range out.Recovered {
 		fmt.Fprintf(stderr, "unknown: row %d, %s: an earlier run was interrupted while sending it; it may have been delivered, so it is not sent again\n", r.Number, r.Address)

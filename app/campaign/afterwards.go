@@ -1,0 +1,186 @@
+package campaign
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/wneessen/go-mail"
+
+	"mailroom/app/journal"
+	"mailroom/app/recipients"
+	"mailroom/sender"
+)
+
+// Decisions are the user's answers about rows that need one, applied
+// before the run: rows a crash left unknown (delivered or not?) and rows
+// that failed (fixed since?).
+type Decisions struct {
+	// MarkSent lists rows the user found delivered (spreadsheet row
+	// numbers), or "unknown" for every unknown row.
+	MarkSent []string
+	// SendAgain lists rows to send again even though the journal has them
+	// as sent, failed or unknown; "unknown" and "failed" name every such row.
+	SendAgain []string
+	// RetryFailed makes every failed row pending again.
+	RetryFailed bool
+}
+
+func (d Decisions) empty() bool {
+	return len(d.MarkSent) == 0 && len(d.SendAgain) == 0 && !d.RetryFailed
+}
+
+// apply records the decisions in the journal, each as an event.
+func (d Decisions) apply(j *journal.Journal, campaign int64) error {
+	if d.RetryFailed {
+		if _, err := j.RetryFailed(campaign); err != nil {
+			return err
+		}
+	}
+	rows, err := j.Rows(campaign)
+	if err != nil {
+		return err
+	}
+	if keys, err := selectRows(rows, d.MarkSent); err != nil {
+		return fmt.Errorf("--mark-sent: %w", err)
+	} else if len(keys) > 0 {
+		if err := j.MarkAsSent(campaign, keys...); err != nil {
+			return fmt.Errorf("--mark-sent: %w", err)
+		}
+	}
+	if keys, err := selectRows(rows, d.SendAgain); err != nil {
+		return fmt.Errorf("--send-again: %w", err)
+	} else if len(keys) > 0 {
+		if err := j.SendAgain(campaign, keys...); err != nil {
+			return fmt.Errorf("--send-again: %w", err)
+		}
+	}
+	return nil
+}
+
+// selectRows resolves "12", "12-15", "unknown" or "failed" to row keys.
+func selectRows(rows []journal.Row, specs []string) ([]string, error) {
+	var keys []string
+	for _, spec := range specs {
+		for _, part := range strings.Split(spec, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			if part == string(journal.StateUnknown) || part == string(journal.StateFailed) {
+				for _, r := range rows {
+					if string(r.State) == part {
+						keys = append(keys, r.Key)
+					}
+				}
+				continue
+			}
+			lo, hi, err := rowRange(part)
+			if err != nil {
+				return nil, err
+			}
+			found := false
+			for _, r := range rows {
+				if r.Number >= lo && r.Number <= hi {
+					keys = append(keys, r.Key)
+					found = true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("row %s is not in this campaign's journal", part)
+			}
+		}
+	}
+	return keys, nil
+}
+
+func rowRange(s string) (int, int, error) {
+	a, b, isRange := strings.Cut(s, "-")
+	lo, err := strconv.Atoi(strings.TrimSpace(a))
+	if err != nil {
+		return 0, 0, fmt.Errorf("%q is not a row number, a range like 12-15, \"unknown\" or \"failed\"", s)
+	}
+	if !isRange {
+		return lo, lo, nil
+	}
+	hi, err := strconv.Atoi(strings.TrimSpace(b))
+	if err != nil || hi < lo {
+		return 0, 0, fmt.Errorf("%q is not a row range like 12-15", s)
+	}
+	return lo, hi, nil
+}
+
+// writeResults writes the copy of the user's workbook with the outcome of
+// every row next to it; the original is never touched.
+func (p *Plan) writeResults(j *journal.Journal, campaign int64) error {
+	rows, err := j.Rows(campaign)
+	if err != nil {
+		return err
+	}
+	results := map[int]recipients.RowResult{}
+	for _, r := range rows {
+		if !r.InSource {
+			continue
+		}
+		res := recipients.RowResult{Status: string(r.State), Time: r.Updated, MessageID: r.MessageID, Reply: r.Reply}
+		if r.State == journal.StateSkipped {
+			res.Reply = r.SkipReason
+		}
+		if prev, ok := results[r.Number]; ok { // a cell with several addresses
+			res.Status = prev.Status + "; " + res.Status
+			res.MessageID = strings.Trim(prev.MessageID+"; "+res.MessageID, "; ")
+			res.Reply = strings.Trim(prev.Reply+"; "+res.Reply, "; ")
+		}
+		results[r.Number] = res
+	}
+	var opts []recipients.Option
+	if p.Sheet != "" {
+		opts = append(opts, recipients.WithSheet(p.Sheet))
+	}
+	if p.headerRow > 0 {
+		opts = append(opts, recipients.WithHeaderRow(p.headerRow))
+	}
+	return recipients.WriteResults(p.Campaign.Recipients, p.Campaign.Results, results, opts...)
+}
+
+// archivingStore writes every message the server accepted into the audit
+// archive, exactly as it went over the wire, when its outcome is recorded.
+type archivingStore struct {
+	sender.Store
+	archive *journal.Archive
+	mu      sync.Mutex
+	// inFlight holds the messages taken from the source and not yet done:
+	// at most one per connection, so memory stays flat.
+	inFlight map[string]archived
+}
+
+type archived struct {
+	row     int
+	address string
+	msg     *mail.Msg
+}
+
+func (s *archivingStore) remember(key string, a archived) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight[key] = a
+}
+
+// MarkDone records the outcome, then archives an accepted message.
+func (s *archivingStore) MarkDone(r sender.Result) error {
+	if err := s.Store.MarkDone(r); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	a, ok := s.inFlight[r.Key]
+	delete(s.inFlight, r.Key)
+	s.mu.Unlock()
+	if !ok || r.Outcome != sender.OutcomeSent {
+		return nil
+	}
+	_, err := s.archive.Add(journal.ArchiveEntry{Row: a.row, Address: a.address, MessageID: r.MessageID, Time: r.At, Reply: r.Reply},
+		func(w io.Writer) error { _, err := a.msg.WriteTo(w); return err })
+	return err
+}
