@@ -45,9 +45,9 @@ func TestBadInputIsExplainedAndNothingIsSent(t *testing.T) {
 		{"missing attachment", append(base(good), "--attach-dir", dir, "--attach-column", "File"), nil, 2, []string{"row 2", `"File"`, "a.pdf"}},
 		{"missing shared attachment", append(base(good), "--attach", "terms.pdf"), nil, 2, []string{"terms.pdf"}},
 		{"unreachable server", append(base(good), "--smtp", "smtp+plain://127.0.0.1:1", "--retries", "0"), nil, 2, []string{"127.0.0.1 refused the connection on port 1", "nothing was sent"}},
-		{"TLS verification failure", append(base(good), "--smtp", "smtp://me%40example.com@" + tlsServer.Addr(), "--retries", "0"), []string{"MAILROOM_PASSWORD=right"}, 2,
+		{"TLS verification failure", append(base(good), "--smtp", "smtp://me%40example.com@"+tlsServer.Addr(), "--retries", "0"), []string{"MAILROOM_PASSWORD=right"}, 2,
 			[]string{"certificate", "nothing was sent"}},
-		{"wrong password", append(base(good), "--smtp", "smtp://me%40example.com@" + tlsServer.Addr(), "--tls-ca", tlsServer.CAFile()), []string{"MAILROOM_PASSWORD=wrong"}, 2,
+		{"wrong password", append(base(good), "--smtp", "smtp://me%40example.com@"+tlsServer.Addr(), "--tls-ca", tlsServer.CAFile()), []string{"MAILROOM_PASSWORD=wrong"}, 2,
 			[]string{"535", "nothing was sent"}},
 	}
 	for _, tc := range tests {
