@@ -144,8 +144,13 @@ func absolutePath(base, p string) string {
 }
 
 func relativePath(base, p string) string {
-	if p == "" || !filepath.IsAbs(p) {
+	if p == "" {
 		return p
+	}
+	// A relative path in memory is relative to the working directory
+	// (a flag typed in a shell); store it relative to the file instead.
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
 	}
 	absBase, err := filepath.Abs(base)
 	if err != nil {

@@ -33,6 +33,7 @@ type options struct {
 	campaign *campaign.Campaign
 	path     string // campaign file, if any
 	row      int    // preview --row
+	testTo   string // preview --send-test
 	// decisions about unknown and failed rows (send only)
 	decisions campaign.Decisions
 }
@@ -86,8 +87,10 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 		fs.BoolVar(&retryFailed, "retry-failed", false, "send failed rows again (after fixing the account or the addresses)")
 	}
 	var row int
+	var testTo string
 	if cmd == "preview" {
 		fs.IntVar(&row, "row", 0, "data row to render (1 = first row under the header)")
+		fs.StringVar(&testTo, "send-test", "", `send the row's message, marked "[TEST] ", to this address instead of printing it; the row still counts as not sent`)
 	}
 	fs.Usage = func() { usage(stderr, cmd, fs) }
 
@@ -127,7 +130,7 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("preview needs --row N (1 = first row under the header)")
 	}
 	decisions := campaign.Decisions{MarkSent: markSent, SendAgain: sendAgain, RetryFailed: retryFailed}
-	return &options{campaign: c, path: path, row: row, decisions: decisions}, nil
+	return &options{campaign: c, path: path, row: row, testTo: testTo, decisions: decisions}, nil
 }
 
 func usage(w io.Writer, cmd string, fs *flag.FlagSet) {

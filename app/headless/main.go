@@ -62,6 +62,9 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	case "check":
 		return check(plan, stdout)
 	case "preview":
+		if opts.testTo != "" {
+			return sendTest(ctx, plan, env, opts.row, opts.testTo, stdin, stderr)
+		}
 		return preview(plan, opts.row, stdout, stderr)
 	default:
 		return send(ctx, plan, env, opts.decisions, stdin, stderr)

@@ -35,20 +35,9 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, decisions 
 		fmt.Fprintf(stderr, "dry run: wrote %d messages to %s; nothing was sent\n", n, c.DryRun)
 		return ExitOK
 	}
-	password := ""
-	if plan.Account.NeedsSecret() {
-		var secrets accounts.Secrets
-		if env.Accounts != nil {
-			secrets = env.Accounts.Secrets()
-		} else if s, err := accounts.OpenSecrets(); err == nil {
-			secrets = s
-		}
-		pw, _, err := accounts.ResolvePassword(plan.Account, secrets, accounts.WithTerminal(stdin, stderr))
-		if err != nil {
-			fmt.Fprintf(stderr, "mailroom send: %v\n", err)
-			return ExitUsage
-		}
-		password = pw
+	password, ok := resolvePassword(plan, env, stdin, stderr)
+	if !ok {
+		return ExitUsage
 	}
 	if !connectionOK(ctx, plan.Account, password, stderr) {
 		return ExitUsage
@@ -150,6 +139,46 @@ func bar(done, total, width int) string {
 		filled = done * width / total
 	}
 	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
+}
+
+// resolvePassword finds the account's password: MAILROOM_PASSWORD, the
+// keychain, or a prompt on a terminal.
+func resolvePassword(plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr io.Writer) (string, bool) {
+	if !plan.Account.NeedsSecret() {
+		return "", true
+	}
+	var secrets accounts.Secrets
+	if env.Accounts != nil {
+		secrets = env.Accounts.Secrets()
+	} else if s, err := accounts.OpenSecrets(); err == nil {
+		secrets = s
+	}
+	pw, _, err := accounts.ResolvePassword(plan.Account, secrets, accounts.WithTerminal(stdin, stderr))
+	if err != nil {
+		fmt.Fprintf(stderr, "mailroom: %v\n", err)
+		return "", false
+	}
+	return pw, true
+}
+
+// sendTest is `mailroom preview --row N --send-test ADDR`.
+func sendTest(ctx context.Context, plan *campaign.Plan, env campaign.Env, row int, to string, stdin *os.File, stderr io.Writer) int {
+	if !plan.Ready() {
+		printProblems(stderr, plan.Problems)
+		fmt.Fprintln(stderr, "mailroom preview: fix the blocking problems above first")
+		return ExitUsage
+	}
+	password, ok := resolvePassword(plan, env, stdin, stderr)
+	if !ok || !connectionOK(ctx, plan.Account, password, stderr) {
+		return ExitUsage
+	}
+	res, err := plan.SendTest(ctx, row, to, campaign.SendOptions{Password: password})
+	if err != nil {
+		fmt.Fprintf(stderr, "mailroom preview: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "test message for data row %d sent to %s (Message-ID <%s>); the row still counts as not sent\n", row, to, res.MessageID)
+	return ExitOK
 }
 
 // connectionOK tests the server the way sending will use it (connect,
