@@ -123,8 +123,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.testBusy.Hide()
 
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Provider"), v.preset),
-		widget.NewFormItem("", v.presetNote),
+		widget.NewFormItem(lang.L("Provider"), container.NewVBox(v.preset, v.presetNote)),
 		widget.NewFormItem(lang.L("Account name"), v.name),
 		widget.NewFormItem(lang.L("From name"), v.fromName),
 		widget.NewFormItem(lang.L("From address"), v.fromAddress),
@@ -249,10 +248,12 @@ func (v *accountsView) applyPreset() {
 	presets := v.book.Presets()
 	if i < 0 || i >= len(presets) {
 		v.presetNote.SetText("")
+		v.presetNote.Hide()
 		return
 	}
 	p := presets[i]
 	v.presetNote.SetText(p.Note)
+	v.presetNote.Show()
 	if p.ID == v.current.PresetID && v.current.ID != "" {
 		return // opening a saved account must not overwrite its edits
 	}

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+
+	"fyne.io/fyne/v2/lang"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -148,7 +150,35 @@ func rowState(c recipients.CheckedRow) RowState {
 }
 
 func uiProblem(p recipients.Problem) Problem {
-	return Problem{Blocking: p.Severity == recipients.Blocking, Row: p.Row, Column: p.Column, Text: p.Error()}
+	text := p.Error()
+	if p.Row == 0 {
+		if s := windowWording(p.Code); s != "" {
+			text = s
+		}
+	}
+	return Problem{Blocking: p.Severity == recipients.Blocking, Row: p.Row, Column: p.Column, Text: text}
+}
+
+// windowWording replaces campaign-wide problems whose hints name the
+// headless command's flags with what to do in the window.
+func windowWording(code string) string {
+	switch code {
+	case "no-recipients":
+		return lang.L("No recipient list is chosen: open one under Recipients.")
+	case "no-subject":
+		return lang.L("The message has no subject: write one under Compose.")
+	case "no-body":
+		return lang.L("The message has no body: write it under Compose.")
+	case "no-server":
+		return lang.L("No account is chosen: pick one under Compose (set it up under Accounts first).")
+	case "no-from":
+		return lang.L("The sender address is missing: fill in From under Compose, or the account's From address.")
+	case "bad-number":
+		return lang.L("Daily limit, connections and retries cannot be negative.")
+	case "attach-dir-column":
+		return lang.L("The per-recipient folder and the file name column go together: fill in both, or neither.")
+	}
+	return ""
 }
 
 // suppressionStore is the do-not-send list in the data folder, the file

@@ -30,6 +30,7 @@ type composeView struct {
 	attachSelected          int
 	removeAttach            *widget.Button
 	attachDir, attachColumn *widget.Entry
+	attachments             *widget.Accordion
 	preview                 *previewPane
 	content                 fyne.CanvasObject
 	loading                 bool
@@ -109,11 +110,14 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	)
 	attachments := widget.NewForm(
 		widget.NewFormItem(lang.L("Every message"), container.NewBorder(nil, container.NewHBox(addAttach, v.removeAttach), nil, nil,
-			container.NewGridWrap(fyne.NewSize(360, 90), v.attachList))),
+			container.NewGridWrap(fyne.NewSize(360, 64), v.attachList))),
 		widget.NewFormItem(lang.L("Per-recipient folder"), container.NewBorder(nil, nil, nil, chooseDir, v.attachDir)),
 		widget.NewFormItem(lang.L("File name column"), v.attachColumn),
 	)
-	editor := container.NewBorder(headers, container.NewVBox(widget.NewLabelWithStyle(lang.L("Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), attachments), nil, nil, v.body)
+	// Attachments fold away: most messages have none, and the body needs
+	// the room on a laptop screen.
+	v.attachments = widget.NewAccordion(widget.NewAccordionItem(lang.L("Attachments"), attachments))
+	editor := container.NewBorder(headers, v.attachments, nil, nil, v.body)
 	if composer == nil {
 		v.content = editor
 	} else {
@@ -157,6 +161,11 @@ func (v *composeView) showCampaign() {
 	v.attachColumn.SetText(c.AttachColumn)
 	v.attachList.UnselectAll()
 	v.attachList.Refresh()
+	if len(c.Attach) > 0 || c.AttachDir != "" {
+		v.attachments.Open(0)
+	} else {
+		v.attachments.Close(0)
+	}
 	v.refreshAccounts()
 }
 

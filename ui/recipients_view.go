@@ -118,6 +118,14 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 	return v
 }
 
+func setSelectEnabled(s *widget.Select, on bool) {
+	if on {
+		s.Enable()
+	} else {
+		s.Disable()
+	}
+}
+
 // pick maps a radio label to its stored value.
 func pick(labels, values []string, label string) string {
 	for i, l := range labels {
@@ -255,6 +263,7 @@ func (v *recipientsView) showList() {
 	v.problems.Refresh()
 	if l == nil {
 		v.sheet.SetOptions(nil)
+		v.sheet.Disable()
 		v.emailColumn.SetOptions(nil)
 		v.problemsTab.Text = lang.L("Problems")
 		v.tabs.Refresh()
@@ -265,6 +274,7 @@ func (v *recipientsView) showList() {
 	}
 	v.sheet.SetOptions(l.Sheets)
 	v.sheet.SetSelected(l.Sheet)
+	setSelectEnabled(v.sheet, len(l.Sheets) > 1)
 	v.emailColumn.SetOptions(l.Columns)
 	v.emailColumn.SetSelected(l.EmailColumn)
 	if v.doc.c.HeaderRow == 0 {

@@ -37,6 +37,7 @@ type sendView struct {
 	verdict                   *widget.Label
 	bar                       *widget.ProgressBar
 	counts, speed             *widget.Label
+	progress                  *fyne.Container
 	content                   fyne.CanvasObject
 	loading                   bool
 }
@@ -89,8 +90,9 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 		widget.NewFormItem("", v.skipInvalid),
 	)
 	controls := container.NewHBox(v.check, v.start, v.pause, v.stop)
-	progress := container.NewVBox(v.bar, v.counts, v.speed)
-	top := container.NewVBox(options, controls, progress, v.verdict)
+	v.progress = container.NewVBox(v.bar, v.counts, v.speed)
+	v.progress.Hide() // until the first run starts
+	top := container.NewVBox(options, controls, v.progress, v.verdict)
 	v.content = container.NewBorder(top, nil, nil, nil, v.problemList)
 	doc.onReplaced(v.showCampaign)
 	doc.onList(v.invalidate)
@@ -194,14 +196,21 @@ func (v *sendView) showVerdict() {
 	if !v.checked || v.run != nil {
 		return
 	}
-	blocking := 0
+	blocking, campaignWide := 0, 0
 	for _, p := range v.problems {
 		if p.Blocking {
 			blocking++
+			if p.Row == 0 {
+				campaignWide++
+			}
 		}
 	}
 	warnings := len(v.problems) - blocking
 	switch {
+	case campaignWide > 0:
+		// Skipping rows cannot fix a missing account, subject or body.
+		v.verdict.SetText(lang.L("{{.Blocking}} blocking problems and {{.Warnings}} warnings: fix them before sending.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
+		v.start.Disable()
 	case blocking > 0 && !v.doc.c.SkipInvalid:
 		v.verdict.SetText(lang.L("{{.Blocking}} blocking problems and {{.Warnings}} warnings: fix them, or skip those rows.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
 		v.start.Disable()
@@ -236,6 +245,10 @@ func (v *sendView) startRun() {
 		return
 	}
 	v.run, v.paused = r, false
+	v.bar.SetValue(0)
+	v.counts.SetText("")
+	v.speed.SetText("")
+	v.progress.Show()
 	v.check.Disable()
 	v.start.Disable()
 	v.pause.Enable()
