@@ -142,5 +142,12 @@ func usage(w io.Writer, cmd string, fs *flag.FlagSet) {
 	case "preview":
 		fmt.Fprintln(w, "usage: mailroom preview [CAMPAIGN] --row N [flags]\n  print the rendered message for data row N as RFC 5322 text")
 	}
-	fs.PrintDefaults()
+	// The documented spelling is --flag; Go's PrintDefaults shows -flag.
+	fs.VisitAll(func(f *flag.Flag) {
+		name, help := flag.UnquoteUsage(f)
+		if name != "" {
+			name = " " + name
+		}
+		fmt.Fprintf(w, "  --%s%s\n    \t%s\n", f.Name, name, help)
+	})
 }

@@ -1,0 +1,75 @@
+package headless
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCampaignFileThenFlagsOverride(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.json")
+	if err := os.WriteFile(path, []byte(`{"version":1,"subject":"file subject","recipients":"list.csv","rate":"5/min","concurrency":3}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{path, "--subject", "flag subject", "--concurrency", "1"},
+		{"--subject", "flag subject", "--concurrency", "1", path},
+	} {
+		o, err := parse("send", args, &bytes.Buffer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := o.campaign
+		if c.Subject != "flag subject" || c.Concurrency != 1 || c.Rate != "5/min" || c.Recipients != filepath.Join(dir, "list.csv") {
+			t.Errorf("%v: got subject %q concurrency %d rate %q recipients %q", args, c.Subject, c.Concurrency, c.Rate, c.Recipients)
+		}
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, args := range [][]string{
+		{"send", "--no-such-flag"},
+		{"preview", "--subject", "x"},
+		{"check", "a.json", "b.json"},
+		{"send", "missing-campaign.json"},
+		{},
+	} {
+		var out, errOut bytes.Buffer
+		if code := Main(args, os.Stdin, &out, &errOut); code != ExitUsage {
+			t.Errorf("mailroom %s: exit %d, want %d\n%s", strings.Join(args, " "), code, ExitUsage, errOut.String())
+		}
+		if errOut.Len() == 0 {
+			t.Errorf("mailroom %s: no explanation on stderr", strings.Join(args, " "))
+		}
+	}
+	var errOut bytes.Buffer
+	if code := Main([]string{"send", "-h"}, os.Stdin, &bytes.Buffer{}, &errOut); code != ExitOK || !strings.Contains(errOut.String(), "--journal") {
+		t.Errorf("send -h: exit %d, usage:\n%s", code, errOut.String())
+	}
+}
+
+func TestCheckListsProblemsAndExitsTwo(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "list.csv"), []byte("Name,Email\nAnn,ann@gmial.com\nBob,bob@@x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "body.txt"), []byte("Hi {{Name}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	code := Main([]string{"check", "--recipients", filepath.Join(dir, "list.csv"), "--body", filepath.Join(dir, "body.txt"),
+		"--subject", "Hi", "--from", "me@example.com", "--dry-run", dir}, os.Stdin, &out, &bytes.Buffer{})
+	if code != ExitUsage {
+		t.Errorf("exit %d, want %d", code, ExitUsage)
+	}
+	for _, want := range []string{`blocking: list.csv, row 3, column "Email"`, "warning: list.csv, row 2", "gmail.com", "1 blocking, 1 warnings, 2 rows"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
