@@ -72,6 +72,7 @@ func writeInvoiceCampaign(t *testing.T, dir, smtpURL, caFile string) (campaignPa
 		"recipients": "客户名单.xlsx", "sheet": "客户", "from": "财务部 <billing@example.com>",
 		"subject": "{{姓名}}，您的三月发票", "body": "body.md", "attach": []string{"付款条款.pdf"},
 		"attach_dir": "scans", "attach_column": "发票文件", "journal": "march.journal", "report": "report.csv",
+		"results": "客户名单-结果.xlsx", "archive": "audit",
 	}
 	data, err := json.MarshalIndent(camp, "", "  ")
 	if err != nil {
@@ -110,7 +111,8 @@ func TestSendInvoicesThroughMailpit(t *testing.T) {
 		t.Fatal(err)
 	}
 	camp, files := writeInvoiceCampaign(t, dir, "smtp://billing%40example.com@"+mp.SMTPAddr, caFile)
-	env := append(userEnv(t), "MAILROOM_PASSWORD=s3cret-授权码")
+	home := userEnv(t)
+	env := append(home, "MAILROOM_PASSWORD=s3cret-授权码")
 
 	if r := runMailroom(t, dir, env, "check", camp); r.Code != 0 {
 		t.Fatalf("check: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
@@ -167,6 +169,12 @@ func TestSendInvoicesThroughMailpit(t *testing.T) {
 	}
 	if n := len(mp.Messages(t)); n != len(customers) {
 		t.Fatalf("after rerunning the campaign mailpit holds %d messages, want still %d", n, len(customers))
+	}
+	// The password must not be anywhere: not in the journal, reports,
+	// archive, workbook copy, campaign file, settings, nor the output.
+	assertNotInFiles(t, "s3cret-授权码", dir, strings.TrimPrefix(home[0], "HOME="))
+	if strings.Contains(again.Stderr+again.Stdout, "s3cret") {
+		t.Errorf("the password appears in the output of the second run")
 	}
 	report, err := os.ReadFile(filepath.Join(dir, "report.csv"))
 	if err != nil {
@@ -237,4 +245,33 @@ func keys(m map[string][]byte) []string {
 		out = append(out, fmt.Sprintf("%s(%d)", k, len(m[k])))
 	}
 	return out
+}
+
+// assertNotInFiles fails if secret occurs in any file below the roots
+// (SQLite journals included: their pages are searched as raw bytes).
+func assertNotInFiles(t *testing.T, secret string, roots ...string) {
+	t.Helper()
+	scanned := 0
+	for _, root := range roots {
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() { // sockets of a keyring daemon, folders
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			scanned++
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("the password is stored in %s", path)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if scanned < 5 {
+		t.Fatalf("scanned only %d files: the run did not write what it should", scanned)
+	}
 }
