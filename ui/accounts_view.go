@@ -29,6 +29,7 @@ type accountsView struct {
 	current  Account
 
 	list                        *widget.List
+	empty                       *widget.Label
 	preset                      *widget.Select
 	presetNote                  *widget.Label
 	name, fromName, fromAddress *widget.Entry
@@ -143,7 +144,9 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	buttons := container.NewHBox(v.save, v.test, v.remove)
 	editor := container.NewVScroll(container.NewVBox(form, buttons, v.testBusy, v.testSteps, container.NewHBox(v.trust)))
 
-	left := container.NewBorder(nil, add, nil, nil, v.list)
+	v.empty = widget.NewLabel(lang.L("No accounts yet. Fill in the form, or pick your provider first."))
+	v.empty.Wrapping = fyne.TextWrapWord
+	left := container.NewBorder(nil, add, nil, nil, container.NewStack(v.list, container.NewVBox(v.empty)))
 	split := container.NewHSplit(left, editor)
 	split.Offset = 0.3
 	var top fyne.CanvasObject
@@ -197,6 +200,11 @@ func (v *accountsView) reload(id string) {
 	}
 	v.accounts = accounts
 	v.list.Refresh()
+	if len(accounts) == 0 {
+		v.empty.Show()
+	} else {
+		v.empty.Hide()
+	}
 	for i, a := range accounts {
 		if a.ID == id {
 			v.list.Select(i)

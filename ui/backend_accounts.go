@@ -80,6 +80,9 @@ func megabytes(n int64) int {
 func (b *accountBook) Presets() []Preset {
 	var out []Preset
 	for _, p := range accounts.Presets() {
+		if p.ID == "custom" {
+			continue // the view offers its own "custom server" entry
+		}
 		name, note := p.Name, p.Note
 		if b.chinese {
 			name, note = orDefault(p.NameZH, name), orDefault(p.NoteZH, note)

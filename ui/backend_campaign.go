@@ -91,6 +91,19 @@ func (b *campaignBackend) Preview(ctx context.Context, d Draft, l *RecipientList
 	return pv, err
 }
 
+func (b *campaignBackend) TestSend(ctx context.Context, d Draft, l *RecipientList, index int, to string) error {
+	p, err := b.plan(ctx, d)
+	if err != nil {
+		return err
+	}
+	password, err := b.password(p.Account)
+	if err != nil {
+		return err
+	}
+	_, err = p.SendTest(ctx, l.Rows[index].Row-l.HeaderRow, to, campaign.SendOptions{Password: password})
+	return err
+}
+
 func (b *campaignBackend) Preflight(ctx context.Context, d Draft) ([]Problem, error) {
 	b.mu.Lock()
 	b.planKey = "" // a check always reads the files afresh

@@ -43,6 +43,9 @@ func (d *Deps) fillDefaults() error {
 	if d.Composer == nil {
 		d.Composer = backend
 	}
+	if d.TestSender == nil {
+		d.TestSender = backend
+	}
 	if d.Runner == nil {
 		d.Runner = backend
 	}

@@ -21,6 +21,7 @@ type composeView struct {
 
 	accountIDs              []string
 	account                 *widget.Select
+	name                    *widget.Entry
 	from, replyTo, cc, bcc  *widget.Entry
 	subject, body           *widget.Entry
 	format                  *widget.Select
@@ -50,7 +51,10 @@ func formatLabel(f string) string {
 
 func newComposeView(doc *document, win fyne.Window, accounts func() []Account, composer Composer, tester TestSender, s settings, b *bridge) *composeView {
 	v := &composeView{doc: doc, win: win, accounts: accounts, attachSelected: -1}
+	v.name = v.boundEntry(&doc.c.Name)
+	v.name.SetPlaceHolder(lang.L("shown in History, e.g. March invoices"))
 	v.account = widget.NewSelect(nil, func(string) { v.pickAccount() })
+	v.account.PlaceHolder = lang.L("Choose an account")
 	v.from = v.boundEntry(&doc.c.From)
 	v.from.SetPlaceHolder(lang.L("Name <address>; empty uses the account's"))
 	v.replyTo = v.boundEntry(&doc.c.ReplyTo)
@@ -100,6 +104,7 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	v.attachColumn.SetPlaceHolder(lang.L("column or pattern, e.g. {{.Example}}", map[string]any{"Example": "{{CustomerID}}*.pdf"}))
 
 	headers := widget.NewForm(
+		widget.NewFormItem(lang.L("Campaign name"), v.name),
 		widget.NewFormItem(lang.L("Account"), v.account),
 		widget.NewFormItem(lang.L("From"), v.from),
 		widget.NewFormItem(lang.L("Reply-To"), v.replyTo),
@@ -150,6 +155,7 @@ func (v *composeView) showCampaign() {
 	c := &v.doc.c
 	// The entries are bound to fields of doc.c, which replace overwrote in
 	// place, so only their texts need refreshing.
+	v.name.SetText(c.Name)
 	v.from.SetText(c.From)
 	v.replyTo.SetText(c.ReplyTo)
 	v.cc.SetText(c.CC)

@@ -38,6 +38,7 @@ type sendView struct {
 	bar                       *widget.ProgressBar
 	counts, speed             *widget.Label
 	progress                  *fyne.Container
+	paths                     []boundPath
 	content                   fyne.CanvasObject
 	loading                   bool
 }
@@ -88,6 +89,9 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 		widget.NewFormItem(lang.L("Connections"), v.concurrency),
 		widget.NewFormItem(lang.L("Retries"), v.retries),
 		widget.NewFormItem("", v.skipInvalid),
+		widget.NewFormItem(lang.L("Report file"), v.pathEntry(&doc.c.Report, lang.L("optional: per-row report, .xlsx or .csv"), "report.xlsx")),
+		widget.NewFormItem(lang.L("Workbook with results"), v.pathEntry(&doc.c.Results, lang.L("optional: a copy of the list with status columns"), "results.xlsx")),
+		widget.NewFormItem(lang.L("Archive folder"), v.pathEntry(&doc.c.Archive, lang.L("optional: keep every sent message as .eml"), "")),
 	)
 	controls := container.NewHBox(v.check, v.start, v.pause, v.stop)
 	v.progress = container.NewVBox(v.bar, v.counts, v.speed)
@@ -111,9 +115,44 @@ func (v *sendView) boundEntry(dst *string) *widget.Entry {
 	return e
 }
 
+// pathEntry edits an optional output path; fileName "" asks for a folder.
+func (v *sendView) pathEntry(dst *string, hint, fileName string) fyne.CanvasObject {
+	e := v.boundEntry(dst)
+	e.SetPlaceHolder(hint)
+	v.paths = append(v.paths, boundPath{e, dst})
+	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
+		if fileName == "" {
+			dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+				if err == nil && u != nil {
+					e.SetText(u.Path())
+				}
+			}, v.win)
+			return
+		}
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			w.Close()
+			e.SetText(w.URI().Path())
+		}, v.win)
+		d.SetFileName(fileName)
+		d.Show()
+	})
+	return container.NewBorder(nil, nil, nil, browse, e)
+}
+
+type boundPath struct {
+	entry *widget.Entry
+	dst   *string
+}
+
 func (v *sendView) showCampaign() {
 	v.loading = true
 	defer func() { v.loading = false }()
+	for _, p := range v.paths {
+		p.entry.SetText(*p.dst)
+	}
 	c := v.doc.c
 	v.rate.SetText(c.Rate)
 	v.dailyCap.SetText(intText(c.DailyCap))
