@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"mailroom/app/accounts"
+	"mailroom/app/campaign"
+	"mailroom/app/journal"
+	"mailroom/sender/smtptest"
+)
+
+// writeWorkbook writes a customer list the way Excel users keep one.
+func writeWorkbook(t *testing.T, path string, rows [][]any) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", "客户"); err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("客户", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWindowBackendsDeliverACampaignEndToEnd drives the adapters the
+// window uses, with the real app/ packages, an in-process SMTP server, a
+// real workbook and a real SQLite journal.
+func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	srv := smtptest.Start(t, smtptest.WithAuth("li@example.com", "s3cret"))
+	dir := t.TempDir()
+	dataDir := filepath.Join(dir, "data")
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	// Accounts: save, then test the connection with a wrong and the right password.
+	store, err := accounts.OpenStore(filepath.Join(dir, "settings"), accounts.NewSessionSecrets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := &accountBook{store: store}
+	acct, err := book.Save(Account{Name: "Finance", FromName: "财务部", FromAddress: "li@example.com", Host: srv.Host(), Port: srv.Port(),
+		Security: "none", Auth: "plain", Username: "li@example.com"}, "wrong")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []ConnStep
+	err = book.TestConnection(ctx, acct, "", func(s ConnStep) { steps = append(steps, s) })
+	if err == nil {
+		t.Fatal("the connection test passed with a wrong password")
+	}
+	if last := steps[len(steps)-1]; last.Step != "auth" || last.OK {
+		t.Errorf("last step %+v, want a failed auth step", last)
+	}
+	if _, err := book.Save(acct, "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	if err := book.TestConnection(ctx, acct, "", func(ConnStep) {}); err != nil {
+		t.Fatalf("connection test with the stored password: %v", err)
+	}
+
+	// Recipients: a workbook with an invalid, a duplicate and a suppressed row.
+	list := filepath.Join(dir, "客户.xlsx")
+	writeWorkbook(t, list, [][]any{
+		{"姓名", "邮箱", "金额"},
+		{"张三", "zhang@example.com", 100},
+		{"李四", "li@@example.com", 200},
+		{"王五", "wang@example.com", 300},
+		{"张三", "zhang@example.com", 100},
+		{"赵六", "zhao@example.com", 400},
+	})
+	supp := newSuppressionStore(dataDir)
+	if err := supp.Add("zhao@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	src := &recipientSource{supp: supp}
+	l, err := src.Import(ctx, ImportOptions{Path: list}, func(int) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]RowState{}
+	for _, r := range l.Rows {
+		states[strings.Join(r.Values[:2], " ")] = r.State
+	}
+	if l.EmailColumn != "邮箱" || l.Sheet != "客户" || len(l.Rows) != 5 {
+		t.Fatalf("imported %d rows of sheet %q, email column %q", len(l.Rows), l.Sheet, l.EmailColumn)
+	}
+	if l.Count(RowReady) != 2 || l.Count(RowInvalid) != 1 || l.Count(RowDuplicate) != 1 || l.Count(RowSuppressed) != 1 {
+		t.Errorf("row states %v", states)
+	}
+
+	// The campaign as the window saves it.
+	doc := newDocument()
+	doc.c.Name = "三月发票"
+	doc.c.Recipients = list
+	doc.c.Account = acct.ID
+	doc.c.Subject = "{{姓名}}，您的发票"
+	doc.c.SkipInvalid = true
+	doc.bodyText = "尊敬的 {{姓名}}：金额 {{金额}} 元。"
+	path := filepath.Join(dir, "march.json")
+	if err := doc.save(path); err != nil {
+		t.Fatal(err)
+	}
+	d := doc.draft()
+	d.Path = path
+	backend := &campaignBackend{env: campaign.Env{DataDir: dataDir, Accounts: store}}
+
+	problems, err := backend.Preflight(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bad []string
+	for _, p := range problems {
+		if p.Blocking {
+			bad = append(bad, p.Text)
+		}
+	}
+	if len(bad) != 1 || !strings.Contains(bad[0], "row 3") {
+		t.Errorf("blocking problems %q, want only row 3's address", bad)
+	}
+
+	pv, err := backend.Preview(ctx, d, l, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.Subject != "张三，您的发票" || !strings.Contains(pv.To, "zhang@example.com") || !strings.Contains(pv.Text, "金额 100 元") {
+		t.Errorf("preview subject %q to %q text %q", pv.Subject, pv.To, pv.Text)
+	}
+
+	if err := backend.TestSend(ctx, d, l, 0, "me@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if srv.CountTo("me@example.com") != 1 || srv.CountTo("zhang@example.com") != 0 {
+		t.Fatalf("test send reached %d test and %d real recipients", srv.CountTo("me@example.com"), srv.CountTo("zhang@example.com"))
+	}
+
+	var last Progress
+	run, err := backend.Start(ctx, d, func(p Progress) { last = p })
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, err := run.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final.Sent != 2 || srv.CountTo("zhang@example.com") != 1 || srv.CountTo("wang@example.com") != 1 || srv.CountTo("zhao@example.com") != 0 {
+		t.Errorf("final %+v; server got zhang %d wang %d zhao %d", final, srv.CountTo("zhang@example.com"), srv.CountTo("wang@example.com"), srv.CountTo("zhao@example.com"))
+	}
+	if last.Sent != 2 {
+		t.Errorf("last progress %+v", last)
+	}
+	if final.CampaignID == "" {
+		t.Fatal("the run did not name its campaign for the history")
+	}
+
+	// History reads the same journal.
+	h := &journalHistory{path: filepath.Join(dataDir, journal.DefaultFileName)}
+	camps, err := h.Campaigns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(camps) != 1 || camps[0].Name != "三月发票" || camps[0].Sent != 2 || camps[0].ID != final.CampaignID {
+		t.Errorf("history campaigns %+v", camps)
+	}
+	rows, err := h.Rows(ctx, "", "ZHANG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		got[r.State] = r.MessageID
+	}
+	// The duplicate row is kept in the history as skipped, not dropped.
+	if _, skipped := got["skipped"]; len(rows) != 2 || got["sent"] == "" || !skipped {
+		t.Errorf("search for zhang: %+v", rows)
+	}
+	report := filepath.Join(dir, "report.csv")
+	if err := h.Export(ctx, final.CampaignID, report); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(report); err != nil || !strings.Contains(string(data), "wang@example.com") {
+		t.Errorf("report: %v %q", err, data)
+	}
+
+	// A second run sends nobody twice.
+	run, err = backend.Start(ctx, d, func(Progress) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Count(); n != 3 {
+		t.Errorf("server received %d messages after the second run, want 3 (two rows and the test)", n)
+	}
+}
