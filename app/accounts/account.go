@@ -70,8 +70,9 @@ type Trust struct {
 	PinnedSHA256 string `json:"pinnedSHA256,omitempty"`
 }
 
-// Account is one SMTP account. It never holds the password: that lives in
-// Secrets under the account's ID.
+// Account is one SMTP account, with an optional IMAP side for copies in the
+// Sent folder. It never holds the password: that lives in Secrets under the
+// account's ID (and IMAPSecretID for a separate IMAP password).
 type Account struct {
 	ID          string `json:"id"`
 	DisplayName string `json:"displayName"`
@@ -87,6 +88,8 @@ type Account struct {
 
 	Limits Limits `json:"limits"`
 	Trust  Trust  `json:"trust"`
+	// IMAP is the optional mailbox side, for copies in the Sent folder.
+	IMAP IMAP `json:"imap,omitzero"`
 	// Preset is the ID of the provider preset the account was made from
 	// ("qq", "gmail"…); it selects the hint shown when the login fails.
 	Preset string `json:"preset,omitempty"`
@@ -159,6 +162,7 @@ func (a Account) Validate() error {
 		bad("Security", "sending a password without encryption is only allowed to this computer (localhost); choose SSL/TLS or STARTTLS for %s", a.Host)
 	}
 	checkLimits(a.Limits, bad)
+	a.validateIMAP(bad)
 	if err := a.Trust.validate(); err != nil {
 		bad("Trusted certificate", "%v", err)
 	}

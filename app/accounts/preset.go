@@ -23,6 +23,16 @@ type Preset struct {
 	// RegionHost, when set, is a host name pattern with "{region}" in it
 	// (Amazon SES); Host is the pattern filled with a default region.
 	RegionHost string
+	// IMAPHost, IMAPPort and IMAPSecurity fill Account.IMAP, for copies in
+	// the Sent folder; empty where the provider offers no mailbox.
+	IMAPHost     string
+	IMAPPort     int
+	IMAPSecurity Security
+	// CopyToSent is the default of Account.IMAP.CopyToSent; SentNote says
+	// why it is off where it is.
+	CopyToSent bool
+	SentNote   string
+	SentNoteZH string
 	Note       string // what the provider needs, shown next to the form
 	NoteZH     string
 	AuthHint   string // shown when the login fails
@@ -82,7 +92,8 @@ func (p Preset) WithRegion(region string) (Preset, error) {
 	return p, nil
 }
 
-// Apply fills the account's server, security, authentication and limits
+// Apply fills the account's server, security, authentication and limits,
+// and the IMAP server and copy-to-Sent default where the preset has them,
 // from the preset and records the preset's ID. Identity fields (name,
 // addresses) are kept; an empty username becomes the From address, which is
 // what every listed provider expects (except Amazon SES, whose SMTP
@@ -96,6 +107,10 @@ func (p Preset) Apply(a Account) Account {
 	a.Auth = p.Auth
 	a.Limits = p.Limits
 	a.Preset = p.ID
+	if p.IMAPHost != "" {
+		a.IMAP.Host, a.IMAP.Port, a.IMAP.Security = p.IMAPHost, p.IMAPPort, p.IMAPSecurity
+		a.IMAP.CopyToSent = p.CopyToSent
+	}
 	if a.Username == "" && a.Auth != AuthNone && p.ID != "ses" {
 		a.Username = a.FromAddress
 	}

@@ -4,6 +4,8 @@ package accounts
 // to check and update. Every figure carries its source; a limit left at zero
 // means the provider publishes no figure we could cite, and the engine then
 // uses its own defaults. Sources were read in 2026; see docs/accounts.md.
+// Every listed IMAP server uses implicit TLS on port 993, the IMAPS port of
+// RFC 8314 section 7; docs/sentfolder.md explains the copy-to-Sent defaults.
 var presetTable = []Preset{
 	{
 		ID: "gmail", Name: "Gmail", NameZH: "Gmail",
@@ -11,6 +13,14 @@ var presetTable = []Preset{
 		// smtp.gmail.com, 465 SSL / 587 TLS:
 		// https://support.google.com/mail/answer/7126229
 		Host: "smtp.gmail.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.gmail.com, 993 SSL, same page.
+		IMAPHost: "imap.gmail.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
+		// Gmail files every message sent through smtp.gmail.com in "Sent
+		// Mail" itself (and replaces a look-alike APPEND), so a copy would
+		// only duplicate it: observed and written up by the WildDuck
+		// project, https://github.com/nodemailer/wildduck/wiki/Gmail-sending
+		SentNote:   gmailSentNote,
+		SentNoteZH: gmailSentNoteZH,
 		Limits: Limits{
 			// "up to 500 recipients per day" for personal accounts sending
 			// from mail clients: https://support.google.com/mail/answer/22839
@@ -27,6 +37,11 @@ var presetTable = []Preset{
 		ID: "google-workspace", Name: "Google Workspace", NameZH: "Google Workspace(企业版 Gmail)",
 		// Same server as Gmail: https://support.google.com/mail/answer/7126229
 		Host: "smtp.gmail.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.gmail.com, 993 SSL, same page; Sent Mail as for Gmail:
+		// https://github.com/nodemailer/wildduck/wiki/Gmail-sending
+		IMAPHost: "imap.gmail.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
+		SentNote:   gmailSentNote,
+		SentNoteZH: gmailSentNoteZH,
 		Limits: Limits{
 			// 2,000 messages per user per day (500 during a trial):
 			// https://support.google.com/a/answer/166852
@@ -48,6 +63,14 @@ var presetTable = []Preset{
 		// Password sign-in ended on 16 September 2024; only OAuth 2 works:
 		// https://support.microsoft.com/office/c5d65390-9676-4763-b41f-d7986499a90d
 		Auth: AuthXOAUTH2,
+		// outlook.office365.com, 993 SSL, same page. Exchange saves messages
+		// sent through its SMTP server in Sent Items itself, which is why
+		// mail programs skip their own copy: Nextcloud Mail admin manual,
+		// "Avoid duplicate sent messages (Exchange / Office 365)",
+		// https://docs.nextcloud.com/server/latest/admin_manual/groupware/mail.html
+		IMAPHost: "outlook.office365.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
+		SentNote:   microsoftSentNote,
+		SentNoteZH: microsoftSentNoteZH,
 		// Microsoft publishes no fixed daily figure for personal accounts.
 		Note:       "Outlook.com accepts only OAuth 2 sign-in (XOAUTH2) since September 2024: a password no longer works. Paste an access token, or use another account.",
 		NoteZH:     "自 2024 年 9 月起,Outlook.com 只接受 OAuth 2 登录(XOAUTH2),密码已无法使用。请填写访问令牌,或改用其他邮箱。",
@@ -59,6 +82,12 @@ var presetTable = []Preset{
 		// smtp.office365.com, 587, STARTTLS:
 		// https://learn.microsoft.com/exchange/mail-flow-best-practices/how-to-set-up-a-multifunction-device-or-application-to-send-email-using-microsoft-365-or-office-365
 		Host: "smtp.office365.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
+		// outlook.office365.com, 993 SSL: "POP and IMAP email settings for
+		// Outlook", https://support.microsoft.com/office/8361e398-8af4-4e97-b147-6c6c4ac95353
+		// Sent Items filled by Exchange itself: see the Outlook.com entry.
+		IMAPHost: "outlook.office365.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
+		SentNote:   microsoftSentNote,
+		SentNoteZH: microsoftSentNoteZH,
 		Limits: Limits{
 			// 30 messages per minute, 10,000 recipients per day:
 			// https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits
@@ -83,6 +112,10 @@ var presetTable = []Preset{
 		// and "如何设置 IMAP/SMTP": https://service.mail.qq.com/
 		// QQ publishes no sending limits.
 		Host: "smtp.qq.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.qq.com, 993 SSL, same help centre article. Copy on: QQ's help
+		// centre does not say it files messages sent by mail programs in
+		// 已发送, and users expect to see them there (docs/sentfolder.md).
+		IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
 		Note:       "In QQ Mail, Settings → Account, turn on the POP3/IMAP/SMTP service and generate an authorisation code (授权码). Use that code here, not your QQ password.",
 		NoteZH:     "请在 QQ 邮箱“设置 → 账户”中开启 POP3/IMAP/SMTP 服务并生成授权码,在这里填写授权码,而不是 QQ 密码。",
 		AuthHint:   "QQ Mail needs an authorisation code (授权码), not your QQ password: Settings → Account → generate authorisation code.",
@@ -94,19 +127,23 @@ var presetTable = []Preset{
 		// "secure login" is on: Tencent Exmail help centre (exmail.qq.com →
 		// 帮助中心), articles "客户端设置" and "客户端专用密码".
 		Host: "smtp.exmail.qq.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.exmail.qq.com, 993 SSL, same "客户端设置" article.
+		IMAPHost: "imap.exmail.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
 		Note:       "Use your full company address as the username. If secure login (安全登录) is on, generate a client-specific password / authorisation code in Settings → Account and use it here.",
 		NoteZH:     "用户名填写完整的企业邮箱地址。若开启了安全登录,请在“设置 → 账户”中生成客户端专用密码(授权码)并在这里填写。",
 		AuthHint:   "Tencent Exmail: with secure login on, the mailbox password is refused; use a client-specific password (客户端专用密码, authorisation code).",
 		AuthHintZH: "腾讯企业邮箱开启安全登录后不接受邮箱密码,请使用客户端专用密码(授权码)。",
 	},
-	neteasePreset("163", "NetEase 163 Mail", "网易 163 邮箱", "163.com", "smtp.163.com"),
-	neteasePreset("126", "NetEase 126 Mail", "网易 126 邮箱", "126.com", "smtp.126.com"),
-	neteasePreset("yeah", "NetEase yeah.net", "网易 yeah.net 邮箱", "yeah.net", "smtp.yeah.net"),
+	neteasePreset("163", "NetEase 163 Mail", "网易 163 邮箱", "163.com", "smtp.163.com", "imap.163.com"),
+	neteasePreset("126", "NetEase 126 Mail", "网易 126 邮箱", "126.com", "smtp.126.com", "imap.126.com"),
+	neteasePreset("yeah", "NetEase yeah.net", "网易 yeah.net 邮箱", "yeah.net", "smtp.yeah.net", "imap.yeah.net"),
 	{
 		ID: "aliyun", Name: "Alibaba Mail (Aliyun, business)", NameZH: "阿里邮箱(企业版)",
 		// smtp.qiye.aliyun.com, 465 SSL (25 plain):
 		// https://help.aliyun.com/document_detail/36687.html
 		Host: "smtp.qiye.aliyun.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.qiye.aliyun.com, 993 SSL, same document.
+		IMAPHost: "imap.qiye.aliyun.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
 		Note:       "Use your full address as the username. If your administrator turned on third-party client passwords (三方客户端安全密码), generate one and use it here.",
 		NoteZH:     "用户名填写完整邮箱地址。若管理员开启了三方客户端安全密码,请生成并在这里填写。",
 		AuthHint:   "Alibaba Mail: third-party clients may be disabled by your administrator, or need a third-party client password (三方客户端安全密码).",
@@ -118,6 +155,8 @@ var presetTable = []Preset{
 		// smtp.aliyun.com, 465 SSL: Aliyun Mail help, "客户端设置"
 		// (https://help.aliyun.com/ , personal mailbox section).
 		Host: "smtp.aliyun.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.aliyun.com, 993 SSL, same help section.
+		IMAPHost: "imap.aliyun.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
 		Note:       "Turn on SMTP in the web mail settings (POP3/SMTP/IMAP) first; use your full address as the username.",
 		NoteZH:     "请先在网页版设置(POP3/SMTP/IMAP)中开启 SMTP;用户名填写完整邮箱地址。",
 		AuthHint:   "Aliyun Mail: check that SMTP is turned on in the web mail settings and that the password is right.",
@@ -130,6 +169,11 @@ var presetTable = []Preset{
 		// App passwords: https://help.yahoo.com/kb/SLN15241.html
 		// Yahoo publishes no sending limits.
 		Host: "smtp.mail.yahoo.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.mail.yahoo.com, 993 SSL: https://help.yahoo.com/kb/SLN4075.html
+		// Whether Yahoo files SMTP-sent mail is not documented: copy off.
+		IMAPHost: "imap.mail.yahoo.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
+		SentNote:   untestedSentNote,
+		SentNoteZH: untestedSentNoteZH,
 		Note:       "Generate an app password (Account security → Generate app password) and use it here.",
 		NoteZH:     "请生成应用密码(账户安全 → 生成应用密码)并在这里填写。",
 		AuthHint:   "Yahoo Mail needs an app password, not your Yahoo password.",
@@ -140,6 +184,11 @@ var presetTable = []Preset{
 		Domains: []string{"icloud.com", "me.com", "mac.com"},
 		// smtp.mail.me.com, 587, STARTTLS: https://support.apple.com/102525
 		Host: "smtp.mail.me.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
+		// imap.mail.me.com, 993 SSL: https://support.apple.com/102525
+		// Whether iCloud files SMTP-sent mail is not documented: copy off.
+		IMAPHost: "imap.mail.me.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
+		SentNote:   untestedSentNote,
+		SentNoteZH: untestedSentNoteZH,
 		Limits: Limits{
 			// 1,000 messages and 1,000 recipients per day, 20 MB per message:
 			// https://support.apple.com/102198
@@ -159,6 +208,11 @@ var presetTable = []Preset{
 		// https://www.zoho.com/mail/help/zoho-smtp.html
 		// Limits depend on the plan; no single figure to cite.
 		Host: "smtp.zoho.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.zoho.com, 993 SSL: https://www.zoho.com/mail/help/imap-access.html
+		// Whether Zoho files SMTP-sent mail is not documented: copy off.
+		IMAPHost: "imap.zoho.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
+		SentNote:   untestedSentNote,
+		SentNoteZH: untestedSentNoteZH,
 		Note:       "Accounts in the EU or India data centre use smtp.zoho.eu or smtp.zoho.in. With two-factor authentication, use an application-specific password.",
 		NoteZH:     "欧盟或印度数据中心的账号请使用 smtp.zoho.eu 或 smtp.zoho.in。开启两步验证后需使用应用专用密码。",
 		AuthHint:   "Zoho Mail: with two-factor authentication on, use an application-specific password; also check the data-centre host (zoho.com / zoho.eu / zoho.in).",
@@ -204,7 +258,7 @@ var presetTable = []Preset{
 }
 
 // neteasePreset builds the three NetEase mailboxes, which share their rules.
-func neteasePreset(id, name, nameZH, domain, host string) Preset {
+func neteasePreset(id, name, nameZH, domain, host, imapHost string) Preset {
 	return Preset{
 		ID: id, Name: name, NameZH: nameZH,
 		Domains: []string{domain},
@@ -212,9 +266,21 @@ func neteasePreset(id, name, nameZH, domain, host string) Preset {
 		// mail help centre, "什么是客户端授权码" and "客户端设置",
 		// https://help.mail.163.com/ . NetEase publishes no sending limits.
 		Host: host, Port: 465, Security: SecurityTLS, Auth: AuthAuto,
+		// imap.<domain>, 993 SSL, same help centre ("客户端设置").
+		IMAPHost: imapHost, IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
 		Note:       "In web mail, Settings → POP3/SMTP/IMAP, turn on the SMTP service and create an authorisation code (授权码). Use that code here, not your mailbox password.",
 		NoteZH:     "请在网页版“设置 → POP3/SMTP/IMAP”中开启 SMTP 服务并新增授权码,在这里填写授权码,而不是邮箱密码。",
 		AuthHint:   name + " needs an authorisation code (授权码), not your mailbox password: Settings → POP3/SMTP/IMAP → add authorisation code.",
 		AuthHintZH: nameZH + "需要授权码,而不是邮箱密码:设置 → POP3/SMTP/IMAP → 新增授权码。",
 	}
 }
+
+// The notes shown next to "Copy to Sent folder" when a preset turns it off.
+const (
+	gmailSentNote       = "Off: Gmail already puts every message sent through its SMTP server into Sent Mail, so a copy would show each message twice."
+	gmailSentNoteZH     = "默认关闭:Gmail 会自动把通过其 SMTP 服务器发送的邮件放进“已发邮件”,再复制一份会重复显示。"
+	microsoftSentNote   = "Off: Outlook and Microsoft 365 already save messages sent through their SMTP server in Sent Items, so a copy would show each message twice."
+	microsoftSentNoteZH = "默认关闭:Outlook 和 Microsoft 365 会自动把通过其 SMTP 服务器发送的邮件保存到“已发送邮件”,再复制一份会重复显示。"
+	untestedSentNote    = "Off: send yourself a test first; if it does not appear in your Sent folder, turn this on."
+	untestedSentNoteZH  = "默认关闭:请先给自己发一封测试邮件;如果“已发送”中看不到它,再开启此项。"
+)
