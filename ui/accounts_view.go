@@ -97,6 +97,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	}
 	v.presetNote = widget.NewLabel("")
 	v.presetNote.Wrapping = fyne.TextWrapWord
+	v.presetNote.Hide()
 	v.preset = widget.NewSelect(presetNames, func(string) { v.applyPreset() })
 
 	v.name, v.fromName, v.fromAddress = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
@@ -142,7 +143,10 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 		widget.NewFormItem(lang.L("Connections at once"), v.maxConns),
 	)
 	buttons := container.NewHBox(v.save, v.test, v.remove)
-	editor := container.NewVScroll(container.NewVBox(form, buttons, v.testBusy, v.testSteps, container.NewHBox(v.trust)))
+	// The buttons and the test's steps stay in view below the long form.
+	steps := container.NewVScroll(container.NewVBox(v.testSteps, container.NewHBox(v.trust)))
+	steps.SetMinSize(fyne.NewSize(0, 130))
+	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, container.NewVScroll(form))
 
 	v.empty = widget.NewLabel(lang.L("No accounts yet. Fill in the form, or pick your provider first."))
 	v.empty.Wrapping = fyne.TextWrapWord
@@ -159,6 +163,8 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.reload("")
 	if len(v.accounts) == 0 {
 		v.edit(Account{Security: "starttls", Auth: "auto", Port: 587})
+	} else {
+		v.list.Select(0)
 	}
 	return v
 }

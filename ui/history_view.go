@@ -96,7 +96,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 			o.(*widget.Label).SetText(rowColumns[id.Col]())
 		}
 	}
-	for i, w := range []float32{160, 220, 90, 70, 140, 260, 260} {
+	for i, w := range []float32{160, 220, 90, 70, 170, 260, 260} {
 		v.table.SetColumnWidth(i, w)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) { v.selectedRow = id.Row; v.showActions() }

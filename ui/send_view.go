@@ -311,7 +311,7 @@ func (v *sendView) showProgress(p Progress) {
 	if p.PerMinute > 0 {
 		speed = append(speed, lang.L("{{.Rate}} per minute", map[string]any{"Rate": fmt.Sprintf("%.1f", p.PerMinute)}))
 	}
-	if p.ETA > 0 {
+	if p.ETA > 0 && !p.Paused {
 		speed = append(speed, lang.L("about {{.Left}} left", map[string]any{"Left": p.ETA.Round(time.Second).String()}))
 	}
 	if !p.ResumesAt.IsZero() {
