@@ -105,6 +105,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.fromAddress.SetPlaceHolder("name@example.com")
 	v.security = newChoice(securityModes, securityLabel)
 	v.auth = newChoice(authModes, authLabel)
+	v.auth.OnChanged = func(string) { v.passwordHint() }
 	v.username = widget.NewEntry()
 	v.password = widget.NewPasswordEntry()
 	v.perMinute, v.perHour, v.perDay = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
@@ -237,10 +238,7 @@ func (v *accountsView) edit(a Account) {
 	setChoice(v.auth, authModes, a.Auth)
 	v.username.SetText(a.Username)
 	v.password.SetText("")
-	v.password.SetPlaceHolder("")
-	if a.HasPassword {
-		v.password.SetPlaceHolder(lang.L("Stored in the keychain; type to replace"))
-	}
+	v.passwordHint()
 	v.perMinute.SetText(intText(a.PerMinute))
 	v.perHour.SetText(intText(a.PerHour))
 	v.perDay.SetText(intText(a.PerDay))
@@ -253,6 +251,21 @@ func (v *accountsView) edit(a Account) {
 	} else {
 		v.remove.Enable()
 	}
+}
+
+// passwordHint says what goes into the password field: an access token
+// for XOAUTH2, and whether one is already stored.
+func (v *accountsView) passwordHint() {
+	var hint string
+	switch {
+	case v.current.HasPassword:
+		hint = lang.L("Stored in the keychain; type to replace")
+	case choiceValue(v.auth, authModes) == "xoauth2":
+		hint = lang.L("OAuth 2 access token")
+	case choiceValue(v.auth, authModes) == "none":
+		hint = lang.L("not needed")
+	}
+	v.password.SetPlaceHolder(hint)
 }
 
 // applyPreset copies the chosen provider's server settings and limits

@@ -82,9 +82,11 @@ type Certificate struct {
 type RecipientSource interface {
 	// Sheets lists the worksheets of a workbook (nil for .csv/.txt).
 	Sheets(path string) ([]string, error)
-	// Import reads and validates the list, calling progress with the
-	// number of rows read so far.
-	Import(ctx context.Context, opts ImportOptions, progress func(rows int)) (*RecipientList, error)
+	// Import reads and validates the list. It calls progress from its
+	// goroutine with the rows read so far (first after about 100 rows), so
+	// the window shows the start of a large list before the end is read;
+	// the snapshot's rows are never modified afterwards.
+	Import(ctx context.Context, opts ImportOptions, progress func(sofar *RecipientList)) (*RecipientList, error)
 }
 
 // Suppressions is the persistent do-not-send list (addresses and domains).

@@ -87,7 +87,7 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := &recipientSource{supp: supp}
-	l, err := src.Import(ctx, ImportOptions{Path: list}, func(int) {})
+	l, err := src.Import(ctx, ImportOptions{Path: list}, func(*RecipientList) {})
 	if err != nil {
 		t.Fatal(err)
 	}

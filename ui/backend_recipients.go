@@ -12,9 +12,13 @@ import (
 	"mailroom/app/recipients"
 )
 
-// progressEvery is how many rows pass between progress reports and checks
-// for cancellation while a list is read.
-const progressEvery = 500
+// firstRows is when the window first sees a list being read, and
+// progressEvery how many rows pass between later reports and checks for
+// cancellation.
+const (
+	firstRows     = 100
+	progressEvery = 500
+)
 
 // recipientSource adapts app/recipients to the recipient view, applying
 // the shared do-not-send list exactly as a send will.
@@ -41,7 +45,7 @@ func sheetNames(sheets []recipients.SheetInfo) []string {
 	return out
 }
 
-func (s *recipientSource) Import(ctx context.Context, o ImportOptions, progress func(int)) (*RecipientList, error) {
+func (s *recipientSource) Import(ctx context.Context, o ImportOptions, progress func(*RecipientList)) (*RecipientList, error) {
 	var opts []recipients.Option
 	if o.Sheet != "" {
 		opts = append(opts, recipients.WithSheet(o.Sheet))
@@ -73,20 +77,29 @@ func (s *recipientSource) Import(ctx context.Context, o ImportOptions, progress 
 	if err != nil {
 		return nil, err
 	}
-	for n := 1; r.Next(); n++ {
-		if n%progressEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			progress(n)
-		}
+	for r.Next() {
 		c := checker.Check(r.Row())
 		l.Rows = append(l.Rows, RecipientRow{Row: c.Row.Number, Values: c.Row.Values, Address: recipientAddresses(c), State: rowState(c)})
 		for _, p := range c.Problems {
 			l.Problems = append(l.Problems, uiProblem(p))
 		}
+		if n := len(l.Rows); n == firstRows || n%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			progress(l.sofar())
+		}
 	}
 	return l, r.Err()
+}
+
+// sofar is a snapshot sharing the rows read so far: appending later
+// never writes to the elements it can see.
+func (l *RecipientList) sofar() *RecipientList {
+	c := *l
+	c.Rows = l.Rows[:len(l.Rows):len(l.Rows)]
+	c.Problems = l.Problems[:len(l.Problems):len(l.Problems)]
+	return &c
 }
 
 func (s *recipientSource) checker(o ImportOptions, r *recipients.Reader, cols recipients.Columns, email recipients.Column) (*recipients.Checker, error) {

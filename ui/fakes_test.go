@@ -69,23 +69,32 @@ func (f *fakeAccounts) TestConnection(_ context.Context, a Account, _ string, st
 }
 
 type fakeRecipients struct {
-	mu    sync.Mutex
-	opts  []ImportOptions
-	list  RecipientList
-	err   error
-	sheet []string
+	// reached, when set, is closed after the first progress report, and
+	// the import then waits for hold to be closed.
+	reached, hold chan struct{}
+	mu            sync.Mutex
+	opts          []ImportOptions
+	list          RecipientList
+	err           error
+	sheet         []string
 }
 
 func (f *fakeRecipients) Sheets(string) ([]string, error) { return f.sheet, nil }
 
-func (f *fakeRecipients) Import(_ context.Context, opts ImportOptions, progress func(int)) (*RecipientList, error) {
+func (f *fakeRecipients) Import(_ context.Context, opts ImportOptions, progress func(*RecipientList)) (*RecipientList, error) {
 	f.mu.Lock()
 	f.opts = append(f.opts, opts)
 	f.mu.Unlock()
 	if f.err != nil {
 		return nil, f.err
 	}
-	progress(len(f.list.Rows))
+	first := f.list
+	first.Rows = first.Rows[:1]
+	progress(&first)
+	if f.reached != nil {
+		close(f.reached)
+		<-f.hold
+	}
 	l := f.list
 	l.Path = opts.Path
 	if opts.EmailColumn != "" {

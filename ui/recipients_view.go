@@ -38,7 +38,8 @@ type recipientsView struct {
 	tabs                 *container.AppTabs
 	rowsTab, problemsTab *container.TabItem
 	content              fyne.CanvasObject
-	loading              bool // suppresses OnChanged while widgets are filled
+	loading              bool           // suppresses OnChanged while widgets are filled
+	shown                *RecipientList // in the table: doc.list, or the rows read so far
 }
 
 func newRecipientsView(source RecipientSource, supp Suppressions, doc *document, win fyne.Window, b *bridge) *recipientsView {
@@ -230,13 +231,14 @@ func (v *recipientsView) importList() {
 	v.progress.Show()
 	v.progress.Start()
 	v.summary.SetText(lang.L("Reading the list…"))
-	counter := newLatest(v.bridge, func(n int) {
+	sofar := newLatest(v.bridge, func(l *RecipientList) {
 		if ctx.Err() == nil {
-			v.summary.SetText(lang.L("Reading the list… {{.Rows}} rows so far", map[string]any{"Rows": n}))
+			v.show(l)
+			v.summary.SetText(lang.L("Reading the list… {{.Rows}} rows so far", map[string]any{"Rows": len(l.Rows)}))
 		}
 	})
 	v.bridge.run(func() func() {
-		list, err := v.source.Import(ctx, opts, counter.post)
+		list, err := v.source.Import(ctx, opts, sofar.post)
 		return func() {
 			if ctx.Err() != nil && err != nil {
 				return // superseded by a newer import
@@ -254,13 +256,24 @@ func (v *recipientsView) importList() {
 	})
 }
 
+// show puts a list, complete or still being read, in the table.
+func (v *recipientsView) show(l *RecipientList) {
+	v.shown = l
+	if l != nil {
+		for i := range l.Columns {
+			v.table.SetColumnWidth(i+2, 160)
+		}
+	}
+	v.table.Refresh()
+	v.problems.Refresh()
+}
+
 // showList shows the imported list (or its absence).
 func (v *recipientsView) showList() {
 	v.loading = true
 	defer func() { v.loading = false }()
 	l := v.doc.list
-	v.table.Refresh()
-	v.problems.Refresh()
+	v.show(l)
 	if l == nil {
 		v.sheet.SetOptions(nil)
 		v.sheet.Disable()
@@ -268,9 +281,6 @@ func (v *recipientsView) showList() {
 		v.problemsTab.Text = lang.L("Problems")
 		v.tabs.Refresh()
 		return
-	}
-	for i := range l.Columns {
-		v.table.SetColumnWidth(i+2, 160)
 	}
 	v.sheet.SetOptions(l.Sheets)
 	v.sheet.SetSelected(l.Sheet)
@@ -289,10 +299,10 @@ func (v *recipientsView) showList() {
 }
 
 func (v *recipientsView) problemList() []Problem {
-	if v.doc.list == nil {
+	if v.shown == nil {
 		return nil
 	}
-	return v.doc.list.Problems
+	return v.shown.Problems
 }
 
 func problemLine(p Problem) string {
@@ -321,10 +331,10 @@ func rowStateLabel(s RowState) string {
 func (v *recipientsView) newTable() *widget.Table {
 	t := widget.NewTableWithHeaders(
 		func() (int, int) {
-			if v.doc.list == nil {
+			if v.shown == nil {
 				return 0, 0
 			}
-			return len(v.doc.list.Rows), len(v.doc.list.Columns) + 2
+			return len(v.shown.Rows), len(v.shown.Columns) + 2
 		},
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -332,7 +342,7 @@ func (v *recipientsView) newTable() *widget.Table {
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			r := v.doc.list.Rows[id.Row]
+			r := v.shown.Rows[id.Row]
 			text := ""
 			switch {
 			case id.Col == 0:
@@ -352,8 +362,8 @@ func (v *recipientsView) newTable() *widget.Table {
 			l.SetText(lang.L("Row"))
 		case id.Col == 1:
 			l.SetText(lang.L("State"))
-		case v.doc.list != nil && id.Col-2 < len(v.doc.list.Columns):
-			l.SetText(v.doc.list.Columns[id.Col-2])
+		case v.shown != nil && id.Col-2 < len(v.shown.Columns):
+			l.SetText(v.shown.Columns[id.Col-2])
 		}
 	}
 	t.SetColumnWidth(0, 60)

@@ -125,3 +125,28 @@ func TestRecipientsViewShowsImportErrors(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+func TestRecipientsViewShowsTheFirstRowsBeforeTheListIsRead(t *testing.T) {
+	test.NewTempApp(t)
+	src := &fakeRecipients{list: sampleList(), reached: make(chan struct{}), hold: make(chan struct{})}
+	doc := newDocument()
+	doc.c.Recipients = "big.xlsx"
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newRecipientsView(src, nil, doc, w, b)
+	w.SetContent(v.content)
+
+	<-src.reached
+	b.flush()
+	if rows, _ := v.table.Length(); rows != 1 || doc.list != nil {
+		t.Errorf("while reading: table shows %d rows, document list %v", rows, doc.list)
+	}
+	if v.summary.Text != "Reading the list… 1 rows so far" || !v.progress.Visible() {
+		t.Errorf("summary %q", v.summary.Text)
+	}
+	close(src.hold)
+	b.wait()
+	if rows, _ := v.table.Length(); rows != 3 || doc.list == nil || v.progress.Visible() {
+		t.Errorf("after reading: table shows %d rows", rows)
+	}
+}
