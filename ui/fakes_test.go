@@ -170,6 +170,7 @@ type fakeHistory struct {
 	rows     []RowRecord
 	resolved map[string]bool
 	exported []string
+	queries  int
 }
 
 func (f *fakeHistory) Campaigns(context.Context) ([]CampaignRecord, error) { return f.records, nil }
@@ -177,6 +178,7 @@ func (f *fakeHistory) Campaigns(context.Context) ([]CampaignRecord, error) { ret
 func (f *fakeHistory) Rows(_ context.Context, id, query string) ([]RowRecord, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.queries++
 	var out []RowRecord
 	for _, r := range f.rows {
 		if (id == "" || r.CampaignID == id) && containsFold(r.Address, query) {

@@ -192,6 +192,16 @@ func (v *historyView) showCampaign(id string) {
 
 func (v *historyView) loadRows() {
 	id, query := v.campaignID, strings.TrimSpace(v.search.Text)
+	if id == "" && query == "" {
+		// Listing every row of every campaign helps nobody; ask instead.
+		v.rows = nil
+		v.selectedRow = -1
+		v.table.UnselectAll()
+		v.table.Refresh()
+		v.summary.SetText(lang.L("Choose a campaign, or type an address to search all campaigns."))
+		v.showActions()
+		return
+	}
 	v.bridge.run(func() func() {
 		rows, err := v.history.Rows(context.Background(), id, query)
 		return func() {
