@@ -378,3 +378,29 @@ func TestWrongSecuritySettingIsExplained(t *testing.T) {
 func openForBench(srv *imaptest.Server) (*sentfolder.Copier, error) {
 	return sentfolder.Open(context.Background(), srv.Configure(baseAccount()), password)
 }
+
+func TestLoginMechanisms(t *testing.T) {
+	cases := []struct {
+		name  string
+		mechs []string
+		auth  accounts.AuthMethod
+	}{
+		{"AUTHENTICATE PLAIN", []string{"PLAIN"}, accounts.AuthAuto},
+		{"LOGIN when no mechanism is offered", nil, accounts.AuthAuto},
+		{"XOAUTH2 for an OAuth account", []string{"XOAUTH2"}, accounts.AuthXOAUTH2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startServer(t, imaptest.WithAuthMechanisms(tc.mechs...), imaptest.WithFolder("Sent", imap.MailboxAttrSent))
+			acct := srv.Configure(baseAccount())
+			acct.Auth = tc.auth
+			c := open(t, acct)
+			if err := c.Append(context.Background(), message(1), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sentfolder.Open(context.Background(), acct, "expired-token"); !errors.Is(err, sentfolder.ErrLogin) {
+				t.Fatalf("wrong secret: got %v, want ErrLogin", err)
+			}
+		})
+	}
+}

@@ -27,6 +27,7 @@ type config struct {
 	startTLS   bool
 	specialUse bool
 	folders    []folder
+	mechs      []string
 }
 
 type folder struct {
@@ -65,6 +66,7 @@ type Server struct {
 	username string
 	password string
 	startTLS bool
+	mechs    []string
 	imap     *imapserver.Server
 	ln       net.Listener
 	attrs    map[string][]imap.MailboxAttr // folder name → special use
@@ -77,7 +79,7 @@ type Server struct {
 
 // New starts a server on 127.0.0.1 for one user. Close it when done.
 func New(username, password string, opts ...Option) (*Server, error) {
-	cfg := config{specialUse: true}
+	cfg := config{specialUse: true, mechs: []string{"PLAIN"}}
 	for _, opt := range opts {
 		if err := opt(&cfg); err != nil {
 			return nil, err
@@ -92,7 +94,7 @@ func New(username, password string, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		ca: ca, username: username, password: password, startTLS: cfg.startTLS,
+		ca: ca, username: username, password: password, startTLS: cfg.startTLS, mechs: cfg.mechs,
 		user:  imapmemserver.NewUser(username, password),
 		attrs: map[string][]imap.MailboxAttr{},
 		conns: map[net.Conn]struct{}{},
