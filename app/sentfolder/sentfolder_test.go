@@ -312,4 +312,3 @@ func TestAppendAfterCloseFails(t *testing.T) {
 func openForBench(srv *imaptest.Server) (*sentfolder.Copier, error) {
 	return sentfolder.Open(context.Background(), srv.Configure(baseAccount()), password)
 }
-
