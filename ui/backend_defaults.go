@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"mailroom/app/accounts"
 	"mailroom/app/campaign"
 	"mailroom/app/journal"
 )
@@ -17,11 +16,10 @@ import (
 // in the settings folder, the journal and the do-not-send list in its
 // "data" subfolder.
 func (d *Deps) fillDefaults() error {
-	dir, err := accounts.DefaultDir()
+	dir, dataDir, err := campaign.DefaultDirs()
 	if err != nil {
 		return err
 	}
-	dataDir := filepath.Join(dir, "data")
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return err
 	}

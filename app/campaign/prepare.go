@@ -327,3 +327,14 @@ func (p *Plan) Ready() bool {
 	}
 	return p.composer != nil || len(p.Rows) == 0
 }
+
+// DefaultDirs returns the folders the window and the headless command
+// share: the settings folder (accounts) and its "data" subfolder (journal,
+// do-not-send list), so both see the same history.
+func DefaultDirs() (settings, data string, err error) {
+	settings, err = accounts.DefaultDir()
+	if err != nil {
+		return "", "", err
+	}
+	return settings, filepath.Join(settings, "data"), nil
+}

@@ -82,11 +82,11 @@ Run "mailroom send -h" for the flags. Documentation: docs/headless.md
 // defaultEnv finds the user's data and settings folders. The journal and
 // do-not-send list live in the data folder; accounts in the settings one.
 func defaultEnv() (campaign.Env, error) {
-	dir, err := accounts.DefaultDir()
+	dir, data, err := campaign.DefaultDirs()
 	if err != nil {
 		return campaign.Env{}, err
 	}
-	env := campaign.Env{DataDir: filepath.Join(dir, "data")}
+	env := campaign.Env{DataDir: data}
 	if _, err := os.Stat(filepath.Join(dir, accounts.SettingsFileName)); err == nil {
 		secrets, _ := accounts.OpenSecrets()
 		if store, err := accounts.OpenStore(dir, secrets); err == nil {

@@ -1,14 +1,16 @@
 package main
 
 import (
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
+	"fmt"
+	"os"
+
+	"mailroom/ui"
 )
 
-// openWindow starts the GUI.
+// openWindow starts the GUI and returns when the user closes it.
 func openWindow() {
-	a := app.NewWithID("app.mailroom")
-	w := a.NewWindow("Mailroom")
-	w.SetContent(widget.NewLabel("Mailroom"))
-	w.ShowAndRun()
+	if err := ui.Run(ui.Deps{}); err != nil {
+		fmt.Fprintln(os.Stderr, "mailroom:", err)
+		os.Exit(1)
+	}
 }
