@@ -126,7 +126,6 @@ func messageSize(b *testing.B, c *merge.Composer) int64 {
 // when the first message goes out.
 type benchJournal struct {
 	dir string
-	j   *journal.Journal
 	run *journal.Run
 }
 
@@ -157,7 +156,7 @@ func openBenchJournal(b *testing.B, n int) *benchJournal {
 		b.Fatalf("fresh journal recovered %d rows", len(recovered))
 	}
 	b.Cleanup(func() { run.Close() })
-	return &benchJournal{dir: dir, j: j, run: run}
+	return &benchJournal{dir: dir, run: run}
 }
 
 // benchRun is one campaign on its way out: a fresh journal, an engine
