@@ -2,16 +2,11 @@ package campaign
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
-	"sync"
-
-	"github.com/wneessen/go-mail"
 
 	"mailroom/app/journal"
 	"mailroom/app/recipients"
-	"mailroom/sender"
 )
 
 // Decisions are the user's answers about rows that need one, applied
@@ -143,44 +138,4 @@ func (p *Plan) writeResults(j *journal.Journal, campaign int64) error {
 		opts = append(opts, recipients.WithHeaderRow(p.headerRow))
 	}
 	return recipients.WriteResults(p.Campaign.Recipients, p.Campaign.Results, results, opts...)
-}
-
-// archivingStore writes every message the server accepted into the audit
-// archive, exactly as it went over the wire, when its outcome is recorded.
-type archivingStore struct {
-	sender.Store
-	archive *journal.Archive
-	mu      sync.Mutex
-	// inFlight holds the messages taken from the source and not yet done:
-	// at most one per connection, so memory stays flat.
-	inFlight map[string]archived
-}
-
-type archived struct {
-	row     int
-	address string
-	msg     *mail.Msg
-}
-
-func (s *archivingStore) remember(key string, a archived) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.inFlight[key] = a
-}
-
-// MarkDone records the outcome, then archives an accepted message.
-func (s *archivingStore) MarkDone(r sender.Result) error {
-	if err := s.Store.MarkDone(r); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	a, ok := s.inFlight[r.Key]
-	delete(s.inFlight, r.Key)
-	s.mu.Unlock()
-	if !ok || r.Outcome != sender.OutcomeSent {
-		return nil
-	}
-	_, err := s.archive.Add(journal.ArchiveEntry{Row: a.row, Address: a.address, MessageID: r.MessageID, Time: r.At, Reply: r.Reply},
-		func(w io.Writer) error { _, err := a.msg.WriteTo(w); return err })
-	return err
 }

@@ -30,10 +30,12 @@ type Plan struct {
 	Sheet    string
 	// Rows are the rows this run concerns (filtered rows are left out),
 	// in spreadsheet order.
-	Rows      []PlannedRow
-	Problems  recipients.Problems
-	composer  *merge.Composer
-	emailCol  string
+	Rows     []PlannedRow
+	Problems recipients.Problems
+	composer *merge.Composer
+	// email is the address column; rows that produce no message are
+	// journaled with its raw cell.
+	email     recipients.Column
 	headerRow int
 }
 
@@ -172,7 +174,7 @@ func (p *Plan) readRecipients(ctx context.Context, env Env) error {
 		p.Problems = append(p.Problems, pr)
 		return nil
 	}
-	p.emailCol = email.Name
+	p.email = email
 	checkOpts, err := p.checkOptions(env)
 	if err != nil {
 		return nil // the problem is recorded

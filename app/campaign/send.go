@@ -50,6 +50,9 @@ type Outcome struct {
 	ResumesAt time.Time
 	// JournalPath is the journal file used.
 	JournalPath string
+	// Warnings are problems of the after-send work (audit archive, Sent
+	// folder copy); they never change a row's delivery state.
+	Warnings []string
 }
 
 // planned pairs a journal row input with what renders it.
@@ -60,7 +63,7 @@ type planned struct {
 
 // Send delivers the plan through the journal: rows already sent are never
 // sent again, and rows a crash left unknown are reported, not resent.
-func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, error) {
+func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome, err error) {
 	if !p.Ready() {
 		return Outcome{}, ErrNotReady
 	}
@@ -78,7 +81,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, er
 		return Outcome{}, fmt.Errorf("refusing to send without a journal: %w", err)
 	}
 	defer j.Close()
-	out := Outcome{JournalPath: j.Path()}
+	out.JournalPath = j.Path()
 
 	camp, err := j.Campaign(journal.CampaignSpec{Key: c.Key(), Name: c.DisplayName(), Account: p.Account.ID, Source: c.Recipients})
 	if err != nil {
@@ -126,15 +129,14 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (Outcome, er
 	}
 	var store sender.Store = run
 	src := &rowSource{plan: p, rows: synced.Rows, plans: plans, todo: todo}
-	if c.Archive != "" {
-		archive, err := journal.OpenArchive(c.Archive)
-		if err != nil {
-			run.Close()
-			return out, fmt.Errorf("audit archive: %w", err)
-		}
-		defer archive.Close()
-		src.archive = &archivingStore{Store: run, archive: archive, inFlight: map[string]archived{}}
-		store = src.archive
+	accepted, err := p.newAcceptedStore(ctx, run, env, opts.Password)
+	if err != nil {
+		run.Close()
+		return out, err
+	}
+	if accepted != nil {
+		src.accepted, store = accepted, accepted
+		defer func() { out.Warnings = append(out.Warnings, accepted.close()...) }()
 	}
 	engine, err := sender.New(store, engineOpts...)
 	if err != nil {
@@ -193,7 +195,7 @@ func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
 		}
 		reason := skipReason(r)
 		if len(r.Recipients) == 0 {
-			inputs = append(inputs, journal.RowInput{Number: r.Row.Number, Address: p.rawAddress(r), Name: name, Skip: reason})
+			inputs = append(inputs, journal.RowInput{Number: r.Row.Number, Address: r.Row.Value(p.email.Index), Name: name, Skip: reason})
 			plans = append(plans, planned{})
 			continue
 		}
@@ -231,22 +233,6 @@ func skipReason(r *PlannedRow) string {
 	return ""
 }
 
-func (p *Plan) rawAddress(r *PlannedRow) string {
-	for _, c := range p.Columns {
-		if strings.EqualFold(c.Name, p.emailColumn()) {
-			return r.Row.Value(c.Index)
-		}
-	}
-	return ""
-}
-
-func (p *Plan) emailColumn() string {
-	if p.emailCol != "" {
-		return p.emailCol
-	}
-	return p.Campaign.EmailColumn
-}
-
 // nameColumn guesses the column holding the person's name, for the
 // history search ("did Mr Zhang get the March invoice?").
 func (p *Plan) nameColumn() int {
@@ -266,8 +252,8 @@ type rowSource struct {
 	plans []planned
 	todo  []int
 	next  int
-	// archive, when set, keeps each message until its outcome is known.
-	archive *archivingStore
+	// accepted, when set, keeps each message until its outcome is known.
+	accepted *acceptedStore
 }
 
 func (s *rowSource) Len() int { return len(s.todo) - s.next }
@@ -280,8 +266,8 @@ func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
 	s.next++
 	pl := s.plans[i]
 	m, err := s.plan.composer.Message(s.rows[i].Key, mergeRow(pl.row.Row), pl.to)
-	if err == nil && s.archive != nil {
-		s.archive.remember(m.Key, archived{row: pl.row.Row.Number, address: s.rows[i].Address, msg: m.Mail})
+	if err == nil && s.accepted != nil {
+		s.accepted.remember(m.Key, inFlight{row: pl.row.Row.Number, address: s.rows[i].Address, msg: m.Mail})
 	}
 	return m, err
 }

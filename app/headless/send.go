@@ -45,6 +45,9 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, decisions 
 	progress := newProgressPrinter(stderr)
 	out, err := plan.Send(ctx, env, campaign.SendOptions{Password: password, Progress: progress.update, Decisions: decisions})
 	progress.finish()
+	for _, w := range out.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	for _, r := range out.Recovered {
 		fmt.Fprintf(stderr, "unknown: row %d, %s: an earlier run was interrupted while sending it; it may have been delivered, so it is not sent again\n", r.Number, r.Address)
 	}
