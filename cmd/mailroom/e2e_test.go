@@ -16,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"mailroom/sender/testca"
 )
 
 // customer is one row of the e2e workbook.
@@ -103,11 +105,18 @@ func userEnv(t *testing.T) []string {
 // recipient only, Chinese intact, attachments byte-identical, and a rerun
 // sends nothing again.
 func TestSendInvoicesThroughMailpit(t *testing.T) {
-	pki := newTestPKI(t)
-	mp := startMailpit(t, pki.CertPEM, pki.KeyPEM, "billing@example.com", "s3cret-授权码")
+	ca, err := testca.New("Mailroom e2e CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM, keyPEM, err := ca.LeafPEM("127.0.0.1", "localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mp := startMailpit(t, certPEM, keyPEM, "billing@example.com", "s3cret-授权码")
 	dir := t.TempDir()
 	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, pki.CAPEM, 0o644); err != nil {
+	if err := os.WriteFile(caFile, ca.PEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	camp, files := writeInvoiceCampaign(t, dir, "smtp://billing%40example.com@"+mp.SMTPAddr, caFile)

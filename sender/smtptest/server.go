@@ -24,13 +24,15 @@ import (
 	"time"
 
 	smtp "github.com/emersion/go-smtp"
+
+	"mailroom/sender/testca"
 )
 
 // Server is a running test SMTP server. All methods are safe for
 // concurrent use.
 type Server struct {
 	cfg     config
-	ca      *certAuthority
+	ca      *testca.CA
 	tlsConf *tls.Config
 	caDir   string
 	addr    *net.TCPAddr
@@ -98,11 +100,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 }
 
 func (s *Server) setupTLS() error {
-	ca, err := newCertAuthority()
+	ca, err := testca.New("smtptest CA")
 	if err != nil {
 		return err
 	}
-	leaf, err := ca.leaf(s.cfg.certHosts, s.cfg.expiredCert)
+	leaf, err := ca.Leaf(s.cfg.expiredCert, s.cfg.certHosts...)
 	if err != nil {
 		return err
 	}
@@ -110,7 +112,7 @@ func (s *Server) setupTLS() error {
 	if err != nil {
 		return fmt.Errorf("smtptest: CA directory: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "ca.pem"), ca.certPEM, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "ca.pem"), ca.PEM, 0o600); err != nil {
 		_ = os.RemoveAll(dir)
 		return fmt.Errorf("smtptest: write CA file: %w", err)
 	}
@@ -281,14 +283,14 @@ func (s *Server) Host() string { return s.addr.IP.String() }
 func (s *Server) Port() int { return s.addr.Port }
 
 // CertPool returns a pool holding the server's CA.
-func (s *Server) CertPool() *x509.CertPool { return s.ca.pool() }
+func (s *Server) CertPool() *x509.CertPool { return s.ca.Pool() }
 
 // CAFile returns the path of the CA certificate in PEM form, for a
 // --tls-ca flag. It is removed by Close.
 func (s *Server) CAFile() string { return filepath.Join(s.caDir, "ca.pem") }
 
 // CAPEM returns the CA certificate in PEM form.
-func (s *Server) CAPEM() []byte { return append([]byte(nil), s.ca.certPEM...) }
+func (s *Server) CAPEM() []byte { return append([]byte(nil), s.ca.PEM...) }
 
 // Username returns the configured AUTH username ("" without AUTH).
 func (s *Server) Username() string { return s.cfg.user }

@@ -18,6 +18,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"mailroom/app/accounts"
+
+	"mailroom/sender/testca"
 )
 
 // Option configures a Server.
@@ -61,7 +63,7 @@ func WithoutSpecialUse() Option {
 
 // Server is a running IMAP server with one user.
 type Server struct {
-	ca       *certAuthority
+	ca       *testca.CA
 	user     *imapmemserver.User
 	username string
 	password string
@@ -85,11 +87,11 @@ func New(username, password string, opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	ca, err := newCertAuthority()
+	ca, err := testca.New("imaptest CA")
 	if err != nil {
 		return nil, err
 	}
-	leaf, err := ca.leaf("127.0.0.1", "localhost")
+	leaf, err := ca.Leaf(false, "127.0.0.1", "localhost")
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +143,7 @@ func (s *Server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
 
 // CAPEM is the PEM certificate of the CA that signed the server's
 // certificate, for accounts.Trust.CAPEM.
-func (s *Server) CAPEM() string { return string(s.ca.certPEM) }
+func (s *Server) CAPEM() string { return string(s.ca.PEM) }
 
 // Configure returns a with its IMAP section pointing at this server (copy
 // on) and the server's CA added to the trusted certificates.

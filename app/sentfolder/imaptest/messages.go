@@ -64,7 +64,7 @@ func (s *Server) Messages(folder string) ([]Message, error) {
 }
 
 func (s *Server) dialClient() (*imapclient.Client, error) {
-	tlsConfig := &tls.Config{RootCAs: s.ca.pool(), ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+	tlsConfig := &tls.Config{RootCAs: s.ca.Pool(), ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 	address := net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port()))
 	options := &imapclient.Options{TLSConfig: tlsConfig}
 	if s.startTLS {
