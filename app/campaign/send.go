@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/mail"
@@ -98,18 +99,18 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 		}
 	}
 	inputs, plans := p.journalRows()
-	if _, err := j.Sync(camp.ID, inputs); err != nil {
+	synced, err := j.Sync(camp.ID, inputs)
+	if err != nil {
 		return out, err
 	}
 	if !opts.Decisions.empty() {
 		if err := opts.Decisions.apply(j, camp.ID); err != nil {
 			return out, err
 		}
-	}
-	// Sync again so the rows reflect the decisions; it changes nothing else.
-	synced, err := j.Sync(camp.ID, inputs)
-	if err != nil {
-		return out, err
+		// Sync again so the rows reflect the decisions; it changes nothing else.
+		if synced, err = j.Sync(camp.ID, inputs); err != nil {
+			return out, err
+		}
 	}
 	run, recovered, err := j.StartRun(camp.ID)
 	if err != nil {
@@ -150,7 +151,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	if err := run.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
-	if stop, ok := runErr.(*sender.StopError); ok {
+	if stop := (*sender.StopError)(nil); errors.As(runErr, &stop) {
 		out.Stopped, runErr = stop, nil
 		if !stop.ResumeAt.IsZero() {
 			out.ResumesAt = stop.ResumeAt
