@@ -21,7 +21,11 @@ const crashEnv = "MAILROOM_JOURNAL_CRASH_CHILD"
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(crashEnv); path != "" {
-		if err := crashChild(path); err != nil {
+		child := crashChild
+		if os.Getenv(crashModeEnv) == crashModeQueued {
+			child = queuedDoneChild
+		}
+		if err := child(path); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
 			os.Exit(1)
 		}

@@ -3,7 +3,6 @@ package journal
 import (
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"mailroom/sender"
@@ -17,9 +16,15 @@ type Run struct {
 	account  string
 	lock     *runLock
 
-	// closed refuses writes once the lock is gone: another process may
-	// be running the campaign by then.
-	closed    atomic.Bool
+	// mu guards closed and sending. closed refuses writes once the lock
+	// is gone: another process may be running the campaign by then.
+	mu     sync.Mutex
+	closed bool
+	// sending holds the keys this run marked sending and has not yet
+	// reported done. Only this run moves such a row while it holds the
+	// run lock, so their state is known without asking SQLite.
+	sending map[string]struct{}
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -53,7 +58,8 @@ func (j *Journal) StartRun(campaign int64) (*Run, []Row, error) {
 		j.locks.release(lock)
 		return nil, nil, err
 	}
-	return &Run{j: j, campaign: campaign, account: c.Account, lock: lock}, recovered, nil
+	return &Run{j: j, campaign: campaign, account: c.Account, lock: lock,
+		sending: make(map[string]struct{})}, recovered, nil
 }
 
 func recoverSending(tx *wtx, campaign int64) ([]string, error) {
@@ -77,36 +83,78 @@ func (r *Run) Campaign() int64 { return r.campaign }
 // transmitted. It returns only after the commit that holds the record
 // (and any MarkDone before it) has been fsynced.
 func (r *Run) MarkSending(key, messageID, hash string) error {
-	if r.closed.Load() {
+	if r.isClosed() {
 		return ErrClosed
 	}
-	return r.j.w.write(true, func(tx *wtx) error {
-		from, err := tx.state(r.campaign, key)
-		if err != nil {
+	var from State
+	check := func(tx *wtx) error {
+		// Checked on the writer too: Close may have flushed since.
+		r.mu.Lock()
+		closed := r.closed
+		_, retry := r.sending[key]
+		r.mu.Unlock()
+		if closed {
+			return ErrClosed
+		}
+		if retry {
+			from = StateSending
+			return nil
+		}
+		var err error
+		if from, err = tx.state(r.campaign, key); err != nil {
 			return err
 		}
-		if err := checkMove(key, from, StateSending, byEngine); err != nil {
-			return err
-		}
+		return checkMove(key, from, StateSending, byEngine)
+	}
+	return r.j.w.writeChecked(check, func(tx *wtx) error {
 		if _, err := tx.stmt.sending.Exec(messageID, hash, tx.nowMillis(), r.campaign, key); err != nil {
 			return err
 		}
-		return tx.event(r.campaign, key, "sending", from, StateSending, messageID)
+		if err := tx.event(r.campaign, key, "sending", from, StateSending, messageID); err != nil {
+			return err
+		}
+		r.mu.Lock()
+		r.sending[key] = struct{}{}
+		r.mu.Unlock()
+		return nil
 	})
 }
 
-// MarkDone records the outcome of the row's message. It returns once the
-// change is written but before it is durable: the next MarkSending,
-// Flush or Close (or the flush delay) commits it. A crash in between
-// leaves the row "sending", which the next StartRun reports as unknown.
+// MarkDone records the outcome of the row's message. For a row this run
+// marked sending it checks the move in memory and returns at once; the
+// writer folds the change into the next commit (the next MarkSending,
+// Flush, Close or the flush delay). A crash in between leaves the row
+// "sending", which the next StartRun reports as unknown. Any other row
+// is looked up, and an illegal move is refused, before it returns.
 func (r *Run) MarkDone(res sender.Result) error {
-	if r.closed.Load() {
-		return ErrClosed
-	}
 	to, err := outcomeState(res.Outcome)
 	if err != nil {
 		return err
 	}
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return ErrClosed
+	}
+	if _, ok := r.sending[res.Key]; ok {
+		defer r.mu.Unlock()
+		if err := checkMove(res.Key, StateSending, to, byEngine); err != nil {
+			return err
+		}
+		at := res.At
+		if at.IsZero() {
+			at = r.j.clock()
+		}
+		// Queued under mu, so that Close's flush, which follows, takes it.
+		err := r.j.w.done.add(doneUpdate{campaign: r.campaign, key: res.Key, to: to,
+			attempts: res.Attempts, messageID: res.MessageID, reply: res.Reply, code: res.Code,
+			at: at.UnixMilli()})
+		if err == nil {
+			delete(r.sending, res.Key)
+		}
+		return err
+	}
+	r.mu.Unlock()
 	return r.j.w.write(false, func(tx *wtx) error {
 		from, err := tx.state(r.campaign, res.Key)
 		if err != nil {
@@ -129,6 +177,12 @@ func (r *Run) MarkDone(res sender.Result) error {
 	})
 }
 
+func (r *Run) isClosed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.closed
+}
+
 // SentSince counts the messages sent (or possibly sent) at or after t by
 // every campaign of this run's account, including outcomes not yet
 // committed.
@@ -143,7 +197,9 @@ func (r *Run) SentSince(t time.Time) (int, error) {
 // Close makes the run's outcomes durable and releases the run lock.
 func (r *Run) Close() error {
 	r.closeOnce.Do(func() {
-		r.closed.Store(true)
+		r.mu.Lock()
+		r.closed = true
+		r.mu.Unlock()
 		r.closeErr = r.j.w.flush()
 		if errors.Is(r.closeErr, ErrClosed) {
 			r.closeErr = nil // Journal.Close already committed everything

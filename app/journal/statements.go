@@ -10,11 +10,15 @@ import (
 // connection: compiling SQL for every message would cost more than the
 // rest of the transaction.
 type statements struct {
-	rowState  *sql.Stmt
-	sending   *sql.Stmt
-	done      *sql.Stmt
-	event     *sql.Stmt
-	countSent *sql.Stmt
+	// The writer's transaction control, parsed once like the rest.
+	begin, commit, rollback, savepoint, release, rollbackTo *sql.Stmt
+
+	rowState    *sql.Stmt
+	doneSending *sql.Stmt
+	sending     *sql.Stmt
+	done        *sql.Stmt
+	event       *sql.Stmt
+	countSent   *sql.Stmt
 }
 
 func prepare(ctx context.Context, conn *sql.Conn) (statements, error) {
@@ -28,6 +32,12 @@ func prepare(ctx context.Context, conn *sql.Conn) (statements, error) {
 		st, err = conn.PrepareContext(ctx, query)
 		return st
 	}
+	s.begin = p(`BEGIN IMMEDIATE`)
+	s.commit = p(`COMMIT`)
+	s.rollback = p(`ROLLBACK`)
+	s.savepoint = p(`SAVEPOINT job`)
+	s.release = p(`RELEASE job`)
+	s.rollbackTo = p(`ROLLBACK TO job`)
 	s.rowState = p(`SELECT state FROM rows WHERE campaign = ? AND key = ?`)
 	s.sending = p(`UPDATE rows SET
 		attempts_before = CASE WHEN state = 'sending' THEN attempts_before ELSE attempts END,
@@ -41,6 +51,15 @@ func prepare(ctx context.Context, conn *sql.Conn) (statements, error) {
 		reply = ?4, reply_code = ?5, updated = ?6,
 		sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END
 		WHERE campaign = ?7 AND key = ?8`)
+	// doneSending is done for a row this run marked sending itself: the
+	// state condition turns a broken invariant into "no row changed".
+	s.doneSending = p(`UPDATE rows SET
+		state = ?1,
+		attempts = CASE WHEN ?2 > 0 THEN attempts_before + ?2 ELSE attempts END,
+		message_id = CASE WHEN ?3 <> '' THEN ?3 ELSE message_id END,
+		reply = ?4, reply_code = ?5, updated = ?6,
+		sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END
+		WHERE campaign = ?7 AND key = ?8 AND state = 'sending'`)
 	s.event = p(`INSERT INTO events (campaign, key, at, kind, from_state, to_state, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	s.countSent = p(sentSinceQuery)
@@ -53,7 +72,8 @@ func prepare(ctx context.Context, conn *sql.Conn) (statements, error) {
 
 func (s statements) close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.rowState, s.sending, s.done, s.event, s.countSent} {
+	for _, st := range []*sql.Stmt{s.begin, s.commit, s.rollback, s.savepoint, s.release, s.rollbackTo,
+		s.rowState, s.doneSending, s.sending, s.done, s.event, s.countSent} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}

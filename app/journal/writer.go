@@ -1,7 +1,6 @@
 package journal
 
 import (
-	"context"
 	"database/sql"
 	"sync/atomic"
 	"time"
@@ -15,6 +14,10 @@ type job struct {
 	durable bool
 	// read jobs run outside any savepoint and dirty nothing.
 	read bool
+	// check, when set, does everything that can refuse the job, reading
+	// only; fn then only writes, so the job needs no savepoint, and an
+	// error while writing is the disk's and breaks the writer.
+	check func(tx *wtx) error
 	// final stops the writer after committing.
 	final bool
 	done  chan error
@@ -27,6 +30,7 @@ type writer struct {
 	tx         *wtx
 	path       string
 	jobs       chan *job // unbuffered: a job is either taken or refused
+	done       *doneQueue
 	exited     chan struct{}
 	flushDelay time.Duration
 	maxBatch   int
@@ -45,6 +49,7 @@ func newWriter(tx *wtx, path string, flushDelay time.Duration, maxBatch int) *wr
 		tx:         tx,
 		path:       path,
 		jobs:       make(chan *job),
+		done:       newDoneQueue(),
 		exited:     make(chan struct{}),
 		flushDelay: flushDelay,
 		maxBatch:   maxBatch,
@@ -68,6 +73,12 @@ func (w *writer) write(durable bool, fn func(tx *wtx) error) error {
 	return w.do(&job{fn: fn, durable: durable})
 }
 
+// writeChecked is a durable write whose refusals all come from check,
+// before apply writes anything (see job.check).
+func (w *writer) writeChecked(check, apply func(tx *wtx) error) error {
+	return w.do(&job{check: check, fn: apply, durable: true})
+}
+
 func (w *writer) read(fn func(tx *wtx) error) error {
 	return w.do(&job{fn: fn, read: true})
 }
@@ -82,25 +93,36 @@ func (w *writer) run() {
 	defer close(w.exited)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
-	for {
-		var first *job
-		if w.dirty {
-			select {
-			case first = <-w.jobs:
-			case <-timer.C:
-				// Nothing durable came along: commit the MarkDone
-				// results on their own rather than keep them in memory.
-				w.commit()
-				continue
-			}
-		} else {
-			first = <-w.jobs
-		}
-		if w.runBatch(w.collect(first)) {
-			return
-		}
-		if w.dirty {
+	// flushDue is nil while nothing waits to be committed.
+	var flushDue <-chan time.Time
+	arm := func() {
+		if flushDue == nil {
 			timer.Reset(w.flushDelay)
+			flushDue = timer.C
+		}
+	}
+	for {
+		select {
+		case first := <-w.jobs:
+			if w.runBatch(w.collect(first)) {
+				return
+			}
+			timer.Stop()
+			flushDue = nil
+			if w.dirty || w.done.pending() {
+				arm()
+			}
+		case <-w.done.kick:
+			arm()
+		case <-flushDue:
+			flushDue = nil
+			// Nothing durable came along: commit the MarkDone results on
+			// their own rather than keep them in memory.
+			w.applyDone(nil)
+			w.commit()
+			if w.done.pending() {
+				arm()
+			}
 		}
 	}
 }
@@ -121,8 +143,11 @@ func (w *writer) collect(first *job) []*job {
 }
 
 // runBatch runs the jobs in one transaction and reports whether the
-// writer must stop.
+// writer must stop. Queued MarkDone outcomes go first, so that every job
+// sees the rows as the engine was told they are, and again just before
+// the commit, so that those which arrived meanwhile share it.
 func (w *writer) runBatch(batch []*job) (stop bool) {
+	w.applyDone(nil)
 	var waiting []*job
 	for _, j := range batch {
 		if w.broken != nil {
@@ -135,7 +160,7 @@ func (w *writer) runBatch(batch []*job) (stop bool) {
 			continue
 		}
 		if j.fn != nil {
-			err := w.runInTx(j.fn)
+			err := w.runJob(j)
 			if err != nil || !j.durable {
 				j.done <- err
 				continue
@@ -144,37 +169,71 @@ func (w *writer) runBatch(batch []*job) (stop bool) {
 		waiting = append(waiting, j)
 		stop = stop || j.final
 	}
+	if stop {
+		w.applyDone(ErrClosed)
+	} else {
+		w.applyDone(nil)
+	}
 	if len(waiting) == 0 {
 		return stop
 	}
 	err := w.commit()
+	if err == nil && w.broken != nil {
+		err = w.broken // a queued outcome could not be written
+	}
 	for _, j := range waiting {
 		j.done <- err
 	}
 	return stop
 }
 
-// runInTx runs fn under a savepoint so that a refused change (an illegal
-// move, an unknown row) undoes only its own writes, not the batch's.
-func (w *writer) runInTx(fn func(tx *wtx) error) error {
-	ctx := context.Background()
-	if !w.inTx {
-		if _, err := w.tx.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-			return w.durabilityError("begin", err)
-		}
-		w.inTx = true
+// begin opens the transaction that the following jobs share.
+func (w *writer) begin() error {
+	if w.inTx {
+		return nil
 	}
-	if _, err := w.tx.conn.ExecContext(ctx, "SAVEPOINT job"); err != nil {
-		return w.fail("savepoint", err)
+	if _, err := w.tx.stmt.begin.Exec(); err != nil {
+		return w.durabilityError("begin", err)
+	}
+	w.inTx = true
+	return nil
+}
+
+func (w *writer) runJob(j *job) error {
+	if err := w.begin(); err != nil {
+		return err
 	}
 	w.tx.now = w.tx.clock()
+	if j.check == nil {
+		return w.runSavepoint(j.fn)
+	}
+	if err := j.check(w.tx); err != nil {
+		return err
+	}
+	if err := j.fn(w.tx); err != nil {
+		return w.fail("write", err)
+	}
+	w.dirty = true
+	return nil
+}
+
+// runSavepoint runs fn under a savepoint so that a refused change (an
+// illegal move, an unknown row) undoes only its own writes, not the
+// batch's.
+func (w *writer) runSavepoint(fn func(tx *wtx) error) error {
+	if _, err := w.tx.stmt.savepoint.Exec(); err != nil {
+		return w.fail("savepoint", err)
+	}
 	if err := fn(w.tx); err != nil {
-		if _, rerr := w.tx.conn.ExecContext(ctx, "ROLLBACK TO job; RELEASE job"); rerr != nil {
+		if _, rerr := w.tx.stmt.rollbackTo.Exec(); rerr != nil {
+			return w.fail("rollback", rerr)
+		}
+		if _, rerr := w.tx.stmt.release.Exec(); rerr != nil {
 			return w.fail("rollback", rerr)
 		}
 		return err
 	}
-	if _, err := w.tx.conn.ExecContext(ctx, "RELEASE job"); err != nil {
+	if _, err := w.tx.stmt.release.Exec(); err != nil {
 		return w.fail("release", err)
 	}
 	w.dirty = true
@@ -187,8 +246,7 @@ func (w *writer) commit() error {
 	if !w.inTx {
 		return nil
 	}
-	_, err := w.tx.conn.ExecContext(context.Background(), "COMMIT")
-	if err != nil {
+	if _, err := w.tx.stmt.commit.Exec(); err != nil {
 		return w.fail("commit", err)
 	}
 	w.inTx, w.dirty = false, false
@@ -202,10 +260,11 @@ func (w *writer) commit() error {
 // the contract's answer to a crash at the same moment.
 func (w *writer) fail(op string, err error) error {
 	if w.inTx {
-		_, _ = w.tx.conn.ExecContext(context.Background(), "ROLLBACK")
+		_, _ = w.tx.stmt.rollback.Exec()
 	}
 	w.inTx, w.dirty = false, false
 	w.broken = w.durabilityError(op, err)
+	w.done.take(w.broken)
 	return w.broken
 }
 
