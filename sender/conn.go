@@ -166,8 +166,10 @@ type attempt struct {
 }
 
 // send runs one transaction: MAIL, RCPT (one per envelope recipient),
-// DATA, body and ".": four round trips for a single recipient.
-func (c *smtpConn) send(msg *mail.Msg, env *envelope) attempt {
+// DATA, body and ".": four round trips for a single recipient. journaled
+// blocks until the row is durably marked sending; DATA is only sent after
+// it returned nil, because from DATA on the server may get the message.
+func (c *smtpConn) send(msg *mail.Msg, env *envelope, journaled func() error) attempt {
 	sc := c.sc
 	if err := sc.UpdateDeadline(c.cfg.cmdTimeout); err != nil {
 		return c.lost()
@@ -181,6 +183,18 @@ func (c *smtpConn) send(msg *mail.Msg, env *envelope) attempt {
 		if err := sc.Rcpt(rcpt); err != nil {
 			return c.failed(err, true)
 		}
+	}
+	if err := journaled(); err != nil {
+		// The run stops; leave the server without a half-open transaction.
+		if sc.Reset() != nil {
+			c.drop()
+		}
+		return attempt{verdict: verdictTemporary, reply: "not sent: the journal failed: " + err.Error()}
+	}
+	// The wait may have taken a while on a slow disk: DATA gets its full
+	// command timeout.
+	if err := sc.UpdateDeadline(c.cfg.cmdTimeout); err != nil {
+		return c.lost()
 	}
 	w, err := sc.Data()
 	if err != nil {

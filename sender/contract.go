@@ -84,6 +84,12 @@ type Result struct {
 // Store is the durable journal the engine writes through. Implementations
 // must make MarkSending durable (fsync) before returning: the engine only
 // starts DATA after it returns nil, and refuses to send when it fails.
+//
+// The engine runs MarkSending in its own goroutine while the
+// transaction's MAIL and RCPT are on the wire, and with several workers
+// calls for different keys come concurrently: implementations must be
+// safe for concurrent use. For one key, calls never overlap, and MarkDone
+// always follows a MarkSending that returned.
 type Store interface {
 	// MarkSending records that the message is about to be transmitted.
 	MarkSending(key, messageID, hash string) error

@@ -44,14 +44,19 @@ func (r *run) deliver(conn *smtpConn, j *job) {
 			r.connectFailed(j, cerr)
 			return
 		}
-		if err := r.e.store.MarkSending(j.msg.Key, j.env.messageID, j.msg.Hash); err != nil {
+		// The journal's durable commit overlaps MAIL and RCPT, which
+		// deliver nothing by themselves; send waits for it before DATA.
+		mark := r.markSending(j)
+		j.attempts++
+		a := conn.send(j.msg.Mail, &j.env, mark.wait)
+		// Also when the transaction failed before DATA: the Store takes a
+		// row's MarkDone only after its MarkSending returned.
+		if err := mark.wait(); err != nil {
 			r.cap.release(false)
 			r.stop(stop(ErrJournal, "", err))
 			r.leavePending(j)
 			return
 		}
-		j.attempts++
-		a := conn.send(j.msg.Mail, &j.env)
 		r.cap.release(a.verdict == verdictSent || a.verdict == verdictUnknown)
 		if a.stale && !staleRetried {
 			// The server closed the idle connection: reconnect and try
@@ -63,6 +68,32 @@ func (r *run) deliver(conn *smtpConn, j *job) {
 		r.settle(j, a)
 		return
 	}
+}
+
+// journalMark is a MarkSending running alongside the first commands of
+// its transaction.
+type journalMark struct {
+	done chan struct{}
+	err  error
+}
+
+// markSending starts the row's durable MarkSending in its own goroutine.
+func (r *run) markSending(j *job) *journalMark {
+	m := &journalMark{done: make(chan struct{})}
+	key, id, hash := j.msg.Key, j.env.messageID, j.msg.Hash
+	go func() {
+		m.err = r.e.store.MarkSending(key, id, hash)
+		close(m.done)
+	}()
+	return m
+}
+
+// wait returns MarkSending's result once it has returned. It does not
+// give up when the run is cancelled: the row's MarkDone, and the decision
+// to send DATA, both need that result.
+func (m *journalMark) wait() error {
+	<-m.done
+	return m.err
 }
 
 // settle acts on an attempt's verdict.
