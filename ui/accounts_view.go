@@ -42,6 +42,7 @@ type accountsView struct {
 	untrustedCert               *Certificate
 	testSteps                   *widget.Label
 	testBusy                    *widget.ProgressBarInfinite
+	imap                        *imapSection
 	content                     fyne.CanvasObject
 }
 
@@ -142,11 +143,12 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 		widget.NewFormItem(lang.L("Largest message (MB)"), v.maxMB),
 		widget.NewFormItem(lang.L("Connections at once"), v.maxConns),
 	)
+	v.imap = v.newIMAPSection()
 	buttons := container.NewHBox(v.save, v.test, v.remove)
 	// The buttons and the test's steps stay in view below the long form.
 	steps := container.NewVScroll(container.NewVBox(v.testSteps, container.NewHBox(v.trust)))
 	steps.SetMinSize(fyne.NewSize(0, 130))
-	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, container.NewVScroll(form))
+	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, container.NewVScroll(container.NewVBox(form, v.imap.accordion)))
 
 	v.empty = widget.NewLabel(lang.L("No accounts yet. Fill in the form, or pick your provider first."))
 	v.empty.Wrapping = fyne.TextWrapWord
@@ -154,10 +156,8 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	split := container.NewHSplit(left, editor)
 	split.Offset = 0.3
 	var top fyne.CanvasObject
-	if w := book.KeychainWarning(); w != "" {
-		warn := widget.NewLabelWithStyle(w, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		warn.Wrapping = fyne.TextWrapWord
-		top = warn
+	if reason := book.KeychainWarning(); reason != "" {
+		top = keychainBanner(reason)
 	}
 	v.content = container.NewBorder(top, nil, nil, nil, split)
 	v.reload("")
@@ -243,6 +243,7 @@ func (v *accountsView) edit(a Account) {
 	v.perDay.SetText(intText(a.PerDay))
 	v.maxMB.SetText(intText(a.MaxMessageMB))
 	v.maxConns.SetText(intText(a.MaxConnections))
+	v.fillIMAP(a.IMAP)
 	v.testSteps.SetText("")
 	v.trust.Hide()
 	if a.ID == "" {
@@ -275,11 +276,13 @@ func (v *accountsView) applyPreset() {
 	if i < 0 || i >= len(presets) {
 		v.presetNote.SetText("")
 		v.presetNote.Hide()
+		v.showSentNote("")
 		return
 	}
 	p := presets[i]
 	v.presetNote.SetText(p.Note)
 	v.presetNote.Show()
+	v.showSentNote(p.SentNote)
 	if p.ID == v.current.PresetID && v.current.ID != "" {
 		return // opening a saved account must not overwrite its edits
 	}
@@ -293,6 +296,7 @@ func (v *accountsView) applyPreset() {
 	v.perHour.SetText(intText(p.PerHour))
 	v.perDay.SetText(intText(p.PerDay))
 	v.maxMB.SetText(intText(p.MaxMessageMB))
+	v.applyIMAPPreset(p)
 }
 
 // form reads the account from the widgets; the error names the field.
@@ -325,6 +329,9 @@ func (v *accountsView) form() (Account, error) {
 		}
 		*f.dst = n
 	}
+	if err := v.readIMAP(&a); err != nil {
+		return a, err
+	}
 	if a.Name == "" {
 		a.Name = a.FromAddress
 	}
@@ -337,7 +344,7 @@ func (v *accountsView) saveAccount() {
 		dialog.ShowError(err, v.win)
 		return
 	}
-	saved, err := v.book.Save(a, v.password.Text)
+	saved, err := v.book.Save(a, v.password.Text, v.imap.password.Text)
 	if err != nil {
 		dialog.ShowError(err, v.win)
 		return

@@ -15,17 +15,24 @@ import (
 type AccountBook interface {
 	List() ([]Account, error)
 	Presets() []Preset
-	// Save stores the account and, when password is not empty, its
-	// password in the keychain; it returns the account with its ID set.
-	Save(a Account, password string) (Account, error)
+	// Save stores the account and, when password or imapPassword is not
+	// empty, that password in the keychain (imapPassword only when the
+	// account has its own IMAP password); it returns the account with its
+	// ID set.
+	Save(a Account, password, imapPassword string) (Account, error)
 	// Delete removes the account and its keychain entry.
 	Delete(id string) error
 	// KeychainWarning is empty when passwords go to the OS keychain, and
-	// otherwise says why they are kept for this session only.
+	// otherwise is the technical reason they are kept for this session
+	// only; the view words the warning itself and shows this as details.
 	KeychainWarning() string
 	// TestConnection connects, negotiates TLS and authenticates, reporting
 	// each step as it finishes. An empty password means the stored one.
 	TestConnection(ctx context.Context, a Account, password string, step func(ConnStep)) error
+	// TestIMAP logs in to the account's IMAP server and returns the name of
+	// the Sent folder copies would go to. An empty password means the
+	// stored one (the IMAP password, or the sending one when shared).
+	TestIMAP(ctx context.Context, a Account, password string) (folder string, err error)
 }
 
 // Account is one SMTP account as the account view edits it.
@@ -45,6 +52,23 @@ type Account struct {
 	// PinnedSHA256 is a server certificate the user chose to trust.
 	PinnedSHA256 string
 	HasPassword  bool
+	IMAP         IMAPSettings
+}
+
+// IMAPSettings is the optional mailbox side of an account, used to copy
+// each sent message into the Sent folder.
+type IMAPSettings struct {
+	CopyToSent bool
+	Host       string
+	Port       int
+	Security   string // one of imapSecurityModes
+	// Username and SentFolder are empty for "same as SMTP" and "find it".
+	Username   string
+	SentFolder string
+	// OwnPassword keeps a separate IMAP password instead of sharing the
+	// sending one; HasPassword says one is stored.
+	OwnPassword bool
+	HasPassword bool
 }
 
 // Preset fills an account's server settings for a known provider.
@@ -59,6 +83,13 @@ type Preset struct {
 	PerHour      int
 	PerDay       int
 	MaxMessageMB int
+	// IMAPHost is empty where the provider offers no mailbox; CopyToSent
+	// is the provider's default and SentNote says why it is off.
+	IMAPHost     string
+	IMAPPort     int
+	IMAPSecurity string
+	CopyToSent   bool
+	SentNote     string
 }
 
 // ConnStep is one finished step of a connection test.

@@ -5,9 +5,8 @@ import (
 	"errors"
 	"strings"
 
-	"fyne.io/fyne/v2/lang"
-
 	"mailroom/app/accounts"
+	"mailroom/app/sentfolder"
 )
 
 // accountBook adapts accounts.Store to the account view.
@@ -25,7 +24,9 @@ func newAccountBook(dir string, chinese bool) (*accountBook, error) {
 	}
 	b := &accountBook{store: store, chinese: chinese}
 	if keychainErr != nil {
-		b.warning = lang.L("No system keychain is available ({{.Reason}}): passwords are kept only until you close Mailroom.", map[string]any{"Reason": keychainErr.Error()})
+		// The raw D-Bus text means nothing to most users; the view shows a
+		// plain sentence and keeps this behind "Details".
+		b.warning = keychainErr.Error()
 	}
 	return b, nil
 }
@@ -48,7 +49,19 @@ func (b *accountBook) toUI(a accounts.Account) Account {
 		MaxMessageMB: megabytes(a.Limits.MaxMessageBytes), MaxConnections: a.Limits.MaxConnections,
 		PinnedSHA256: a.Trust.PinnedSHA256,
 		HasPassword:  err == nil,
+		IMAP:         b.imapToUI(a),
 	}
+}
+
+func (b *accountBook) imapToUI(a accounts.Account) IMAPSettings {
+	m := a.IMAP
+	s := IMAPSettings{CopyToSent: m.CopyToSent, Host: m.Host, Port: m.Port, Security: string(m.Security),
+		Username: m.Username, SentFolder: m.SentFolder, OwnPassword: m.OwnPassword}
+	if m.OwnPassword {
+		_, err := b.store.Secrets().Get(a.IMAPSecretID())
+		s.HasPassword = err == nil
+	}
+	return s
 }
 
 // fromUI overlays the form on the stored account, so fields the form does
@@ -70,6 +83,12 @@ func (b *accountBook) fromUI(u Account) accounts.Account {
 		a.Limits.MaxMessageBytes = int64(u.MaxMessageMB) << 20
 	}
 	a.Trust.PinnedSHA256 = u.PinnedSHA256
+	a.IMAP = accounts.IMAP{CopyToSent: u.IMAP.CopyToSent, Host: strings.TrimSpace(u.IMAP.Host), Port: u.IMAP.Port,
+		Security: accounts.Security(u.IMAP.Security), Username: strings.TrimSpace(u.IMAP.Username),
+		SentFolder: u.IMAP.SentFolder, OwnPassword: u.IMAP.OwnPassword}
+	if a.IMAP.Host == "" && !a.IMAP.CopyToSent {
+		a.IMAP = accounts.IMAP{} // an untouched section: no IMAP at all
+	}
 	return a
 }
 
@@ -87,8 +106,13 @@ func (b *accountBook) Presets() []Preset {
 		if b.chinese {
 			name, note = orDefault(p.NameZH, name), orDefault(p.NoteZH, note)
 		}
+		sentNote := p.SentNote
+		if b.chinese {
+			sentNote = orDefault(p.SentNoteZH, sentNote)
+		}
 		out = append(out, Preset{ID: p.ID, Name: name, Host: p.Host, Port: p.Port, Security: string(p.Security), Auth: string(p.Auth), Note: note,
-			PerMinute: p.Limits.PerMinute, PerHour: p.Limits.PerHour, PerDay: p.Limits.PerDay, MaxMessageMB: megabytes(p.Limits.MaxMessageBytes)})
+			PerMinute: p.Limits.PerMinute, PerHour: p.Limits.PerHour, PerDay: p.Limits.PerDay, MaxMessageMB: megabytes(p.Limits.MaxMessageBytes),
+			IMAPHost: p.IMAPHost, IMAPPort: p.IMAPPort, IMAPSecurity: string(p.IMAPSecurity), CopyToSent: p.CopyToSent, SentNote: sentNote})
 	}
 	return out
 }
@@ -100,7 +124,7 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func (b *accountBook) Save(u Account, password string) (Account, error) {
+func (b *accountBook) Save(u Account, password, imapPassword string) (Account, error) {
 	a := b.fromUI(u)
 	if a.Username == "" && a.Auth != accounts.AuthNone {
 		a.Username = a.FromAddress
@@ -119,10 +143,29 @@ func (b *accountBook) Save(u Account, password string) (Account, error) {
 			return b.toUI(a), err
 		}
 	}
+	switch {
+	case imapPassword != "" && a.IMAP.OwnPassword:
+		if err := b.store.Secrets().Set(a.IMAPSecretID(), imapPassword); err != nil {
+			return b.toUI(a), err
+		}
+	case !a.IMAP.OwnPassword:
+		// A separate password the user stopped using must not linger in
+		// the keychain.
+		if err := b.store.Secrets().Delete(a.ID + accounts.IMAPSecretSuffix); err != nil {
+			return b.toUI(a), err
+		}
+	}
 	return b.toUI(a), nil
 }
 
-func (b *accountBook) Delete(id string) error { return b.store.Delete(id) }
+// Delete removes the account, its password and its separate IMAP password,
+// which the store does not know about.
+func (b *accountBook) Delete(id string) error {
+	if err := b.store.Secrets().Delete(id + accounts.IMAPSecretSuffix); err != nil {
+		return err
+	}
+	return b.store.Delete(id)
+}
 
 func (b *accountBook) KeychainWarning() string { return b.warning }
 
@@ -142,6 +185,25 @@ func (b *accountBook) TestConnection(ctx context.Context, u Account, password st
 		return err
 	}
 	return report.Err()
+}
+
+func (b *accountBook) TestIMAP(ctx context.Context, u Account, password string) (string, error) {
+	a := b.fromUI(u)
+	if password == "" && u.ID != "" {
+		stored, err := b.store.Secrets().Get(a.IMAPSecretID())
+		if err != nil && !errors.Is(err, accounts.ErrNoSecret) {
+			return "", err
+		}
+		password = stored
+	}
+	copier, err := sentfolder.Open(ctx, a, password)
+	if err != nil {
+		return "", err
+	}
+	folder := copier.Folder()
+	// Only the look-up was wanted; a failed logout changes nothing for the user.
+	_ = copier.Close()
+	return folder, nil
 }
 
 func connStep(s accounts.Step) ConnStep {

@@ -57,7 +57,7 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 	}
 	book := &accountBook{store: store}
 	acct, err := book.Save(Account{Name: "Finance", FromName: "财务部", FromAddress: "li@example.com", Host: srv.Host(), Port: srv.Port(),
-		Security: "none", Auth: "plain", Username: "li@example.com"}, "wrong")
+		Security: "none", Auth: "plain", Username: "li@example.com"}, "wrong", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 	if last := steps[len(steps)-1]; last.Step != "auth" || last.OK {
 		t.Errorf("last step %+v, want a failed auth step", last)
 	}
-	if _, err := book.Save(acct, "s3cret"); err != nil {
+	if _, err := book.Save(acct, "s3cret", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := book.TestConnection(ctx, acct, "", func(ConnStep) {}); err != nil {

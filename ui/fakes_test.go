@@ -16,20 +16,35 @@ type fakeAccounts struct {
 	tested    []Account
 	steps     []ConnStep
 	testErr   error
+	// imapPasswords holds separate IMAP passwords by account ID.
+	imapPasswords map[string]string
+	keychain      string // KeychainWarning's reason
+	// imapTested records TestIMAP's arguments; it answers folder or imapErr.
+	imapTested         []Account
+	imapPasswordsTried []string
+	folder             string
+	imapErr            error
+	saveErr            error // returned by Save, as Account.Validate would
 }
 
 func (f *fakeAccounts) List() ([]Account, error) { return append([]Account(nil), f.accounts...), nil }
 
 func (f *fakeAccounts) Presets() []Preset {
 	return []Preset{
-		{ID: "qq", Name: "QQ Mail", Host: "smtp.qq.com", Port: 465, Security: "tls", Note: "QQ Mail needs an authorisation code.", PerDay: 500},
-		{ID: "gmail", Name: "Gmail", Host: "smtp.gmail.com", Port: 587, Security: "starttls", Note: "Use an app password.", PerDay: 500},
+		{ID: "qq", Name: "QQ Mail", Host: "smtp.qq.com", Port: 465, Security: "tls", Note: "QQ Mail needs an authorisation code.", PerDay: 500,
+			IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: "tls", CopyToSent: true},
+		{ID: "gmail", Name: "Gmail", Host: "smtp.gmail.com", Port: 587, Security: "starttls", Note: "Use an app password.", PerDay: 500,
+			IMAPHost: "imap.gmail.com", IMAPPort: 993, IMAPSecurity: "tls", SentNote: "Off: Gmail already files sent messages."},
 	}
 }
 
-func (f *fakeAccounts) Save(a Account, password string) (Account, error) {
+func (f *fakeAccounts) Save(a Account, password, imapPassword string) (Account, error) {
+	if f.saveErr != nil {
+		return a, f.saveErr
+	}
 	if f.passwords == nil {
 		f.passwords = map[string]string{}
+		f.imapPasswords = map[string]string{}
 	}
 	if a.ID == "" {
 		a.ID = "acct-" + strconv.Itoa(len(f.accounts)+1)
@@ -39,6 +54,10 @@ func (f *fakeAccounts) Save(a Account, password string) (Account, error) {
 		f.passwords[a.ID] = password
 	}
 	a.HasPassword = f.passwords[a.ID] != ""
+	if imapPassword != "" && a.IMAP.OwnPassword {
+		f.imapPasswords[a.ID] = imapPassword
+	}
+	a.IMAP.HasPassword = a.IMAP.OwnPassword && f.imapPasswords[a.ID] != ""
 	for i := range f.accounts {
 		if f.accounts[i].ID == a.ID {
 			f.accounts[i] = a
@@ -58,7 +77,13 @@ func (f *fakeAccounts) Delete(id string) error {
 	return errors.New("no such account")
 }
 
-func (f *fakeAccounts) KeychainWarning() string { return "" }
+func (f *fakeAccounts) KeychainWarning() string { return f.keychain }
+
+func (f *fakeAccounts) TestIMAP(_ context.Context, a Account, password string) (string, error) {
+	f.imapTested = append(f.imapTested, a)
+	f.imapPasswordsTried = append(f.imapPasswordsTried, password)
+	return f.folder, f.imapErr
+}
 
 func (f *fakeAccounts) TestConnection(_ context.Context, a Account, _ string, step func(ConnStep)) error {
 	f.tested = append(f.tested, a)
