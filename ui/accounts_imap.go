@@ -52,7 +52,6 @@ func (v *accountsView) newIMAPSection() *imapSection {
 	s.copyToSent = widget.NewCheck(lang.L("Copy each sent message into the Sent folder"), nil)
 	s.note = widget.NewLabel("")
 	s.note.Wrapping = fyne.TextWrapWord
-	s.note.Importance = widget.LowImportance
 	s.note.Hide()
 	s.host, s.port = widget.NewEntry(), widget.NewEntry()
 	s.host.SetPlaceHolder("imap.example.com")
@@ -207,7 +206,8 @@ func keychainBanner(reason string) fyne.CanvasObject {
 	warn.Wrapping = fyne.TextWrapWord
 	detail := widget.NewLabel(reason)
 	detail.Wrapping = fyne.TextWrapWord
-	detail.Importance = widget.LowImportance
+	// Selectable, so that the user can copy it for whoever helps them.
+	detail.Selectable = true
 	detail.Hide()
 	var details *widget.Button
 	details = widget.NewButton(lang.L("Details"), func() {
