@@ -113,7 +113,12 @@ func (w *writer) run() {
 				arm()
 			}
 		case <-w.done.kick:
-			arm()
+			// Idle: write the outcomes now, while their workers talk to
+			// the server, so the next MarkSending's batch finds less to do.
+			w.applyDone(nil)
+			if w.dirty || w.done.pending() {
+				arm()
+			}
 		case <-flushDue:
 			flushDue = nil
 			// Nothing durable came along: commit the MarkDone results on
