@@ -41,6 +41,9 @@ type sendView struct {
 	paths                     []boundPath
 	content                   fyne.CanvasObject
 	loading                   bool
+	// resumeStop cancels the automatic continuation after a provider's
+	// limit; nil when none is scheduled.
+	resumeStop chan struct{}
 }
 
 func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *sendView {
@@ -148,6 +151,7 @@ type boundPath struct {
 }
 
 func (v *sendView) showCampaign() {
+	v.cancelResume() // another campaign: the pending continuation was for the old one
 	v.loading = true
 	defer func() { v.loading = false }()
 	for _, p := range v.paths {
@@ -277,6 +281,7 @@ func (v *sendView) confirmStart() {
 }
 
 func (v *sendView) startRun() {
+	v.cancelResume()
 	progress := newLatest(v.bridge, v.showProgress)
 	r, err := v.runner.Start(context.Background(), v.doc.draft(), progress.post)
 	if err != nil {
@@ -367,6 +372,10 @@ func (v *sendView) finished(p Progress, err error) {
 		v.verdict.SetText("✗ " + err.Error())
 	case p.Unknown > 0:
 		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Unknown}))
+	case p.Pending > 0 && !p.ResumesAt.IsZero():
+		v.verdict.SetText(lang.L("The provider's sending limit was reached: {{.Pending}} rows wait. Sending continues by itself at {{.Time}} while Mailroom stays open, or when you start it again after that.",
+			map[string]any{"Pending": p.Pending, "Time": p.ResumesAt.Local().Format("15:04")}))
+		v.scheduleResume(p.ResumesAt)
 	case p.Pending > 0:
 		v.verdict.SetText(lang.L("Stopped with {{.Pending}} rows still waiting; the next run sends them.", map[string]any{"Pending": p.Pending}))
 	default:
@@ -374,5 +383,36 @@ func (v *sendView) finished(p Progress, err error) {
 	}
 	if v.onFinished != nil {
 		v.onFinished(p.CampaignID)
+	}
+}
+
+// scheduleResume continues a run stopped by the provider's limit at the
+// time the provider allows again, unless the user starts, cancels or
+// switches campaigns first.
+func (v *sendView) scheduleResume(at time.Time) {
+	v.cancelResume()
+	stop := make(chan struct{})
+	v.resumeStop = stop
+	v.bridge.run(func() func() {
+		timer := time.NewTimer(time.Until(at))
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+			return func() {
+				if v.resumeStop == stop && v.run == nil {
+					v.resumeStop = nil
+					v.startRun()
+				}
+			}
+		case <-stop:
+			return nil
+		}
+	})
+}
+
+func (v *sendView) cancelResume() {
+	if v.resumeStop != nil {
+		close(v.resumeStop)
+		v.resumeStop = nil
 	}
 }

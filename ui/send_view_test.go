@@ -110,3 +110,40 @@ func TestSendViewRejectsBadNumbers(t *testing.T) {
 		t.Error("checked with a daily limit of -3")
 	}
 }
+
+// TestSendViewContinuesByItselfAfterTheProvidersLimit: a run stopped by a
+// quota with a resume time starts again at that time while the window is
+// open; switching campaigns cancels the continuation.
+func TestSendViewContinuesByItselfAfterTheProvidersLimit(t *testing.T) {
+	runner := &fakeRunner{}
+	v, _, b := newTestSend(t, runner)
+	v.startRun()
+	first := runner.started
+	first.finish(Progress{Total: 10, Sent: 7, Pending: 3, ResumesAt: time.Now().Add(20 * time.Millisecond)})
+	deadline := time.Now().Add(time.Minute) // a bound for a hung test, not a timing assertion
+	for runner.started == first && time.Now().Before(deadline) {
+		b.flush()
+		time.Sleep(time.Millisecond)
+	}
+	if runner.started == first {
+		t.Fatal("the run did not continue after the provider's limit")
+	}
+	if !strings.Contains(v.verdict.Text, "Sending…") {
+		t.Errorf("verdict after the automatic continuation: %q", v.verdict.Text)
+	}
+	second := runner.started
+	second.finish(Progress{Total: 10, Sent: 7, Pending: 3, ResumesAt: time.Now().Add(time.Hour)})
+	b.flush()
+	for v.resumeStop == nil && time.Now().Before(deadline) {
+		b.flush()
+		time.Sleep(time.Millisecond)
+	}
+	if !strings.Contains(v.verdict.Text, "continues by itself at") {
+		t.Errorf("verdict %q does not say when sending continues", v.verdict.Text)
+	}
+	v.showCampaign() // another campaign opened: the continuation is dropped
+	b.wait()
+	if runner.started != second || v.resumeStop != nil {
+		t.Error("the continuation survived switching campaigns")
+	}
+}
