@@ -22,6 +22,26 @@ func newBucket(r Rate) *bucket {
 	return &bucket{interval: r.interval(), burst: r.Burst}
 }
 
+// resume carries the pace across a restart: the bucket forgets everything
+// when the process ends, but the Store remembers the sends, so when any
+// message went out within the last interval the first slot of this run is
+// one interval away, as if the previous run had kept going.
+func (b *bucket) resume(store Store, now time.Time) error {
+	if b == nil {
+		return nil
+	}
+	n, err := store.SentSince(now.Add(-b.interval))
+	if err != nil || n == 0 {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	// With a burst of k, k-1 messages may run ahead of tat: start the run
+	// with the burst already used.
+	b.tat = now.Add(time.Duration(b.burst) * b.interval)
+	return nil
+}
+
 // reserve takes the next slot and returns how long to wait for it.
 func (b *bucket) reserve(now time.Time) time.Duration {
 	if b == nil {

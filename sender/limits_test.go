@@ -65,6 +65,33 @@ func TestEngineHonoursRate(t *testing.T) {
 	}
 }
 
+// TestRateCarriesAcrossARestart: a run started right after an earlier one
+// sent (per the Store) keeps the pace instead of sending at once.
+func TestRateCarriesAcrossARestart(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		lastSent  time.Duration // before now
+		wantFirst time.Duration // fake time before the first message
+	}{
+		{"sent 10 s ago at 2/min", 10 * time.Second, 30 * time.Second},
+		{"sent 5 min ago", 5 * time.Minute, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := smtptest.Start(t)
+			store := newMemStore()
+			e, clk := plainEngine(t, srv, store, WithRate(Rate{N: 2, Per: time.Minute}))
+			store.sentAt = append(store.sentAt, clk.Now().Add(-tc.lastSent))
+			start := clk.Now()
+			if _, err := runAll(t, e, messages(t, 1)); err != nil {
+				t.Fatal(err)
+			}
+			if got := clk.Now().Sub(start); got != tc.wantFirst || srv.Count() != 1 {
+				t.Errorf("first message after %s (sent %d), want %s", got, srv.Count(), tc.wantFirst)
+			}
+		})
+	}
+}
+
 func TestDailyCapCountsEarlierRuns(t *testing.T) {
 	srv := smtptest.Start(t)
 	store := newMemStore()

@@ -53,6 +53,9 @@ func newRun(e *Engine, parent context.Context, src Source, total int) *run {
 }
 
 func (r *run) execute() (Summary, error) {
+	if err := r.bucket.resume(r.e.store, r.cfg.clock.Now()); err != nil {
+		return r.sum, &StopError{Reason: ErrJournal, Err: err}
+	}
 	var wg sync.WaitGroup
 	for range r.cfg.concurrency {
 		wg.Add(1)
