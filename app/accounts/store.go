@@ -165,8 +165,11 @@ func (s *Store) Delete(id string) error {
 	if i < 0 {
 		return fmt.Errorf("%w: %q", ErrAccountNotFound, id)
 	}
-	if err := s.secrets.Delete(id); err != nil {
-		return fmt.Errorf("account %q was not deleted: %w", s.accounts[i].Label(), err)
+	// The account's own IMAP password, if it has one, goes with it.
+	for _, secretID := range slices.Compact([]string{id, s.accounts[i].IMAPSecretID()}) {
+		if err := s.secrets.Delete(secretID); err != nil {
+			return fmt.Errorf("account %q was not deleted: %w", s.accounts[i].Label(), err)
+		}
 	}
 	next := slices.Delete(slices.Clone(s.accounts), i, i+1)
 	if err := s.write(next); err != nil {

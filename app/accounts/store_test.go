@@ -139,18 +139,25 @@ func TestDeleteAccountDeletesKeychainEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saved, err := s.Add(validAccount())
+	a := validAccount()
+	a.IMAP = IMAP{Host: "imap.example.com", Port: 993, Security: SecurityTLS, OwnPassword: true, CopyToSent: true}
+	saved, err := s.Add(a)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetPassword(saved.ID, "pw"); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Secrets().Set(saved.IMAPSecretID(), "imap-pw"); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Delete(saved.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keyring.Get(KeychainService, saved.ID); !errors.Is(err, keyring.ErrNotFound) {
-		t.Fatalf("keychain entry survived the account: %v", err)
+	for _, id := range []string{saved.ID, saved.IMAPSecretID()} {
+		if _, err := keyring.Get(KeychainService, id); !errors.Is(err, keyring.ErrNotFound) {
+			t.Fatalf("keychain entry %q survived the account: %v", id, err)
+		}
 	}
 }
 
