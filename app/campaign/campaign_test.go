@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"mailroom/app/accounts"
 	"mailroom/sender/smtptest"
 )
 
@@ -104,5 +105,54 @@ func TestSendTestGoesToTheGivenAddressOnly(t *testing.T) {
 	}
 	if _, err := os.Stat(c.Journal); !os.IsNotExist(err) {
 		t.Errorf("a test send touched the journal (%v)", err)
+	}
+}
+
+// TestAccountWithoutPasswordIsAPreflightProblem: blocking when nothing can
+// supply the password, a warning when a terminal will ask for it, nothing
+// when MAILROOM_PASSWORD or the keychain has it.
+func TestAccountWithoutPasswordIsAPreflightProblem(t *testing.T) {
+	t.Setenv("MAILROOM_PASSWORD", "")
+	dir := t.TempDir()
+	write(t, dir, "list.csv", "Name,Email\nAnn,ann@example.com\n")
+	write(t, dir, "body.txt", "Hi {{Name}}\n")
+	store, err := accounts.OpenStore(dir, accounts.NewSessionSecrets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := store.Add(accounts.Account{ID: "work", DisplayName: "Work", FromAddress: "me@example.com", Host: "smtp.example.com",
+		Port: 587, Security: accounts.SecuritySTARTTLS, Auth: accounts.AuthAuto, Username: "me@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Campaign{Account: acct.ID, Recipients: filepath.Join(dir, "list.csv"), Subject: "Hi", Body: filepath.Join(dir, "body.txt")}
+	severity := func(env Env) string {
+		plan, err := Prepare(context.Background(), c, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range plan.Problems {
+			if p.Code == "no-password" {
+				return p.Severity.String()
+			}
+		}
+		return "none"
+	}
+	if got := severity(Env{DataDir: dir, Accounts: store}); got != "blocking" {
+		t.Errorf("no password anywhere: %s, want blocking", got)
+	}
+	if got := severity(Env{DataDir: dir, Accounts: store, CanPrompt: true}); got != "warning" {
+		t.Errorf("a terminal can ask: %s, want warning", got)
+	}
+	t.Setenv("MAILROOM_PASSWORD", "secret")
+	if got := severity(Env{DataDir: dir, Accounts: store}); got != "none" {
+		t.Errorf("MAILROOM_PASSWORD set: %s, want none", got)
+	}
+	t.Setenv("MAILROOM_PASSWORD", "")
+	if err := store.SetPassword(acct.ID, "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if got := severity(Env{DataDir: dir, Accounts: store}); got != "none" {
+		t.Errorf("password in the keychain: %s, want none", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"mailroom/app/accounts"
@@ -18,6 +19,9 @@ type Env struct {
 	DataDir string
 	// Accounts resolves Campaign.Account; nil when no account store exists.
 	Accounts *accounts.Store
+	// CanPrompt says the password can still be asked for when sending (a
+	// terminal), so a missing one is a warning rather than blocking.
+	CanPrompt bool
 }
 
 // Plan is a campaign read, checked and ready to send: every problem is
@@ -59,6 +63,7 @@ func Prepare(ctx context.Context, c *Campaign, env Env) (*Plan, error) {
 	p := &Plan{Campaign: c}
 	p.requireFields()
 	p.resolveAccount(env)
+	p.requirePassword(env)
 	if c.Recipients == "" {
 		return p, nil
 	}
@@ -136,6 +141,36 @@ func (p *Plan) resolveAccount(env Env) {
 	if c.From == "" {
 		p.blocking("no-from", "the sender address is missing", `add --from "Name <address>"`)
 	}
+}
+
+// requirePassword reports an account that logs in but has no password
+// anywhere the run can find it (MAILROOM_PASSWORD, the keychain).
+func (p *Plan) requirePassword(env Env) {
+	a := p.Account
+	if !a.NeedsSecret() || p.Campaign.DryRun != "" {
+		return
+	}
+	if v, ok := os.LookupEnv(accounts.PasswordEnv); ok && v != "" {
+		return
+	}
+	var secrets accounts.Secrets
+	if env.Accounts != nil {
+		secrets = env.Accounts.Secrets()
+	} else if s, err := accounts.OpenSecrets(); err == nil {
+		secrets = s
+	}
+	if secrets != nil {
+		if v, err := secrets.Get(a.ID); err == nil && v != "" {
+			return
+		}
+	}
+	pr := recipients.Problem{Severity: recipients.Blocking, Code: "no-password",
+		Message: fmt.Sprintf("the account %s has no saved password", a.Label()),
+		Hint:    "save it with the account in the Accounts view, or set " + accounts.PasswordEnv}
+	if env.CanPrompt {
+		pr.Severity, pr.Hint = recipients.Warning, "you will be asked for it when sending"
+	}
+	p.Problems = append(p.Problems, pr)
 }
 
 func accountFrom(a accounts.Account) string {

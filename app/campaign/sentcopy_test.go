@@ -38,6 +38,9 @@ func TestSentMessagesAreCopiedToTheSentFolder(t *testing.T) {
 	if acct, err = store.Add(acct); err != nil {
 		t.Fatal(err)
 	}
+	if err := store.SetPassword(acct.ID, "授权码"); err != nil {
+		t.Fatal(err)
+	}
 	write(t, dir, "list.csv", "Name,Email\n张伟,zhang@example.com\nBob,bob@example.com\n")
 	write(t, dir, "body.md", "# 您好 {{Name}}\n\n**重要**通知\n")
 	c := &Campaign{Account: acct.ID, Recipients: filepath.Join(dir, "list.csv"), Subject: "通知 {{Name}}",

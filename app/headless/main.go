@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
 	"mailroom/app/recipients"
@@ -51,6 +53,7 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mailroom %s: %v\n", cmd, err)
 		return ExitUsage
 	}
+	env.CanPrompt = stdin != nil && term.IsTerminal(int(stdin.Fd()))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	plan, err := campaign.Prepare(ctx, opts.campaign, env)
