@@ -22,6 +22,7 @@ func (v *accountsView) testConnection() {
 		return
 	}
 	password := v.password.Text
+	withMessage := v.testMessage.Checked
 	v.test.Disable()
 	v.testBusy.Show()
 	v.testBusy.Start()
@@ -31,7 +32,7 @@ func (v *accountsView) testConnection() {
 	v.bridge.run(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), connectionTestTimeout)
 		defer cancel()
-		err := v.book.TestConnection(ctx, a, password, func(s ConnStep) {
+		err := v.book.TestConnection(ctx, a, password, withMessage, func(s ConnStep) {
 			v.bridge.update(func() {
 				lines += stepLine(s) + "\n"
 				v.testSteps.SetText(lines)

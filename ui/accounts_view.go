@@ -41,6 +41,7 @@ type accountsView struct {
 	trust                       *widget.Button
 	untrustedCert               *Certificate
 	testSteps                   *widget.Label
+	testMessage                 *widget.Check
 	testBusy                    *widget.ProgressBarInfinite
 	imap                        *imapSection
 	content                     fyne.CanvasObject
@@ -120,6 +121,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.test = widget.NewButtonWithIcon(lang.L("Test connection"), theme.MailSendIcon(), v.testConnection)
 	v.trust = widget.NewButtonWithIcon(lang.L("Trust this certificate…"), theme.WarningIcon(), v.confirmTrust)
 	v.trust.Hide()
+	v.testMessage = widget.NewCheck(lang.L("Also send a test message to my own address"), nil)
 	v.testSteps = widget.NewLabel("")
 	v.testSteps.Wrapping = fyne.TextWrapWord
 	v.testBusy = widget.NewProgressBarInfinite()
@@ -144,7 +146,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 		widget.NewFormItem(lang.L("Connections at once"), v.maxConns),
 	)
 	v.imap = v.newIMAPSection()
-	buttons := container.NewHBox(v.save, v.test, v.remove)
+	buttons := container.NewHBox(v.save, v.test, v.testMessage, v.remove)
 	// The buttons and the test's steps stay in view below the long form.
 	steps := container.NewVScroll(container.NewVBox(v.testSteps, container.NewHBox(v.trust)))
 	steps.SetMinSize(fyne.NewSize(0, 130))

@@ -91,6 +91,13 @@ func TestAccountsViewShowsEachConnectionTestStep(t *testing.T) {
 	if len(book.tested) != 1 || book.tested[0].Host != "smtp.qq.com" {
 		t.Errorf("tested %+v", book.tested)
 	}
+	// Ticking the box asks for a test message to the account's own address.
+	test.Tap(v.testMessage)
+	test.Tap(v.test)
+	b.wait()
+	if len(book.testMessages) != 2 || book.testMessages[0] || !book.testMessages[1] {
+		t.Errorf("test message asked for per test: %v, want [false true]", book.testMessages)
+	}
 }
 
 func TestAccountsViewDeletesAfterConfirmation(t *testing.T) {

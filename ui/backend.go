@@ -28,7 +28,9 @@ type AccountBook interface {
 	KeychainWarning() string
 	// TestConnection connects, negotiates TLS and authenticates, reporting
 	// each step as it finishes. An empty password means the stored one.
-	TestConnection(ctx context.Context, a Account, password string, step func(ConnStep)) error
+	// With sendMessage it also sends a test message to the account's own
+	// address.
+	TestConnection(ctx context.Context, a Account, password string, sendMessage bool, step func(ConnStep)) error
 	// TestIMAP logs in to the account's IMAP server and returns the name of
 	// the Sent folder copies would go to. An empty password means the
 	// stored one (the IMAP password, or the sending one when shared).

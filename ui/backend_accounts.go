@@ -169,7 +169,7 @@ func (b *accountBook) Delete(id string) error {
 
 func (b *accountBook) KeychainWarning() string { return b.warning }
 
-func (b *accountBook) TestConnection(ctx context.Context, u Account, password string, step func(ConnStep)) error {
+func (b *accountBook) TestConnection(ctx context.Context, u Account, password string, sendMessage bool, step func(ConnStep)) error {
 	a := b.fromUI(u)
 	if password == "" && u.ID != "" {
 		stored, err := b.store.Password(u.ID)
@@ -178,9 +178,11 @@ func (b *accountBook) TestConnection(ctx context.Context, u Account, password st
 		}
 		password = stored
 	}
-	report, err := accounts.Check(ctx, a, password, accounts.WithProgress(func(s accounts.Step) {
-		step(connStep(s))
-	}))
+	opts := []accounts.CheckOption{accounts.WithProgress(func(s accounts.Step) { step(connStep(s)) })}
+	if sendMessage {
+		opts = append(opts, accounts.WithTestMessage())
+	}
+	report, err := accounts.Check(ctx, a, password, opts...)
 	if err != nil {
 		return err
 	}

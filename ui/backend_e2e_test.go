@@ -62,7 +62,7 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	var steps []ConnStep
-	err = book.TestConnection(ctx, acct, "", func(s ConnStep) { steps = append(steps, s) })
+	err = book.TestConnection(ctx, acct, "", false, func(s ConnStep) { steps = append(steps, s) })
 	if err == nil {
 		t.Fatal("the connection test passed with a wrong password")
 	}
@@ -72,9 +72,13 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 	if _, err := book.Save(acct, "s3cret", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := book.TestConnection(ctx, acct, "", func(ConnStep) {}); err != nil {
+	if err := book.TestConnection(ctx, acct, "", true, func(ConnStep) {}); err != nil {
 		t.Fatalf("connection test with the stored password: %v", err)
 	}
+	if got := srv.CountTo("li@example.com"); got != 1 {
+		t.Fatalf("the connection test's message to the account's own address arrived %d times", got)
+	}
+	testMessages := srv.Count()
 
 	// Recipients: a workbook with an invalid, a duplicate and a suppressed row.
 	list := filepath.Join(dir, "客户.xlsx")
@@ -226,7 +230,7 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := srv.Count(); n != 3 || srv.CountTo("wang@example.com") != 1 || final.Sent != 2 {
-		t.Errorf("server accepted %d messages (wang %d), final %+v; want zhang, wang and the test", n, srv.CountTo("wang@example.com"), final)
+	if n := srv.Count() - testMessages; n != 3 || srv.CountTo("wang@example.com") != 1 || final.Sent != 2 {
+		t.Errorf("server accepted %d messages after the connection test (wang %d), final %+v; want zhang, wang and the test send", n, srv.CountTo("wang@example.com"), final)
 	}
 }

@@ -14,8 +14,11 @@ type fakeAccounts struct {
 	accounts  []Account
 	passwords map[string]string
 	tested    []Account
-	steps     []ConnStep
-	testErr   error
+	// testMessages records, per connection test, whether a test message
+	// was asked for.
+	testMessages []bool
+	steps        []ConnStep
+	testErr      error
 	// imapPasswords holds separate IMAP passwords by account ID.
 	imapPasswords map[string]string
 	keychain      string // KeychainWarning's reason
@@ -85,7 +88,8 @@ func (f *fakeAccounts) TestIMAP(_ context.Context, a Account, password string) (
 	return f.folder, f.imapErr
 }
 
-func (f *fakeAccounts) TestConnection(_ context.Context, a Account, _ string, step func(ConnStep)) error {
+func (f *fakeAccounts) TestConnection(_ context.Context, a Account, _ string, sendMessage bool, step func(ConnStep)) error {
+	f.testMessages = append(f.testMessages, sendMessage)
 	f.tested = append(f.tested, a)
 	for _, s := range f.steps {
 		step(s)
