@@ -306,38 +306,37 @@ func (p *parser) fieldRef(t *token, name string) (*fieldRef, error) {
 // splitOperator splits `Country = "China"` into name, operator and value.
 // Operators inside [brackets] or quotes do not count.
 func splitOperator(s string) (name, op, value string) {
-	depth := 0
-	var quote rune
-	for i, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			}
-		case r == '"':
-			quote = '"'
-		case r == '“':
-			quote = '”'
-		case r == '[':
-			depth++
-		case r == ']':
-			depth--
-		case depth == 0 && (r == '=' || r == '!' && strings.HasPrefix(s[i:], "!=")):
-			op = "="
-			width := 1
-			if strings.HasPrefix(s[i:], "!=") {
-				op, width = "!=", 2
-			} else if strings.HasPrefix(s[i:], "==") {
-				width = 2
-			}
-			return s[:i], op, strings.TrimSpace(s[i+width:])
-		}
+	i := indexOutsideQuotes(s, func(rest string) bool {
+		return rest[0] == '=' || strings.HasPrefix(rest, "!=")
+	})
+	if i < 0 {
+		return s, "", ""
 	}
-	return s, "", ""
+	op, width := "=", 1
+	if strings.HasPrefix(s[i:], "!=") {
+		op, width = "!=", 2
+	} else if strings.HasPrefix(s[i:], "==") {
+		width = 2
+	}
+	return s[:i], op, strings.TrimSpace(s[i+width:])
 }
 
 // splitOutsideQuotes splits s at the first sep outside quotes and brackets.
 func splitOutsideQuotes(s string, sep rune) (string, string, bool) {
+	i := indexOutsideQuotes(s, func(rest string) bool {
+		return strings.HasPrefix(rest, string(sep))
+	})
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], strings.TrimSpace(s[i+utf8.RuneLen(sep):]), true
+}
+
+// indexOutsideQuotes returns the byte offset of the first position outside
+// "quotes", “quotes” and [brackets] where at(s[offset:]) holds, or -1.
+// Both operators and the fallback "|" may appear inside a quoted value or
+// a bracketed column name, so they only count at this level.
+func indexOutsideQuotes(s string, at func(rest string) bool) int {
 	depth := 0
 	var quote rune
 	for i, r := range s {
@@ -354,11 +353,11 @@ func splitOutsideQuotes(s string, sep rune) (string, string, bool) {
 			depth++
 		case r == ']':
 			depth--
-		case depth == 0 && r == sep:
-			return s[:i], strings.TrimSpace(s[i+utf8.RuneLen(r):]), true
+		case depth == 0 && at(s[i:]):
+			return i
 		}
 	}
-	return s, "", false
+	return -1
 }
 
 // unquote accepts "text", “text” (as Chinese input methods type it) or, as
