@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -145,5 +146,28 @@ func write(t *testing.T, dir, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNoJournalNoSending: when the journal cannot be written (here its
+// folder is a file), the run refuses to send anything.
+func TestNoJournalNoSending(t *testing.T) {
+	srv := smtptest.Start(t)
+	dir := t.TempDir()
+	write(t, dir, "list.csv", "Name,Email\nAnn,ann@example.com\n")
+	write(t, dir, "body.txt", "Hi {{Name}}\n")
+	write(t, dir, "not-a-folder", "")
+	c := &Campaign{Recipients: filepath.Join(dir, "list.csv"), Subject: "Hi", Body: filepath.Join(dir, "body.txt"),
+		From: "me@example.com", SMTP: "smtp+plain://" + srv.Addr(), Journal: filepath.Join(dir, "not-a-folder", "j.db")}
+	plan, err := Prepare(context.Background(), c, Env{DataDir: dir})
+	if err != nil || !plan.Ready() {
+		t.Fatalf("prepare: %v %v", err, plan.Problems)
+	}
+	_, err = plan.Send(context.Background(), Env{DataDir: dir}, SendOptions{})
+	if !errors.Is(err, journal.ErrNotDurable) || !strings.Contains(err.Error(), "refusing to send without a journal") {
+		t.Fatalf("Send = %v, want a refusal naming the journal", err)
+	}
+	if srv.Count() != 0 || len(srv.Conns()) != 0 {
+		t.Errorf("the server saw %d messages and %d connections", srv.Count(), len(srv.Conns()))
 	}
 }
