@@ -10,7 +10,7 @@ profile=${1:-build}
 build=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev)
 test=(xvfb xauth dbus dbus-x11 gnome-keyring fonts-noto-cjk)
-bench=(postfix linux-perf)
+bench=(postfix)
 
 case "$profile" in
 build) want=("${build[@]}") ;;
