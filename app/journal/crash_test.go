@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,19 +41,7 @@ func TestMain(m *testing.M) {
 // durable after it (the flush delay is an hour); row 3 onwards are never
 // tried.
 func crashChild(path string) error {
-	j, err := Open(path, WithFlushDelay(time.Hour))
-	if err != nil {
-		return err
-	}
-	c, err := j.Campaign(CampaignSpec{Key: "crash", Name: "crash", Account: "acct"})
-	if err != nil {
-		return err
-	}
-	res, err := j.Sync(c.ID, numberedRows(5))
-	if err != nil {
-		return err
-	}
-	run, _, err := j.StartRun(c.ID)
+	_, res, run, err := childRun(path, "crash", 5)
 	if err != nil {
 		return err
 	}
@@ -81,22 +70,7 @@ func crashChild(path string) error {
 
 func TestRecoveryAfterSIGKILL(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), crashEnv+"="+path)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := bufio.NewReader(out)
+	cmd, stdin, lines := startChild(t, path)
 	expect := func(want string) {
 		t.Helper()
 		line, err := lines.ReadString('\n')
@@ -108,11 +82,7 @@ func TestRecoveryAfterSIGKILL(t *testing.T) {
 
 	// While the child lives, its run lock keeps this process from
 	// "recovering" rows the child is still sending.
-	j, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
+	j := openTestAt(t, path)
 	c, err := j.Campaign(CampaignSpec{Key: "crash", Name: "crash", Account: "acct"})
 	if err != nil {
 		t.Fatal(err)
@@ -138,16 +108,7 @@ func TestRecoveryAfterSIGKILL(t *testing.T) {
 	if len(recovered) != 1 || recovered[0].Key != "user2@example.com" || recovered[0].State != StateUnknown {
 		t.Fatalf("recovered = %+v, want user2 as unknown", recovered)
 	}
-	rows, err := j.Rows(c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []State{StateSent, StateUnknown, StatePending, StatePending, StatePending}
-	for i, r := range rows {
-		if r.State != want[i] {
-			t.Errorf("row %s = %s, want %s", r.Key, r.State, want[i])
-		}
-	}
+	rows := wantStates(t, j, c.ID, StateSent, StateUnknown, StatePending, StatePending, StatePending)
 	if rows[0].Reply != "250 ok" || rows[1].MessageID != "m2" {
 		t.Errorf("lost details: %+v / %+v", rows[0], rows[1])
 	}
@@ -173,4 +134,66 @@ func TestRecoveryAfterSIGKILL(t *testing.T) {
 	if err := run2.MarkSending("user3@example.com", "m", ""); !errors.Is(err, ErrClosed) {
 		t.Fatalf("MarkSending after Close: %v, want ErrClosed", err)
 	}
+}
+
+// childRun is how both crash children begin: a journal at path whose
+// writes wait an hour for a flush (so only explicit commits are durable),
+// a campaign named key holding n numbered rows, and a run on it.
+func childRun(path, key string, n int) (*Journal, SyncResult, *Run, error) {
+	j, err := Open(path, WithFlushDelay(time.Hour))
+	if err != nil {
+		return nil, SyncResult{}, nil, err
+	}
+	c, err := j.Campaign(CampaignSpec{Key: key, Name: key, Account: "acct"})
+	if err != nil {
+		return nil, SyncResult{}, nil, err
+	}
+	res, err := j.Sync(c.ID, numberedRows(n))
+	if err != nil {
+		return nil, SyncResult{}, nil, err
+	}
+	run, _, err := j.StartRun(c.ID)
+	if err != nil {
+		return nil, SyncResult{}, nil, err
+	}
+	return j, res, run, nil
+}
+
+// startChild re-executes this test binary as a crash child writing to
+// path (see TestMain); env adds to its environment. The child is killed
+// when the test ends if the test has not killed it already.
+func startChild(t *testing.T, path string, env ...string) (*exec.Cmd, io.Writer, *bufio.Reader) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), crashEnv+"="+path), env...)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, stdin, bufio.NewReader(out)
+}
+
+// wantStates fails the test unless the campaign's rows, in order, are in
+// the states given.
+func wantStates(t *testing.T, j *Journal, campaign int64, want ...State) []Row {
+	t.Helper()
+	rows, err := j.Rows(campaign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if r.State != want[i] {
+			t.Errorf("row %s = %s, want %s", r.Key, r.State, want[i])
+		}
+	}
+	return rows
 }

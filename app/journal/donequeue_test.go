@@ -1,11 +1,8 @@
 package journal
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -26,19 +23,7 @@ const (
 // done, and says how many commits those MarkDone calls cost before it
 // waits to be killed: their outcomes exist only in the writer's queue.
 func queuedDoneChild(path string) error {
-	j, err := Open(path, WithFlushDelay(time.Hour))
-	if err != nil {
-		return err
-	}
-	c, err := j.Campaign(CampaignSpec{Key: "queued", Name: "queued", Account: "acct"})
-	if err != nil {
-		return err
-	}
-	res, err := j.Sync(c.ID, numberedRows(4))
-	if err != nil {
-		return err
-	}
-	run, _, err := j.StartRun(c.ID)
+	j, res, run, err := childRun(path, "queued", 4)
 	if err != nil {
 		return err
 	}
@@ -65,18 +50,8 @@ func queuedDoneChild(path string) error {
 // commit.
 func TestQueuedMarkDoneLostByCrashIsUnknown(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), crashEnv+"="+path, crashModeEnv+"="+crashModeQueued)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
+	cmd, _, out := startChild(t, path, crashModeEnv+"="+crashModeQueued)
+	line, err := out.ReadString('\n')
 	if err != nil || strings.TrimSpace(line) != "DONE 0" {
 		t.Fatalf("child said %q (%v), want DONE 0 (MarkDone must not commit)", line, err)
 	}
@@ -98,16 +73,7 @@ func TestQueuedMarkDoneLostByCrashIsUnknown(t *testing.T) {
 	if len(recovered) != 3 {
 		t.Fatalf("recovered %d rows (%+v), want the 3 rows whose outcome was lost", len(recovered), recovered)
 	}
-	rows, err := j.Rows(c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []State{StateUnknown, StateUnknown, StateUnknown, StatePending}
-	for i, r := range rows {
-		if r.State != want[i] {
-			t.Errorf("row %s = %s, want %s", r.Key, r.State, want[i])
-		}
-	}
+	rows := wantStates(t, j, c.ID, StateUnknown, StateUnknown, StateUnknown, StatePending)
 	if rows[0].MessageID != "m1" {
 		t.Errorf("row 1 lost its Message-ID: %+v", rows[0])
 	}
