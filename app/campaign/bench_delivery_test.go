@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"mailroom/app/merge"
 )
 
 // The delivery benchmarks of issue 2: personalised ~4 KB messages
@@ -38,28 +40,13 @@ const (
 // that commits and then sends, one message at a time, cannot beat
 // 1/(1/fdatasync + 1/smtp-source), reported as serial-bound/fdatasync.
 func BenchmarkDeliveryJournal1Conn(b *testing.B) {
-	const slice = 500
 	sink := startSMTPSink(b)
 	c := newBenchComposer(b)
-	var engineTime, sourceTime time.Duration
-	var probeRate float64
-	var last *benchRun
-	for range b.N {
-		b.StopTimer()
-		r := newBenchRun(b, c, loopbackMessages, "127.0.0.1", sink.port, 1)
-		probe := newDatasyncProbe(b, r.dir)
-		for from := 0; from < loopbackMessages; from += slice {
-			to := min(from+slice, loopbackMessages)
-			b.StartTimer()
-			engineTime += r.deliver(b, from, to)
-			b.StopTimer()
-			probe.run(b, to-from)
-			sourceTime += runSMTPSource(b, sink.addr, 1, to-from)
-		}
-		probeRate += probe.rate() / float64(b.N)
-		last = r
-		b.StartTimer()
-	}
+	engineTime, sourceTime, probeRate, last := alternateLoopback(b, c, sink, 1, 500,
+		func(probe *datasyncProbe, n int) time.Duration {
+			probe.run(b, n)
+			return runSMTPSource(b, sink.addr, 1, n)
+		})
 	rate := float64(b.N*loopbackMessages) / engineTime.Seconds()
 	b.ReportMetric(rate, "msgs/s")
 	b.ReportMetric(probeRate, "fdatasync/s")
@@ -76,28 +63,14 @@ func BenchmarkDeliveryJournal1Conn(b *testing.B) {
 // at least 0.4), alternating in slices of 2,000 messages. The fdatasync
 // rate is measured alongside to show how many messages share a commit.
 func BenchmarkDeliveryJournal4Conns(b *testing.B) {
-	const slice = 2_000
 	sink := startSMTPSink(b)
 	c := newBenchComposer(b)
-	var engineTime, sourceTime time.Duration
-	var probeRate float64
-	var last *benchRun
-	for range b.N {
-		b.StopTimer()
-		r := newBenchRun(b, c, loopbackMessages, "127.0.0.1", sink.port, 4)
-		probe := newDatasyncProbe(b, r.dir)
-		for from := 0; from < loopbackMessages; from += slice {
-			to := min(from+slice, loopbackMessages)
-			b.StartTimer()
-			engineTime += r.deliver(b, from, to)
-			b.StopTimer()
-			sourceTime += runSMTPSource(b, sink.addr, 4, to-from)
+	engineTime, sourceTime, probeRate, last := alternateLoopback(b, c, sink, 4, 2_000,
+		func(probe *datasyncProbe, n int) time.Duration {
+			d := runSMTPSource(b, sink.addr, 4, n)
 			probe.run(b, 200)
-		}
-		probeRate += probe.rate() / float64(b.N)
-		last = r
-		b.StartTimer()
-	}
+			return d
+		})
 	rate := float64(b.N*loopbackMessages) / engineTime.Seconds()
 	source := float64(b.N*loopbackMessages) / sourceTime.Seconds()
 	b.ReportMetric(rate, "msgs/s")
@@ -106,6 +79,34 @@ func BenchmarkDeliveryJournal4Conns(b *testing.B) {
 	b.ReportMetric(probeRate, "fdatasync/s")
 	b.ReportMetric(rate/probeRate, "msgs/fdatasync")
 	last.reportBreakdown(b, loopbackMessages)
+}
+
+// alternateLoopback delivers b.N campaigns of loopbackMessages to sink
+// over conns connections, slice messages at a time. After each slice, with
+// the timer stopped, references(probe, n) measures the references for
+// those n messages against the campaign's own fdatasync probe and returns
+// the time smtp-source took: alternating keeps the engine and its
+// references under the same drift in disk and machine load. It returns
+// the engine's and smtp-source's total times, the mean fdatasync rate and
+// the last campaign (for its breakdown).
+func alternateLoopback(b *testing.B, c *merge.Composer, sink *smtpSink, conns, slice int,
+	references func(probe *datasyncProbe, n int) time.Duration) (engineTime, sourceTime time.Duration, probeRate float64, last *benchRun) {
+	for range b.N {
+		b.StopTimer()
+		r := newBenchRun(b, c, loopbackMessages, "127.0.0.1", sink.port, conns)
+		probe := newDatasyncProbe(b, r.dir)
+		for from := 0; from < loopbackMessages; from += slice {
+			to := min(from+slice, loopbackMessages)
+			b.StartTimer()
+			engineTime += r.deliver(b, from, to)
+			b.StopTimer()
+			sourceTime += references(probe, to-from)
+		}
+		probeRate += probe.rate() / float64(b.N)
+		last = r
+		b.StartTimer()
+	}
+	return engineTime, sourceTime, probeRate, last
 }
 
 // BenchmarkDeliveryProxy1Conn: one connection through toxiproxy adding
