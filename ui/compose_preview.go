@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -165,23 +164,12 @@ func setEnabled(b *widget.Button, on bool) {
 
 func (p *previewPane) chooseEMLPath() {
 	eml := p.last.EML
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, p.win)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	name := "row-" + strconv.Itoa(p.doc.list.Rows[p.index].Row) + ".eml"
+	askSavePath(p.win, name, []string{".eml"}, func(path string) {
 		if err := os.WriteFile(path, eml, 0o600); err != nil {
 			dialog.ShowError(err, p.win)
 		}
-	}, p.win)
-	d.SetFileName("row-" + strconv.Itoa(p.doc.list.Rows[p.index].Row) + ".eml")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".eml"}))
-	d.Show()
+	})
 }
 
 // sendTest sends the current row's message to the test address; the

@@ -235,19 +235,11 @@ func (v *composeView) insertField(col string) {
 }
 
 func (v *composeView) chooseAttachment() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, v.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		v.doc.c.Attach = append(v.doc.c.Attach, r.URI().Path())
+	askOpenPath(v.win, nil, func(path string) {
+		v.doc.c.Attach = append(v.doc.c.Attach, path)
 		v.doc.changed()
 		v.attachList.Refresh()
-	}, v.win)
+	})
 }
 
 func (v *composeView) removeAttachment() {

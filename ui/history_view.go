@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -269,16 +268,7 @@ func (v *historyView) confirmRetry() {
 
 func (v *historyView) chooseExport() {
 	id := v.campaignID
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, v.win)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	askSavePath(v.win, "report.xlsx", []string{".xlsx", ".csv"}, func(path string) {
 		v.bridge.run(func() func() {
 			err := v.history.Export(context.Background(), id, path)
 			return func() {
@@ -289,8 +279,5 @@ func (v *historyView) chooseExport() {
 				v.summary.SetText(lang.L("Report saved to {{.Path}}", map[string]any{"Path": path}))
 			}
 		})
-	}, v.win)
-	d.SetFileName("report.xlsx")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
-	d.Show()
+	})
 }

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 
 	"mailroom/app/campaign"
@@ -210,22 +209,12 @@ func (m *mainWindow) open(path string) error {
 }
 
 func (m *mainWindow) chooseOpen() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, m.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
+	askOpenPath(m.win, []string{".json"}, func(path string) {
 		m.saveNow()
-		if err := m.open(r.URI().Path()); err != nil {
+		if err := m.open(path); err != nil {
 			dialog.ShowError(err, m.win)
 		}
-	}, m.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Show()
+	})
 }
 
 func (m *mainWindow) saveCampaign() {
@@ -239,23 +228,11 @@ func (m *mainWindow) saveCampaign() {
 }
 
 func (m *mainWindow) chooseSaveAs() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, m.win)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	askSavePath(m.win, "campaign.json", []string{".json"}, func(path string) {
 		if err := m.saveAs(path); err != nil {
 			dialog.ShowError(err, m.win)
 		}
-	}, m.win)
-	d.SetFileName("campaign.json")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Show()
+	})
 }
 
 func (m *mainWindow) saveAs(path string) error {

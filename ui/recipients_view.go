@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -176,22 +175,12 @@ func (v *recipientsView) showCampaign() {
 }
 
 func (v *recipientsView) chooseFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, v.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		v.doc.c.Recipients = r.URI().Path()
+	askOpenPath(v.win, []string{".xlsx", ".xlsm", ".xltx", ".csv", ".txt"}, func(path string) {
+		v.doc.c.Recipients = path
 		v.doc.c.Sheet, v.doc.c.EmailColumn, v.doc.c.HeaderRow = "", "", 0
 		v.doc.changed()
 		v.showCampaign()
-	}, v.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".xlsm", ".xltx", ".csv", ".txt"}))
-	d.Show()
+	})
 }
 
 // applyOptions copies the typed options into the campaign and reimports.

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -87,16 +86,8 @@ func (e *suppressionEditor) removeSelected() {
 }
 
 func (e *suppressionEditor) importFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, e.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		n, err := e.supp.ImportFile(r.URI().Path())
+	askOpenPath(e.win, []string{".txt", ".csv", ".xlsx"}, func(path string) {
+		n, err := e.supp.ImportFile(path)
 		if err != nil {
 			dialog.ShowError(err, e.win)
 			return
@@ -104,9 +95,7 @@ func (e *suppressionEditor) importFile() {
 		e.refresh()
 		e.changed()
 		dialog.ShowInformation(lang.L("Do-not-send list"), lang.L("{{.Count}} entries added.", map[string]any{"Count": n}), e.win)
-	}, e.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".csv", ".xlsx"}))
-	d.Show()
+	})
 }
 
 func (v *recipientsView) showSuppressions() {
