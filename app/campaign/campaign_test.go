@@ -156,3 +156,30 @@ func TestAccountWithoutPasswordIsAPreflightProblem(t *testing.T) {
 		t.Errorf("password in the keychain: %s, want none", got)
 	}
 }
+
+// TestSampleCampaignIsClean keeps the sample shipped in assets/sample
+// working: it loads, has no problem at all, and renders its first row.
+func TestSampleCampaignIsClean(t *testing.T) {
+	c, err := Load(filepath.Join("..", "..", "assets", "sample", "campaign.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Prepare(context.Background(), c, Env{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Problems) != 0 || len(plan.Rows) != 4 {
+		t.Fatalf("sample: %d rows, problems %v", len(plan.Rows), plan.Problems)
+	}
+	eml, err := plan.Preview(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(eml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); subject != "张伟，您的月度账单" {
+		t.Errorf("subject %q", subject)
+	}
+}
