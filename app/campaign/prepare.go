@@ -22,6 +22,22 @@ type Env struct {
 	// CanPrompt says the password can still be asked for when sending (a
 	// terminal), so a missing one is a warning rather than blocking.
 	CanPrompt bool
+	// OpenKeychain gives the system keychain for accounts that are not in
+	// Accounts (an --smtp URL); nil when there is none. Callers make it
+	// open the keychain once: probing it means a D-Bus round trip on Linux.
+	OpenKeychain func() accounts.Secrets
+}
+
+// Keychain returns where passwords are kept: the account store's secrets,
+// else the system keychain, else nil.
+func (e Env) Keychain() accounts.Secrets {
+	if e.Accounts != nil {
+		return e.Accounts.Secrets()
+	}
+	if e.OpenKeychain != nil {
+		return e.OpenKeychain()
+	}
+	return nil
 }
 
 // Plan is a campaign read, checked and ready to send: every problem is
@@ -153,13 +169,7 @@ func (p *Plan) requirePassword(env Env) {
 	if v, ok := os.LookupEnv(accounts.PasswordEnv); ok && v != "" {
 		return
 	}
-	var secrets accounts.Secrets
-	if env.Accounts != nil {
-		secrets = env.Accounts.Secrets()
-	} else if s, err := accounts.OpenSecrets(); err == nil {
-		secrets = s
-	}
-	if secrets != nil {
+	if secrets := env.Keychain(); secrets != nil {
 		if v, err := secrets.Get(a.ID); err == nil && v != "" {
 			return
 		}

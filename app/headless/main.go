@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"golang.org/x/term"
@@ -89,10 +90,16 @@ func defaultEnv() (campaign.Env, error) {
 	if err != nil {
 		return campaign.Env{}, err
 	}
-	env := campaign.Env{DataDir: data}
-	if _, err := os.Stat(filepath.Join(dir, accounts.SettingsFileName)); err == nil {
+	// The keychain is probed at most once, and only when an account needs
+	// a password. Without a keychain OpenSecrets still returns the
+	// (empty) session store, which is all a headless run can use.
+	keychain := sync.OnceValue(func() accounts.Secrets {
 		secrets, _ := accounts.OpenSecrets()
-		if store, err := accounts.OpenStore(dir, secrets); err == nil {
+		return secrets
+	})
+	env := campaign.Env{DataDir: data, OpenKeychain: keychain}
+	if _, err := os.Stat(filepath.Join(dir, accounts.SettingsFileName)); err == nil {
+		if store, err := accounts.OpenStore(dir, keychain()); err == nil {
 			env.Accounts = store
 		}
 	}

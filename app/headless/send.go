@@ -150,13 +150,7 @@ func resolvePassword(plan *campaign.Plan, env campaign.Env, stdin *os.File, stde
 	if !plan.Account.NeedsSecret() {
 		return "", true
 	}
-	var secrets accounts.Secrets
-	if env.Accounts != nil {
-		secrets = env.Accounts.Secrets()
-	} else if s, err := accounts.OpenSecrets(); err == nil {
-		secrets = s
-	}
-	pw, _, err := accounts.ResolvePassword(plan.Account, secrets, accounts.WithTerminal(stdin, stderr))
+	pw, _, err := accounts.ResolvePassword(plan.Account, env.Keychain(), accounts.WithTerminal(stdin, stderr))
 	if err != nil {
 		fmt.Fprintf(stderr, "mailroom: %v\n", err)
 		return "", false
