@@ -3,20 +3,13 @@
 package assets
 
 import (
-	"embed"
+	_ "embed"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+
+	"mailroom/assets/translations"
 )
-
-// TranslationsDir is the folder inside Translations holding one JSON file
-// per language, named after its language tag (en.json, zh_Hans.json).
-const TranslationsDir = "translations"
-
-// Translations holds the translation files; keys are the English texts.
-//
-//go:embed translations/*.json
-var Translations embed.FS
 
 //go:embed icon.png
 var iconPNG []byte
@@ -28,5 +21,18 @@ var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 // fyne.io/fyne/v2/lang, which then picks the one closest to the user's
 // locale.
 func RegisterTranslations() error {
-	return lang.AddTranslationsFS(Translations, TranslationsDir)
+	files, err := translations.FS.ReadDir(".")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		data, err := translations.FS.ReadFile(f.Name())
+		if err != nil {
+			return err
+		}
+		if err := lang.AddTranslations(fyne.NewStaticResource(f.Name(), data)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

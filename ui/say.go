@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2/lang"
+
+	"mailroom/app/msg"
+)
+
+// say is the one place where a text from app/ becomes words in the
+// window's language: app/ returns msg.Text (a catalogue key and arguments)
+// and the window renders it through Fyne's lang, which picked the user's
+// language at start-up.
+func say(t msg.Text) string {
+	if t.IsZero() {
+		return ""
+	}
+	// Not lang.L: the catalogue test wants literal keys there, and app/'s
+	// keys are checked where they are written (msg.T).
+	return lang.LocalizeKey(t.Key, t.Key, t.Resolved(say))
+}
+
+// sayErr renders an error for the user: one that carries a msg.Text is
+// shown in the window's language, any other error as it reads.
+func sayErr(err error) string {
+	if err == nil {
+		return ""
+	}
+	var m *msg.Error
+	if errors.As(err, &m) {
+		return say(m.Text)
+	}
+	return err.Error()
+}
