@@ -90,6 +90,9 @@ type Account struct {
 	Trust  Trust  `json:"trust"`
 	// IMAP is the optional mailbox side, for copies in the Sent folder.
 	IMAP IMAP `json:"imap,omitzero"`
+	// OAuth is set for accounts that sign in with Google or Microsoft
+	// instead of a password (see oauth.go).
+	OAuth OAuth `json:"oauth,omitzero"`
 	// Preset is the ID of the provider preset the account was made from
 	// ("qq", "gmail"…); it selects the hint shown when the login fails.
 	Preset string `json:"preset,omitempty"`
@@ -163,6 +166,7 @@ func (a Account) Validate() error {
 	}
 	checkLimits(a.Limits, bad)
 	a.validateIMAP(bad)
+	a.validateOAuth(bad)
 	if err := a.Trust.validate(); err != nil {
 		bad("Trusted certificate", "%v", err)
 	}

@@ -37,6 +37,9 @@ type Preset struct {
 	NoteZH     string
 	AuthHint   string // shown when the login fails
 	AuthHintZH string
+	// OAuth is the provider whose sign-in the account form offers
+	// (OAuthGoogle, OAuthMicrosoft); empty where the provider has none.
+	OAuth string
 }
 
 // Presets returns every preset in display order. The slice is a copy.
@@ -94,7 +97,8 @@ func (p Preset) WithRegion(region string) (Preset, error) {
 
 // Apply fills the account's server, security, authentication and limits,
 // and the IMAP server and copy-to-Sent default where the preset has them,
-// from the preset and records the preset's ID. Identity fields (name,
+// from the preset and records the preset's ID. A sign-in with another
+// provider is dropped; one with this provider is kept. Identity fields (name,
 // addresses) are kept; an empty username becomes the From address, which is
 // what every listed provider expects (except Amazon SES, whose SMTP
 // username the user pastes in).
@@ -110,6 +114,12 @@ func (p Preset) Apply(a Account) Account {
 	if p.IMAPHost != "" {
 		a.IMAP.Host, a.IMAP.Port, a.IMAP.Security = p.IMAPHost, p.IMAPPort, p.IMAPSecurity
 		a.IMAP.CopyToSent = p.CopyToSent
+	}
+	if a.OAuth.Provider != "" && a.OAuth.Provider != p.OAuth {
+		a.OAuth = OAuth{} // the sign-in belonged to another provider
+	}
+	if a.SignsInWithOAuth() {
+		a.Auth = AuthXOAUTH2
 	}
 	if a.Username == "" && a.Auth != AuthNone && p.ID != "ses" {
 		a.Username = a.FromAddress
