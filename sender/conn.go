@@ -26,6 +26,9 @@ type smtpConn struct {
 	sc      *smtp.Client
 	reused  bool // a transaction completed on sc
 	body    bodyWriter
+	// secret is what the open session logged in with; stale is a secret
+	// the server stopped accepting mid-session, renewed at the next login.
+	secret, stale string
 }
 
 func newSMTPConn(cfg *config, tlsConf *tls.Config) (*smtpConn, error) {
@@ -51,43 +54,85 @@ func newSMTPConn(cfg *config, tlsConf *tls.Config) (*smtpConn, error) {
 }
 
 // connectError is a failed connection attempt. fatal is a run-level
-// sentinel when retrying cannot help, nil when it may.
+// sentinel when retrying cannot help, nil when it may. refused says the
+// server refused the secret itself (535), which a renewed one may fix.
 type connectError struct {
-	fatal error
-	reply string
-	err   error
+	fatal   error
+	reply   string
+	err     error
+	refused bool
 }
+
+// renewals bounds how often one login renews a refused secret: the
+// token another connection renewed may be refused too, a second fresh one
+// should not be.
+const renewals = 2
 
 func (e *connectError) Error() string { return e.err.Error() }
 func (e *connectError) Unwrap() error { return e.err }
 
 // ensure connects, upgrades to TLS and logs in, unless already connected.
+// A refused secret is renewed and tried on a new connection (go-mail
+// closes the connection after a failed AUTH), at most renewals times.
 func (c *smtpConn) ensure(ctx context.Context) *connectError {
 	if c.sc != nil {
 		return nil
 	}
+	var secret string
+	if c.cfg.username != "" {
+		// Before dialling, so that no connection idles while a token is
+		// renewed.
+		var cerr *connectError
+		if secret, cerr = c.secretFor(ctx, c.stale); cerr != nil {
+			return cerr
+		}
+	}
+	c.stale = ""
+	for renewal := 0; ; renewal++ {
+		sc, cerr := c.open(ctx)
+		if cerr != nil {
+			return cerr
+		}
+		if c.cfg.username == "" {
+			c.sc, c.reused = sc, false
+			return nil
+		}
+		if cerr = c.login(sc, secret); cerr == nil {
+			c.sc, c.reused, c.secret = sc, false, secret
+			return nil
+		}
+		_ = sc.Close()
+		if !cerr.refused || renewal == renewals {
+			return cerr
+		}
+		next, nerr := c.secretFor(ctx, secret)
+		if nerr != nil {
+			return nerr
+		}
+		if next == secret {
+			return cerr // it cannot renew: the refusal stands
+		}
+		secret = next
+	}
+}
+
+// open connects and upgrades to TLS.
+func (c *smtpConn) open(ctx context.Context) (*smtp.Client, *connectError) {
 	sc, err := c.mc.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return classifyConnect(err, ErrUnreachable)
+		return nil, classifyConnect(err, ErrUnreachable)
 	}
 	if c.cfg.tlsMode == TLSStartTLS {
 		if ok, _ := sc.Extension("STARTTLS"); !ok {
 			_ = sc.Close()
-			return &connectError{fatal: ErrTLS, err: fmt.Errorf("%s:%d does not offer STARTTLS; use implicit TLS (usually port 465) or check the port", c.cfg.host, c.cfg.port)}
+			return nil, &connectError{fatal: ErrTLS, err: fmt.Errorf("%s:%d does not offer STARTTLS; use implicit TLS (usually port 465) or check the port", c.cfg.host, c.cfg.port)}
 		}
 		if err := sc.StartTLS(c.tlsConf); err != nil {
 			_ = sc.Close()
-			return classifyConnect(err, ErrTLS)
+			return nil, classifyConnect(err, ErrTLS)
 		}
 	}
-	if c.cfg.username != "" {
-		if cerr := c.login(sc); cerr != nil {
-			_ = sc.Close()
-			return cerr
-		}
-	}
-	c.sc, c.reused = sc, false
-	return nil
+	return sc, nil
 }
 
 // classifyConnect sorts a connection failure: certificate problems and
@@ -106,7 +151,7 @@ func classifyConnect(err error, permanent error) *connectError {
 }
 
 // login authenticates with the configured or best offered mechanism.
-func (c *smtpConn) login(sc *smtp.Client) *connectError {
+func (c *smtpConn) login(sc *smtp.Client, secret string) *connectError {
 	ok, offered := sc.Extension("AUTH")
 	if !ok {
 		return &connectError{fatal: ErrAuth, err: fmt.Errorf("%s does not offer AUTH on this connection", c.cfg.host)}
@@ -133,13 +178,13 @@ func (c *smtpConn) login(sc *smtp.Client) *connectError {
 	var auth smtp.Auth
 	switch mech {
 	case AuthPlain:
-		auth = smtp.PlainAuth("", c.cfg.username, c.cfg.password, c.cfg.host, clear)
+		auth = smtp.PlainAuth("", c.cfg.username, secret, c.cfg.host, clear)
 	case AuthLogin:
-		auth = smtp.LoginAuth(c.cfg.username, c.cfg.password, c.cfg.host, clear)
+		auth = smtp.LoginAuth(c.cfg.username, secret, c.cfg.host, clear)
 	case AuthCRAMMD5:
-		auth = smtp.CRAMMD5Auth(c.cfg.username, c.cfg.password)
+		auth = smtp.CRAMMD5Auth(c.cfg.username, secret)
 	default:
-		auth = smtp.XOAuth2Auth(c.cfg.username, c.cfg.password)
+		auth = smtp.XOAuth2Auth(c.cfg.username, secret)
 	}
 	if err := sc.Auth(auth); err != nil {
 		var tpErr *textproto.Error
@@ -148,7 +193,7 @@ func (c *smtpConn) login(sc *smtp.Client) *connectError {
 		}
 		cerr := &connectError{fatal: ErrAuth, err: err}
 		if tpErr != nil {
-			cerr.reply = replyText(tpErr)
+			cerr.reply, cerr.refused = replyText(tpErr), tpErr.Code == 535
 		}
 		return cerr
 	}

@@ -14,7 +14,7 @@ func (r *run) deliver(conn *smtpConn, j *job) {
 			return
 		}
 	}
-	staleRetried := false
+	staleRetried, signedInAgain := false, false
 	for {
 		if !r.waitTurn() {
 			r.leavePending(j)
@@ -62,6 +62,14 @@ func (r *run) deliver(conn *smtpConn, j *job) {
 			// The server closed the idle connection: reconnect and try
 			// again at once; this attempt does not count.
 			staleRetried = true
+			j.attempts--
+			continue
+		}
+		if a.verdict == verdictAuthStop && !signedInAgain && conn.signInAgain() {
+			// The server stopped accepting the session's login (an access
+			// token expired under it): log in again with a renewed one;
+			// this attempt does not count either.
+			signedInAgain = true
 			j.attempts--
 			continue
 		}

@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -126,7 +127,8 @@ type config struct {
 	extraCAs    []*x509.Certificate
 	tlsConf     *tls.Config
 	username    string
-	password    string
+	credential  Credential
+	renewable   bool // credential came from WithCredential
 	mechanism   AuthMechanism
 	helo        string
 	concurrency int
@@ -177,17 +179,24 @@ func WithServer(host string, port int, mode TLSMode) Option {
 // memory only; the engine never logs or prints it.
 func WithAuth(username, password string, mech AuthMechanism) Option {
 	return func(c *config) error {
-		if username == "" {
-			return fmt.Errorf("%w: empty username", ErrInvalidConfig)
+		if err := checkAuth(username, mech); err != nil {
+			return err
 		}
-		switch mech {
-		case AuthAuto, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAuth2:
-		default:
-			return fmt.Errorf("%w: unsupported AUTH mechanism %q", ErrInvalidConfig, string(mech))
-		}
-		c.username, c.password, c.mechanism = username, password, mech
+		c.username, c.mechanism, c.renewable = username, mech, false
+		c.credential = func(context.Context, string) (string, error) { return password, nil }
 		return nil
 	}
+}
+
+func checkAuth(username string, mech AuthMechanism) error {
+	if username == "" {
+		return fmt.Errorf("%w: empty username", ErrInvalidConfig)
+	}
+	switch mech {
+	case AuthAuto, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAuth2:
+		return nil
+	}
+	return fmt.Errorf("%w: unsupported AUTH mechanism %q", ErrInvalidConfig, string(mech))
 }
 
 // WithTLSConfig replaces the engine's TLS settings, for callers that

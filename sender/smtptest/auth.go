@@ -54,8 +54,20 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 	case mechCRAMMD5:
 		return &cramServer{s: s}, nil
 	default:
+		if s.s.cfg.tokenValid != nil {
+			return &xoauth2Server{check: s.bearer, challenge: true}, nil
+		}
 		return &xoauth2Server{check: s.login}, nil
 	}
+}
+
+// bearer checks an XOAUTH2 token with WithXOAUTH2's function.
+func (s *session) bearer(user, token string) error {
+	if subtle.ConstantTimeCompare([]byte(user), []byte(s.s.cfg.user)) != 1 || !s.s.cfg.tokenValid(token) {
+		return errTokenRefused
+	}
+	s.user, s.token = user, token
+	return nil
 }
 
 // login checks credentials; for XOAUTH2 the token plays the password.
@@ -122,9 +134,19 @@ func (c *cramServer) Next(response []byte) ([]byte, bool, error) {
 
 type xoauth2Server struct {
 	check func(user, token string) error
+	// challenge answers a refused token as Gmail does, with a 334 JSON
+	// status first; failed is set once it was sent.
+	challenge, failed bool
 }
 
+// xoauth2Status is Gmail's error challenge for a refused token:
+// https://developers.google.com/gmail/imap/xoauth2-protocol
+const xoauth2Status = `{"status":"401","schemes":"Bearer","scope":"https://mail.google.com/"}`
+
 func (x *xoauth2Server) Next(response []byte) ([]byte, bool, error) {
+	if x.failed {
+		return nil, true, errTokenRefused
+	}
 	var user, token string
 	for _, field := range strings.Split(string(response), "\x01") {
 		if v, ok := strings.CutPrefix(field, "user="); ok {
@@ -134,5 +156,10 @@ func (x *xoauth2Server) Next(response []byte) ([]byte, bool, error) {
 			token = v
 		}
 	}
-	return nil, true, x.check(user, token)
+	err := x.check(user, token)
+	if err != nil && x.challenge {
+		x.failed = true
+		return []byte(xoauth2Status), false, nil
+	}
+	return nil, true, err
 }

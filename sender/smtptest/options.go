@@ -33,6 +33,10 @@ type config struct {
 	keepBodies   bool
 	maxMsgBytes  int64
 	serverDomain string
+	// tokenValid checks XOAUTH2 bearer tokens (WithXOAUTH2);
+	// tokenPerMessage checks the session's token again at each MAIL.
+	tokenValid      func(token string) bool
+	tokenPerMessage bool
 }
 
 func defaultConfig() config {
@@ -150,6 +154,30 @@ func WithMaxMessageBytes(n int64) Option {
 			return fmt.Errorf("%w: negative message size limit", ErrInvalidOption)
 		}
 		c.maxMsgBytes = n
+		return nil
+	}
+}
+
+// WithXOAUTH2 accepts XOAUTH2 logins (Gmail, Microsoft) as user with any
+// bearer token valid accepts, and offers only XOAUTH2. A refused token
+// gets Gmail's answer: a 334 challenge carrying a base64 JSON status,
+// then, after the client's empty response, "535 5.7.8".
+func WithXOAUTH2(user string, valid func(token string) bool) Option {
+	return func(c *config) error {
+		if user == "" || valid == nil {
+			return fmt.Errorf("%w: WithXOAUTH2 needs a user and a token check", ErrInvalidOption)
+		}
+		c.user, c.tokenValid, c.mechanisms = user, valid, []string{mechXOAuth2}
+		return nil
+	}
+}
+
+// WithTokenCheckPerMessage makes a WithXOAUTH2 server check the session's
+// token again at each MAIL and answer "530 5.7.0" once it is no longer
+// valid, as a server that ends the sessions of expired tokens would.
+func WithTokenCheckPerMessage() Option {
+	return func(c *config) error {
+		c.tokenPerMessage = true
 		return nil
 	}
 }

@@ -28,6 +28,7 @@ type session struct {
 	s     *Server
 	c     *conn
 	user  string
+	token string // the XOAUTH2 token the session logged in with
 	from  string
 	rcpts []string
 	msgNo int
@@ -38,6 +39,10 @@ var (
 	errTLSRequired  = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Must issue a STARTTLS command first"}
 	errAuthInvalid  = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
 	errDropped      = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "connection dropped by test fault"}
+	// Gmail's words for a refused XOAUTH2 token, and a session's token
+	// that expired (WithTokenCheckPerMessage).
+	errTokenRefused = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Username and Password not accepted"}
+	errTokenExpired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required: the access token expired"}
 )
 
 func (s *session) Reset() { s.resetTransaction() }
@@ -54,6 +59,9 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	}
 	if s.s.cfg.user != "" && s.user == "" {
 		return errAuthRequired
+	}
+	if s.s.cfg.tokenPerMessage && s.token != "" && !s.s.cfg.tokenValid(s.token) {
+		return errTokenExpired
 	}
 	s.resetTransaction()
 	s.from = from
