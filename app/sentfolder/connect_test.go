@@ -3,7 +3,9 @@ package sentfolder_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,5 +107,69 @@ func TestLoginMechanisms(t *testing.T) {
 				t.Fatalf("wrong secret: got %v, want ErrLogin", err)
 			}
 		})
+	}
+}
+
+// TestCredentialRenewsAnExpiredToken copies with an OAuth account whose
+// access token expires between two copies: the reconnection is refused,
+// the credential renews, and the copy lands; a revoked sign-in stops the
+// copies at once.
+func TestCredentialRenewsAnExpiredToken(t *testing.T) {
+	var mu sync.Mutex
+	valid := map[string]bool{"token-1": true}
+	issued, revoked := 1, false
+	var rejected []string
+	cred := func(_ context.Context, old string) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		current := fmt.Sprintf("token-%d", issued)
+		if old == "" || old != current {
+			return current, nil
+		}
+		rejected = append(rejected, old)
+		if revoked {
+			return "", fmt.Errorf("%w: revoked", accounts.ErrSignInAgain)
+		}
+		issued++
+		next := fmt.Sprintf("token-%d", issued)
+		valid[next] = true
+		return next, nil
+	}
+	srv := startServer(t, imaptest.WithXOAUTH2(func(token string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return valid[token]
+	}), imaptest.WithFolder("Sent", imap.MailboxAttrSent))
+	acct := srv.Configure(baseAccount())
+	acct.Auth = accounts.AuthXOAUTH2
+	c, err := sentfolder.Open(context.Background(), acct, "", sentfolder.WithCredential(cred), sentfolder.WithTimeout(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	if err := c.Append(ctx, message(1), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	valid["token-1"] = false // an hour later
+	mu.Unlock()
+	srv.DropConnections() // Gmail: "BYE Session expired"
+	if err := c.Append(ctx, message(2), time.Now()); err != nil {
+		t.Fatalf("copy after the token expired: %v", err)
+	}
+	if len(rejected) != 1 || rejected[0] != "token-1" {
+		t.Fatalf("rejected %v, want token-1 renewed once", rejected)
+	}
+	mu.Lock()
+	revoked, valid["token-2"] = true, false
+	mu.Unlock()
+	srv.DropConnections()
+	err = c.Append(ctx, message(3), time.Now())
+	if !errors.Is(err, sentfolder.ErrGaveUp) || !errors.Is(err, accounts.ErrSignInAgain) {
+		t.Fatalf("revoked sign-in: %v", err)
+	}
+	if n := len(messagesIn(t, srv, "Sent")); n != 2 {
+		t.Errorf("Sent holds %d messages, want 2", n)
 	}
 }

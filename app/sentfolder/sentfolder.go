@@ -33,6 +33,7 @@ type Option func(*config) error
 
 type config struct {
 	timeout time.Duration
+	cred    accounts.Credential
 }
 
 // WithTimeout sets how long connecting, or one copy, may take.
@@ -46,14 +47,27 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
+// WithCredential logs in with the secret cred gives instead of a fixed
+// password: the account's OAuth access tokens, shared with sending. Every
+// (re)connection asks for it, and a login the server refuses asks cred
+// once for a renewed one.
+func WithCredential(cred accounts.Credential) Option {
+	return func(c *config) error {
+		if cred == nil {
+			return errors.New("sentfolder: nil credential")
+		}
+		c.cred = cred
+		return nil
+	}
+}
+
 // Copier copies sent messages into one account's Sent folder over a single
 // IMAP connection, reconnecting when the server drops it. It is safe for
 // concurrent use: copies are made one at a time.
 type Copier struct {
-	acct     accounts.Account
-	password string
-	cfg      config
-	folder   string
+	acct   accounts.Account
+	cfg    config
+	folder string
 
 	mu       sync.Mutex
 	sess     *session // nil while disconnected
@@ -66,7 +80,7 @@ type Copier struct {
 // in and finds the Sent folder: the account's IMAP.SentFolder if set, else
 // the folder marked \Sent (RFC 6154), else one with a usual name ("Sent",
 // "Sent Messages", "Sent Items", "已发送", "INBOX.Sent"…). password is the
-// secret under acct.IMAPSecretID().
+// secret under acct.IMAPSecretID(); with WithCredential it is not used.
 //
 // Errors match ErrNotConfigured, ErrNoPassword, accounts.ErrInvalidAccount,
 // ErrConnect, ErrTLS, ErrLogin or ErrNoSentFolder, and say in plain words
@@ -84,10 +98,13 @@ func Open(ctx context.Context, acct accounts.Account, password string, opts ...O
 	if err := acct.Validate(); err != nil {
 		return nil, err
 	}
-	if password == "" {
-		return nil, fmt.Errorf("account %q: %w: save the password or authorisation code first", acct.Label(), ErrNoPassword)
+	if cfg.cred == nil {
+		if password == "" {
+			return nil, fmt.Errorf("account %q: %w: save the password or authorisation code first", acct.Label(), ErrNoPassword)
+		}
+		cfg.cred = accounts.StaticCredential(password)
 	}
-	sess, err := dial(ctx, acct, password, cfg.timeout)
+	sess, err := connect(ctx, acct, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +122,7 @@ func Open(ctx context.Context, acct accounts.Account, password string, opts ...O
 		sess.logout()
 		return nil, &NoSentFolderError{Server: sess.server, Wanted: acct.IMAP.SentFolder, Folders: folderNames(list)}
 	}
-	return &Copier{acct: acct, password: password, cfg: cfg, folder: folder, sess: sess}, nil
+	return &Copier{acct: acct, cfg: cfg, folder: folder, sess: sess}, nil
 }
 
 // Folder is the name of the folder copies go to, as the server lists it.
@@ -183,12 +200,43 @@ func (c *Copier) appendOnce(ctx context.Context, raw []byte, sentAt time.Time) e
 }
 
 func (c *Copier) reconnect(ctx context.Context) error {
-	sess, err := dial(ctx, c.acct, c.password, c.cfg.timeout)
+	sess, err := connect(ctx, c.acct, c.cfg)
 	if err != nil {
 		return err
 	}
 	c.sess = sess
 	return nil
+}
+
+// connect dials with the credential's secret; a refused login is tried
+// once more with a renewed one (an access token that expired).
+func connect(ctx context.Context, acct accounts.Account, cfg config) (*session, error) {
+	secret, err := cfg.cred(ctx, "")
+	if err != nil {
+		return nil, credentialFailed(acct, err)
+	}
+	sess, err := dial(ctx, acct, secret, cfg.timeout)
+	if !errors.Is(err, ErrLogin) {
+		return sess, err
+	}
+	next, cerr := cfg.cred(ctx, secret)
+	if cerr != nil {
+		return nil, credentialFailed(acct, cerr)
+	}
+	if next == secret {
+		return nil, err
+	}
+	return dial(ctx, acct, next, cfg.timeout)
+}
+
+// credentialFailed reports a credential that gave no secret: a sign-in to
+// renew counts as a refused login (copying stops), anything else as a
+// failed connection (tried again with the next copy).
+func credentialFailed(acct accounts.Account, err error) error {
+	if errors.Is(err, accounts.ErrSignInAgain) {
+		return &LoginError{Server: acct.IMAPAddress(), Username: acct.IMAPUsername(), Reply: err.Error(), Err: err}
+	}
+	return &ConnectError{Server: acct.IMAPAddress(), Err: err}
 }
 
 func (c *Copier) drop() {

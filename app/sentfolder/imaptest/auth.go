@@ -18,6 +18,15 @@ func WithAuthMechanisms(mechs ...string) Option {
 	}
 }
 
+// WithXOAUTH2 offers XOAUTH2 and accepts the bearer tokens valid accepts
+// (an OAuth provider's), instead of the user's password.
+func WithXOAUTH2(valid func(token string) bool) Option {
+	return func(c *config) error {
+		c.mechs, c.tokenValid = []string{"XOAUTH2"}, valid
+		return nil
+	}
+}
+
 // AuthenticateMechanisms lists the mechanisms announced as AUTH=….
 func (sess *session) AuthenticateMechanisms() []string {
 	return sess.server.mechs
@@ -55,6 +64,12 @@ func (x xoauth2Server) Next(response []byte) ([]byte, bool, error) {
 		case bytes.HasPrefix(field, []byte("auth=Bearer ")):
 			token = string(field[len("auth=Bearer "):])
 		}
+	}
+	if valid := x.sess.server.tokenValid; valid != nil {
+		if !valid(token) {
+			return nil, false, &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeAuthenticationFailed, Text: "Invalid credentials (Failure)"}
+		}
+		token = x.sess.server.password // the memory backend knows only passwords
 	}
 	if err := x.sess.Login(user, token); err != nil {
 		return nil, false, err

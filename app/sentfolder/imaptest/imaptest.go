@@ -30,6 +30,7 @@ type config struct {
 	specialUse bool
 	folders    []folder
 	mechs      []string
+	tokenValid func(token string) bool
 }
 
 type folder struct {
@@ -69,10 +70,12 @@ type Server struct {
 	password string
 	startTLS bool
 	mechs    []string
-	imap     *imapserver.Server
-	ln       net.Listener
-	attrs    map[string][]imap.MailboxAttr // folder name → special use
-	names    []string
+	// tokenValid, when set, decides on XOAUTH2 tokens (WithXOAUTH2).
+	tokenValid func(token string) bool
+	imap       *imapserver.Server
+	ln         net.Listener
+	attrs      map[string][]imap.MailboxAttr // folder name → special use
+	names      []string
 
 	mu       sync.Mutex
 	conns    map[net.Conn]struct{}
@@ -96,7 +99,7 @@ func New(username, password string, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		ca: ca, username: username, password: password, startTLS: cfg.startTLS, mechs: cfg.mechs,
+		ca: ca, username: username, password: password, startTLS: cfg.startTLS, mechs: cfg.mechs, tokenValid: cfg.tokenValid,
 		user:  imapmemserver.NewUser(username, password),
 		attrs: map[string][]imap.MailboxAttr{},
 		conns: map[net.Conn]struct{}{},
