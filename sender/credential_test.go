@@ -197,6 +197,45 @@ func TestCredentialThatCannotRenewStopsAtOnce(t *testing.T) {
 	}
 }
 
+// TestExpiredSessionThenNoRenewalLeavesRowPending: the session's token
+// expires (530 at MAIL) and the provider cannot be reached to renew it for
+// longer than the retries allow. The row that met the 530 was never sent:
+// the journal must have it pending, not "sending" (which the next start
+// would report as maybe delivered).
+func TestExpiredSessionThenNoRenewalLeavesRowPending(t *testing.T) {
+	tk := newTokens()
+	tk.life, tk.margin = 4, 0
+	srv := smtptest.Start(t, smtptest.WithXOAUTH2("user@example.com", tk.valid), smtptest.WithTokenCheckPerMessage())
+	store := newMemStore()
+	e, _ := plainEngine(t, srv, store, WithCredential("user@example.com", tk.credential, AuthXOAuth2), WithRetries(1, Backoff{}))
+	msgs := messages(t, 6)
+	i := 0
+	src := SourceFunc(func(contextT) (Message, error) {
+		if i == len(msgs) {
+			return Message{}, errEOF
+		}
+		if i == 3 {
+			tk.mu.Lock()
+			tk.failNext = 10
+			tk.mu.Unlock()
+		}
+		i++
+		return msgs[i-1], nil
+	})
+	sum, err := e.Run(t.Context(), src)
+	wantStop(t, err, ErrUnreachable)
+	if sum.Sent != 3 || srv.Count() != 3 {
+		t.Fatalf("summary %+v, server %d", sum, srv.Count())
+	}
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	for key, st := range store.state {
+		if st == "sending" {
+			t.Errorf("%s left sending although it never reached DATA", key)
+		}
+	}
+}
+
 func TestUnreachableProviderIsRetried(t *testing.T) {
 	tk := newTokens()
 	tk.failNext = 2

@@ -60,17 +60,26 @@ func (r *run) deliver(conn *smtpConn, j *job) {
 		r.cap.release(a.verdict == verdictSent || a.verdict == verdictUnknown)
 		if a.stale && !staleRetried {
 			// The server closed the idle connection: reconnect and try
-			// again at once; this attempt does not count.
+			// again at once; this attempt does not count. The row goes
+			// back to pending first: if the reconnection fails for good,
+			// it was never sent.
 			staleRetried = true
 			j.attempts--
+			if !r.markPending(j, a) {
+				return
+			}
 			continue
 		}
 		if a.verdict == verdictAuthStop && !signedInAgain && conn.signInAgain() {
 			// The server stopped accepting the session's login (an access
 			// token expired under it): log in again with a renewed one;
-			// this attempt does not count either.
+			// this attempt does not count either. The row goes back to
+			// pending first: if no login succeeds, it was never sent.
 			signedInAgain = true
 			j.attempts--
+			if !r.markPending(j, a) {
+				return
+			}
 			continue
 		}
 		r.settle(j, a)
