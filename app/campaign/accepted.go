@@ -47,7 +47,7 @@ type acceptedCopy struct {
 
 // newAcceptedStore opens what the campaign asks for; it returns nil when
 // nothing is to be done after a message is accepted.
-func (p *Plan) newAcceptedStore(ctx context.Context, store sender.Store, env Env, password string) (*acceptedStore, error) {
+func (p *Plan) newAcceptedStore(ctx context.Context, store sender.Store, env Env, opts SendOptions) (*acceptedStore, error) {
 	s := &acceptedStore{Store: store, inFlight: map[string]inFlight{}}
 	if dir := p.Campaign.Archive; dir != "" {
 		a, err := journal.OpenArchive(dir)
@@ -57,7 +57,7 @@ func (p *Plan) newAcceptedStore(ctx context.Context, store sender.Store, env Env
 		s.archive = a
 	}
 	if p.Account.CopiesToSent() {
-		copier, err := p.openSentFolder(ctx, env, password)
+		copier, err := p.openSentFolder(ctx, env, opts)
 		if err != nil {
 			s.warn(fmt.Sprintf("messages will not be copied to the Sent folder: %v", err))
 		} else {
@@ -71,8 +71,15 @@ func (p *Plan) newAcceptedStore(ctx context.Context, store sender.Store, env Env
 	return s, nil
 }
 
-func (p *Plan) openSentFolder(ctx context.Context, env Env, password string) (*sentfolder.Copier, error) {
+func (p *Plan) openSentFolder(ctx context.Context, env Env, opts SendOptions) (*sentfolder.Copier, error) {
 	a := p.Account
+	password := opts.Password
+	// A signed-in account's mailbox takes the same access tokens as
+	// sending (one sign-in covers SMTP and IMAP); so does one that shares
+	// its secret.
+	if opts.Credential != nil && (a.SignsInWithOAuth() || a.IMAPSecretID() == a.ID) {
+		return sentfolder.Open(ctx, a, "", sentfolder.WithCredential(opts.Credential))
+	}
 	if id := a.IMAPSecretID(); id != a.ID {
 		if env.Accounts == nil {
 			return nil, errors.New("the IMAP password is not in the keychain")
@@ -105,7 +112,11 @@ func (s *acceptedStore) MarkDone(r sender.Result) error {
 	}
 	s.mu.Lock()
 	f, ok := s.inFlight[r.Key]
-	delete(s.inFlight, r.Key)
+	if r.Outcome != sender.OutcomeNotAttempted {
+		// A row put back to pending (a retry, a new connection) is sent
+		// later from the same message: keep it until the final outcome.
+		delete(s.inFlight, r.Key)
+	}
 	s.mu.Unlock()
 	if !ok || r.Outcome != sender.OutcomeSent {
 		return nil
