@@ -141,6 +141,10 @@ func (p *Plan) resolveAccount(env Env) {
 			p.blocking("bad-smtp", err.Error(), "")
 			return
 		}
+		// A script that brings an OAuth access token logs in with XOAUTH2.
+		if v, ok := os.LookupEnv(accounts.OAuthTokenEnv); ok && v != "" && a.NeedsSecret() {
+			a.Auth = accounts.AuthXOAUTH2
+		}
 		p.Account = a
 	}
 	if c.TLSCA != "" {
@@ -166,6 +170,15 @@ func (p *Plan) requirePassword(env Env) {
 	if !a.NeedsSecret() || p.Campaign.DryRun != "" {
 		return
 	}
+	if a.SignsInWithOAuth() || a.Auth == accounts.AuthXOAUTH2 {
+		if v, ok := os.LookupEnv(accounts.OAuthTokenEnv); ok && v != "" {
+			return
+		}
+	}
+	if a.SignsInWithOAuth() {
+		p.requireSignIn(env)
+		return
+	}
 	if v, ok := os.LookupEnv(accounts.PasswordEnv); ok && v != "" {
 		return
 	}
@@ -181,6 +194,23 @@ func (p *Plan) requirePassword(env Env) {
 		pr.Severity, pr.Hint = recipients.Warning, "you will be asked for it when sending"
 	}
 	p.Problems = append(p.Problems, pr)
+}
+
+// requireSignIn reports an account that signs in with Google or Microsoft
+// but holds no refresh token: nothing can be asked on a terminal.
+func (p *Plan) requireSignIn(env Env) {
+	a := p.Account
+	if secrets := env.Keychain(); secrets != nil {
+		if v, err := secrets.Get(a.OAuthSecretID()); err == nil && v != "" {
+			return
+		}
+	}
+	provider := "Google"
+	if a.OAuth.Provider == accounts.OAuthMicrosoft {
+		provider = "Microsoft"
+	}
+	p.blocking("not-signed-in", fmt.Sprintf("the account %s is not signed in with %s", a.Label(), provider),
+		fmt.Sprintf("open it under Accounts in the window and press Sign in with %s, or set %s to an access token", provider, accounts.OAuthTokenEnv))
 }
 
 func accountFrom(a accounts.Account) string {

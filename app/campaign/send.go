@@ -23,6 +23,10 @@ import (
 type SendOptions struct {
 	// Password is the account's password or token; empty when it needs none.
 	Password string
+	// Credential, when set, replaces Password: the account's OAuth access
+	// tokens (oauth.Service.Credential), renewed during the run and shared
+	// by sending and the copy to the Sent folder.
+	Credential accounts.Credential
 	// Progress receives engine snapshots; it must not block.
 	Progress func(sender.Progress)
 	// Control, when set, receives the engine once it exists so the caller
@@ -130,7 +134,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	}
 	var store sender.Store = run
 	src := &rowSource{plan: p, rows: synced.Rows, plans: plans, todo: todo}
-	accepted, err := p.newAcceptedStore(ctx, run, env, opts.Password)
+	accepted, err := p.newAcceptedStore(ctx, run, env, opts)
 	if err != nil {
 		run.Close()
 		return out, err
@@ -279,7 +283,10 @@ func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {
 		accounts.SecurityTLS: sender.TLSImplicit, accounts.SecuritySTARTTLS: sender.TLSStartTLS, accounts.SecurityNone: sender.TLSNone,
 	}[a.Security]
 	o := []sender.Option{sender.WithServer(a.Host, a.Port, mode)}
-	if a.NeedsSecret() {
+	switch {
+	case a.NeedsSecret() && opts.Credential != nil:
+		o = append(o, sender.WithCredential(a.Username, engineCredential(opts.Credential), authMechanisms[a.Auth]))
+	case a.NeedsSecret():
 		o = append(o, sender.WithAuth(a.Username, opts.Password, authMechanisms[a.Auth]))
 	}
 	tlsConf, err := a.TLSConfig()
@@ -310,6 +317,27 @@ func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {
 	}
 	return append(o, opts.Engine...), nil
 }
+
+// engineCredential hands the account's credential to the engine: a
+// sign-in that must be renewed by the user stops the run as an
+// authentication stop, with the credential's words.
+func engineCredential(cred accounts.Credential) sender.Credential {
+	return func(ctx context.Context, rejected string) (string, error) {
+		secret, err := cred(ctx, rejected)
+		if errors.Is(err, accounts.ErrSignInAgain) {
+			return "", authStop{err}
+		}
+		return secret, err
+	}
+}
+
+// authStop is a credential error the engine must stop on: it matches
+// sender.ErrAuth and reads as the credential's own words.
+type authStop struct{ err error }
+
+func (e authStop) Error() string        { return e.err.Error() }
+func (e authStop) Unwrap() error        { return e.err }
+func (e authStop) Is(target error) bool { return target == sender.ErrAuth }
 
 var authMechanisms = map[accounts.AuthMethod]sender.AuthMechanism{
 	accounts.AuthAuto: sender.AuthAuto, accounts.AuthPlain: sender.AuthPlain, accounts.AuthLogin: sender.AuthLogin,
