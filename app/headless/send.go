@@ -14,6 +14,7 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
+	"mailroom/app/oauth"
 	"mailroom/sender"
 )
 
@@ -35,15 +36,17 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, decisions 
 		fmt.Fprintf(stderr, "dry run: wrote %d messages to %s; nothing was sent\n", n, c.DryRun)
 		return ExitOK
 	}
-	password, ok := resolvePassword(plan, env, stdin, stderr)
+	login, ok := resolveLogin(plan, env, stdin, stderr)
 	if !ok {
 		return ExitUsage
 	}
-	if !connectionOK(ctx, plan.Account, password, stderr) {
+	if !connectionOK(ctx, plan.Account, login, stderr) {
 		return ExitUsage
 	}
 	progress := newProgressPrinter(stderr)
-	out, err := plan.Send(ctx, env, campaign.SendOptions{Password: password, Progress: progress.update, Decisions: decisions})
+	opts := login.sendOptions()
+	opts.Progress, opts.Decisions = progress.update, decisions
+	out, err := plan.Send(ctx, env, opts)
 	progress.finish()
 	for _, w := range out.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
@@ -144,18 +147,44 @@ func bar(done, total, width int) string {
 	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
 }
 
-// resolvePassword finds the account's password: MAILROOM_PASSWORD, the
-// keychain, or a prompt on a terminal.
-func resolvePassword(plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr io.Writer) (string, bool) {
-	if !plan.Account.NeedsSecret() {
-		return "", true
+// login is how a run signs in: a password, or an OAuth credential that
+// renews its access tokens.
+type login struct {
+	password string
+	cred     accounts.Credential
+}
+
+func (l login) sendOptions() campaign.SendOptions {
+	return campaign.SendOptions{Password: l.password, Credential: l.cred}
+}
+
+// newOAuth makes the OAuth service for the keychain; tests replace it to
+// point at a local authorization server.
+var newOAuth = func(secrets accounts.Secrets) *oauth.Service { return oauth.New(secrets) }
+
+// resolveLogin finds how the account signs in: MAILROOM_OAUTH_TOKEN or
+// the stored sign-in (refresh token) for Google and Microsoft accounts,
+// else the password from MAILROOM_PASSWORD, the keychain, or a prompt on
+// a terminal.
+func resolveLogin(plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr io.Writer) (login, bool) {
+	a := plan.Account
+	if !a.NeedsSecret() {
+		return login{}, true
 	}
-	pw, _, err := accounts.ResolvePassword(plan.Account, env.Keychain(), accounts.WithTerminal(stdin, stderr))
+	cred, ok, err := newOAuth(env.Keychain()).Credential(a, os.LookupEnv)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "mailroom: %v\n", err)
+		return login{}, false
+	case ok:
+		return login{cred: cred}, true
+	}
+	pw, _, err := accounts.ResolvePassword(a, env.Keychain(), accounts.WithTerminal(stdin, stderr))
 	if err != nil {
 		fmt.Fprintf(stderr, "mailroom: %v\n", err)
-		return "", false
+		return login{}, false
 	}
-	return pw, true
+	return login{password: pw}, true
 }
 
 // sendTest is `mailroom preview --row N --send-test ADDR`.
@@ -165,11 +194,11 @@ func sendTest(ctx context.Context, plan *campaign.Plan, env campaign.Env, row in
 		fmt.Fprintln(stderr, "mailroom preview: fix the blocking problems above first")
 		return ExitUsage
 	}
-	password, ok := resolvePassword(plan, env, stdin, stderr)
-	if !ok || !connectionOK(ctx, plan.Account, password, stderr) {
+	login, ok := resolveLogin(plan, env, stdin, stderr)
+	if !ok || !connectionOK(ctx, plan.Account, login, stderr) {
 		return ExitUsage
 	}
-	res, err := plan.SendTest(ctx, row, to, campaign.SendOptions{Password: password})
+	res, err := plan.SendTest(ctx, row, to, login.sendOptions())
 	if err != nil {
 		fmt.Fprintf(stderr, "mailroom preview: %v\n", err)
 		return ExitUsage
@@ -179,9 +208,20 @@ func sendTest(ctx context.Context, plan *campaign.Plan, env campaign.Env, row in
 }
 
 // connectionOK tests the server the way sending will use it (connect,
-// TLS, certificate, login) before any row is touched, so a wrong password
-// or an unreachable server is a preflight error with nothing sent.
-func connectionOK(ctx context.Context, a accounts.Account, password string, stderr io.Writer) bool {
+// TLS, certificate, login) before any row is touched, so a wrong password,
+// a sign-in to renew or an unreachable server is a preflight error with
+// nothing sent. A signed-in account gets a fresh access token here.
+func connectionOK(ctx context.Context, a accounts.Account, l login, stderr io.Writer) bool {
+	password := l.password
+	if l.cred != nil {
+		token, err := l.cred(ctx, "")
+		if err != nil {
+			fmt.Fprintf(stderr, "mailroom send: %v\n", err)
+			fmt.Fprintln(stderr, "mailroom send: nothing was sent")
+			return false
+		}
+		password = token
+	}
 	report, err := accounts.Check(ctx, a, password)
 	if err != nil {
 		fmt.Fprintf(stderr, "mailroom send: %v\n", err)

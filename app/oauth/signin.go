@@ -102,8 +102,8 @@ func (s *Service) SignIn(ctx context.Context, a accounts.Account, p Provider, op
 // Keep stores the grant's refresh token in the keychain under the account
 // (accounts.Account.OAuthSecretID), replacing any earlier one.
 func (s *Service) Keep(a accounts.Account, g *Grant) error {
-	if a.ID == "" {
-		return errors.New("oauth: Keep needs a saved account")
+	if a.ID == "" || s.secrets == nil {
+		return errors.New("oauth: Keep needs a saved account and a keychain")
 	}
 	return s.secrets.Set(a.OAuthSecretID(), g.refresh)
 }
@@ -111,7 +111,7 @@ func (s *Service) Keep(a accounts.Account, g *Grant) error {
 // SignedIn reports whether a refresh token is stored for the account. It
 // reads the keychain: call it off the window's goroutine.
 func (s *Service) SignedIn(a accounts.Account) bool {
-	if !a.SignsInWithOAuth() || a.ID == "" {
+	if !a.SignsInWithOAuth() || a.ID == "" || s.secrets == nil {
 		return false
 	}
 	v, err := s.secrets.Get(a.OAuthSecretID())

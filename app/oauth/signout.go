@@ -24,6 +24,9 @@ const revokeTimeout = 10 * time.Second
 // not be told, so the user can remove Mailroom from their account's
 // connected apps themselves.
 func (s *Service) SignOut(ctx context.Context, a accounts.Account) (note msg.Text, err error) {
+	if s.secrets == nil {
+		return note, errors.New("oauth: no keychain")
+	}
 	refresh, getErr := s.secrets.Get(a.OAuthSecretID())
 	p, known := s.ProviderFor(a)
 	if getErr == nil && refresh != "" && known {

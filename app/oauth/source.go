@@ -37,6 +37,9 @@ func (s *Service) Source(a accounts.Account) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.secrets == nil {
+		return nil, errNotSignedIn(p, a)
+	}
 	refresh, err := s.secrets.Get(a.OAuthSecretID())
 	switch {
 	case errors.Is(err, accounts.ErrNoSecret) || err == nil && refresh == "":
