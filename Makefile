@@ -9,13 +9,21 @@ MAILPIT_VERSION := v1.33.1
 PKGS    ?= ./...
 BENCH   ?= .
 
+# "Sign in with Google / Microsoft" uses the apps Mailroom is built with.
+# Their IDs come from the environment (a release build sets them from the
+# build machine's secrets) and are never committed; without them users
+# paste their organisation's own app in the account form (docs/accounts.md).
+OAUTH_LDFLAGS := -X mailroom/app/oauth.googleClientID=$(MAILROOM_GOOGLE_CLIENT_ID) \
+	-X mailroom/app/oauth.googleClientSecret=$(MAILROOM_GOOGLE_CLIENT_SECRET) \
+	-X mailroom/app/oauth.microsoftClientID=$(MAILROOM_MICROSOFT_CLIENT_ID)
+
 .PHONY: run build test bench vet lint deps deps-test deps-bench modules tools
 
 run: deps modules
-	$(GO) run -race -tags $(TAGS) ./cmd/mailroom
+	$(GO) run -race -tags $(TAGS) -ldflags '$(OAUTH_LDFLAGS)' ./cmd/mailroom
 
 build: deps modules
-	$(GO) build -race -tags $(TAGS) -o $(BIN)/mailroom ./cmd/mailroom
+	$(GO) build -race -tags $(TAGS) -ldflags '$(OAUTH_LDFLAGS)' -o $(BIN)/mailroom ./cmd/mailroom
 
 # Tests run inside a private D-Bus session with a throwaway, unlocked
 # gnome-keyring, so the keychain tests talk to a real Secret Service. The

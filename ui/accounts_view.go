@@ -44,7 +44,11 @@ type accountsView struct {
 	testMessage                 *widget.Check
 	testBusy                    *widget.ProgressBarInfinite
 	imap                        *imapSection
-	content                     fyne.CanvasObject
+	oauth                       *oauthSection
+	// openURL shows the provider's sign-in page in the system browser;
+	// tests replace it with a scripted browser.
+	openURL func(authURL string) error
+	content fyne.CanvasObject
 }
 
 var securityModes = []string{"starttls", "tls", "none"}
@@ -78,7 +82,7 @@ func authLabel(mode string) string {
 }
 
 func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView {
-	v := &accountsView{book: book, win: win, bridge: b}
+	v := &accountsView{book: book, win: win, bridge: b, openURL: openInBrowser}
 	v.list = widget.NewList(
 		func() int { return len(v.accounts) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -126,9 +130,10 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.testSteps.Wrapping = fyne.TextWrapWord
 	v.testBusy = widget.NewProgressBarInfinite()
 	v.testBusy.Hide()
+	v.oauth = v.newOAuthSection()
 
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Provider"), container.NewVBox(v.preset, v.presetNote)),
+		widget.NewFormItem(lang.L("Provider"), container.NewVBox(v.preset, v.presetNote, v.oauth.box)),
 		widget.NewFormItem(lang.L("Account name"), v.name),
 		widget.NewFormItem(lang.L("From name"), v.fromName),
 		widget.NewFormItem(lang.L("From address"), v.fromAddress),
@@ -246,6 +251,8 @@ func (v *accountsView) edit(a Account) {
 	v.maxMB.SetText(intText(a.MaxMessageMB))
 	v.maxConns.SetText(intText(a.MaxConnections))
 	v.fillIMAP(a.IMAP)
+	v.fillOAuth(a.OAuth)
+	v.showOAuth(v.selectedPreset())
 	v.testSteps.SetText("")
 	v.trust.Hide()
 	if a.ID == "" {
@@ -258,6 +265,13 @@ func (v *accountsView) edit(a Account) {
 // passwordHint says what goes into the password field: an access token
 // for XOAUTH2, and whether one is already stored.
 func (v *accountsView) passwordHint() {
+	if v.oauth != nil && v.signedIn() {
+		v.password.SetText("")
+		v.password.SetPlaceHolder(lang.L("Not needed: signed in with {{.Provider}}", map[string]any{"Provider": v.oauth.name}))
+		v.password.Disable()
+		return
+	}
+	v.password.Enable()
 	var hint string
 	switch {
 	case v.current.HasPassword:
@@ -279,12 +293,14 @@ func (v *accountsView) applyPreset() {
 		v.presetNote.SetText("")
 		v.presetNote.Hide()
 		v.showSentNote("")
+		v.showOAuth(nil)
 		return
 	}
 	p := presets[i]
 	v.presetNote.SetText(p.Note)
 	v.presetNote.Show()
 	v.showSentNote(p.SentNote)
+	v.showOAuth(&p)
 	if p.ID == v.current.PresetID && v.current.ID != "" {
 		return // opening a saved account must not overwrite its edits
 	}
@@ -299,6 +315,15 @@ func (v *accountsView) applyPreset() {
 	v.perDay.SetText(intText(p.PerDay))
 	v.maxMB.SetText(intText(p.MaxMessageMB))
 	v.applyIMAPPreset(p)
+}
+
+// selectedPreset is the preset chosen in the form, nil for a custom server.
+func (v *accountsView) selectedPreset() *Preset {
+	presets := v.book.Presets()
+	if i := v.preset.SelectedIndex() - 1; i >= 0 && i < len(presets) {
+		return &presets[i]
+	}
+	return nil
 }
 
 // form reads the account from the widgets; the error names the field.
@@ -334,6 +359,7 @@ func (v *accountsView) form() (Account, error) {
 	if err := v.readIMAP(&a); err != nil {
 		return a, err
 	}
+	v.readOAuth(&a)
 	if a.Name == "" {
 		a.Name = a.FromAddress
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"mailroom/app/campaign"
+	"mailroom/app/msg"
 )
 
 // Each view depends on one of the small interfaces below rather than on the
@@ -35,6 +36,14 @@ type AccountBook interface {
 	// the Sent folder copies would go to. An empty password means the
 	// stored one (the IMAP password, or the sending one when shared).
 	TestIMAP(ctx context.Context, a Account, password string) (folder string, err error)
+	// SignIn runs the browser sign-in of a.OAuth.Provider for the account
+	// as the form holds it: open shows the provider's consent page. It
+	// then saves the account with the sign-in (the refresh token in the
+	// keychain) and returns it as saved. Cancel ctx to stop waiting.
+	SignIn(ctx context.Context, a Account, open func(authURL string) error) (Account, error)
+	// SignOut forgets the account's sign-in and returns the account as
+	// saved, with a note for the user when there is more to say.
+	SignOut(ctx context.Context, a Account) (Account, msg.Text, error)
 }
 
 // Account is one SMTP account as the account view edits it.
@@ -55,6 +64,21 @@ type Account struct {
 	PinnedSHA256 string
 	HasPassword  bool
 	IMAP         IMAPSettings
+	OAuth        OAuthSettings
+}
+
+// OAuthSettings is an account's "Sign in with Google / Microsoft".
+type OAuthSettings struct {
+	// Provider is "google" or "microsoft" for an account that signs in
+	// with its provider; the view sets it from the preset before SignIn.
+	Provider string
+	// SignedInAs is the address the provider named; SignedIn says the
+	// sign-in (refresh token) is in the keychain.
+	SignedInAs string
+	SignedIn   bool
+	// ClientID, ClientSecret and Tenant are an organisation's own app,
+	// empty for the one Mailroom was built with.
+	ClientID, ClientSecret, Tenant string
 }
 
 // IMAPSettings is the optional mailbox side of an account, used to copy
@@ -92,6 +116,12 @@ type Preset struct {
 	IMAPSecurity string
 	CopyToSent   bool
 	SentNote     string
+	// OAuth is the provider whose sign-in the form offers ("google",
+	// "microsoft"), OAuthName its brand; empty where there is none.
+	OAuth, OAuthName string
+	// OAuthBuiltIn says Mailroom was built with the provider's app, so no
+	// client ID needs to be pasted.
+	OAuthBuiltIn bool
 }
 
 // ConnStep is one finished step of a connection test.

@@ -3,32 +3,45 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"mailroom/app/accounts"
+	"mailroom/app/msg"
+	"mailroom/app/oauth"
 	"mailroom/app/sentfolder"
 )
 
 // accountBook adapts accounts.Store to the account view.
 type accountBook struct {
 	store   *accounts.Store
-	warning string // why passwords stay in memory, or ""
-	chinese bool   // show the presets' Chinese names and notes
+	oauth   *oauth.Service // sign-ins, sharing the store's keychain
+	warning string         // why passwords stay in memory, or ""
+	chinese bool           // show the presets' Chinese names and notes
 }
 
 func newAccountBook(dir string, chinese bool) (*accountBook, error) {
 	secrets, keychainErr := accounts.OpenSecrets()
-	store, err := accounts.OpenStore(dir, secrets)
+	b, err := openAccountBook(dir, secrets, chinese)
 	if err != nil {
 		return nil, err
 	}
-	b := &accountBook{store: store, chinese: chinese}
 	if keychainErr != nil {
 		// The raw D-Bus text means nothing to most users; the view shows a
 		// plain sentence and keeps this behind "Details".
 		b.warning = keychainErr.Error()
 	}
 	return b, nil
+}
+
+// openAccountBook opens the accounts in dir with their secrets in secrets;
+// tests pass oauth options that point at a local authorization server.
+func openAccountBook(dir string, secrets accounts.Secrets, chinese bool, opts ...oauth.Option) (*accountBook, error) {
+	store, err := accounts.OpenStore(dir, secrets)
+	if err != nil {
+		return nil, err
+	}
+	return &accountBook{store: store, oauth: oauth.New(secrets, opts...), chinese: chinese}, nil
 }
 
 func (b *accountBook) List() ([]Account, error) {
@@ -50,6 +63,8 @@ func (b *accountBook) toUI(a accounts.Account) Account {
 		PinnedSHA256: a.Trust.PinnedSHA256,
 		HasPassword:  err == nil,
 		IMAP:         b.imapToUI(a),
+		OAuth: OAuthSettings{Provider: a.OAuth.Provider, SignedInAs: a.OAuth.SignedInAs, SignedIn: b.oauth.SignedIn(a),
+			ClientID: a.OAuth.ClientID, ClientSecret: a.OAuth.ClientSecret, Tenant: a.OAuth.Tenant},
 	}
 }
 
@@ -89,6 +104,13 @@ func (b *accountBook) fromUI(u Account) accounts.Account {
 	if a.IMAP.Host == "" && !a.IMAP.CopyToSent {
 		a.IMAP = accounts.IMAP{} // an untouched section: no IMAP at all
 	}
+	a.OAuth.ClientID = strings.TrimSpace(u.OAuth.ClientID)
+	a.OAuth.ClientSecret = strings.TrimSpace(u.OAuth.ClientSecret)
+	a.OAuth.Tenant = strings.TrimSpace(u.OAuth.Tenant)
+	if a.Auth != accounts.AuthXOAUTH2 || u.OAuth.Provider != a.OAuth.Provider && a.OAuth.Provider != "" {
+		// The user chose a password, or another provider: the sign-in goes.
+		a.OAuth.Provider, a.OAuth.SignedInAs = "", ""
+	}
 	return a
 }
 
@@ -110,9 +132,13 @@ func (b *accountBook) Presets() []Preset {
 		if b.chinese {
 			sentNote = orDefault(p.SentNoteZH, sentNote)
 		}
-		out = append(out, Preset{ID: p.ID, Name: name, Host: p.Host, Port: p.Port, Security: string(p.Security), Auth: string(p.Auth), Note: note,
+		up := Preset{ID: p.ID, Name: name, Host: p.Host, Port: p.Port, Security: string(p.Security), Auth: string(p.Auth), Note: note,
 			PerMinute: p.Limits.PerMinute, PerHour: p.Limits.PerHour, PerDay: p.Limits.PerDay, MaxMessageMB: megabytes(p.Limits.MaxMessageBytes),
-			IMAPHost: p.IMAPHost, IMAPPort: p.IMAPPort, IMAPSecurity: string(p.IMAPSecurity), CopyToSent: p.CopyToSent, SentNote: sentNote})
+			IMAPHost: p.IMAPHost, IMAPPort: p.IMAPPort, IMAPSecurity: string(p.IMAPSecurity), CopyToSent: p.CopyToSent, SentNote: sentNote}
+		if op, ok := b.oauth.Provider(p.OAuth); ok {
+			up.OAuth, up.OAuthName, up.OAuthBuiltIn = op.ID, op.Name, op.ClientID != ""
+		}
+		out = append(out, up)
 	}
 	return out
 }
@@ -140,6 +166,12 @@ func (b *accountBook) Save(u Account, password, imapPassword string) (Account, e
 	}
 	if password != "" {
 		if err := b.store.SetPassword(a.ID, password); err != nil {
+			return b.toUI(a), err
+		}
+	}
+	if !a.SignsInWithOAuth() {
+		// A sign-in the user replaced with a password must not linger.
+		if err := b.store.Secrets().Delete(a.OAuthSecretID()); err != nil {
 			return b.toUI(a), err
 		}
 	}
@@ -171,7 +203,16 @@ func (b *accountBook) KeychainWarning() string { return b.warning }
 
 func (b *accountBook) TestConnection(ctx context.Context, u Account, password string, sendMessage bool, step func(ConnStep)) error {
 	a := b.fromUI(u)
-	if password == "" && u.ID != "" {
+	if a.SignsInWithOAuth() {
+		// A fresh access token from the sign-in, as a run gets.
+		cred, _, err := b.oauth.Credential(a, nil)
+		if err != nil {
+			return err
+		}
+		if password, err = cred(ctx, ""); err != nil {
+			return err
+		}
+	} else if password == "" && u.ID != "" {
 		stored, err := b.store.Password(u.ID)
 		if err != nil && !errors.Is(err, accounts.ErrNoSecret) {
 			return err
@@ -222,4 +263,63 @@ func connStep(s accounts.Step) ConnStep {
 		c.Certificate = &Certificate{Subject: leaf.Subject, Issuer: leaf.Issuer, SHA256: leaf.SHA256, SelfSigned: leaf.SelfSigned}
 	}
 	return c
+}
+
+// SignIn runs the provider's sign-in in the browser, then saves the account
+// with it: the provider's address becomes the login (XOAUTH2 wants the
+// mailbox's address) and the From address when the form had none, and the
+// refresh token goes to the keychain. A password kept for the account
+// before (an app password, a pasted access token) is deleted: it is no
+// longer used.
+func (b *accountBook) SignIn(ctx context.Context, u Account, open func(string) error) (Account, error) {
+	p, ok := b.oauth.Provider(u.OAuth.Provider)
+	if !ok {
+		return u, fmt.Errorf("unknown sign-in provider %q", u.OAuth.Provider)
+	}
+	a := b.fromUI(u)
+	g, err := b.oauth.SignIn(ctx, a, p, open)
+	if err != nil {
+		return u, err
+	}
+	a.Auth, a.Username = accounts.AuthXOAUTH2, g.Email
+	a.OAuth.Provider, a.OAuth.SignedInAs = p.ID, g.Email
+	if strings.TrimSpace(a.FromAddress) == "" {
+		a.FromAddress = g.Email
+	}
+	if strings.TrimSpace(a.DisplayName) == "" {
+		a.DisplayName = a.FromAddress
+	}
+	if a.ID == "" {
+		if a, err = b.store.Add(a); err != nil {
+			return u, err
+		}
+	} else if err := b.store.Update(a); err != nil {
+		return u, err
+	}
+	if err := b.oauth.Keep(a, g); err != nil {
+		return b.toUI(a), err
+	}
+	if err := b.store.Secrets().Delete(a.ID); err != nil {
+		return b.toUI(a), err
+	}
+	return b.toUI(a), nil
+}
+
+// SignOut revokes the sign-in where the provider allows it and deletes it
+// from the keychain. The account keeps its provider, so the form offers to
+// sign in again, and a run says it is not signed in.
+func (b *accountBook) SignOut(ctx context.Context, u Account) (Account, msg.Text, error) {
+	a, err := b.store.Get(u.ID)
+	if err != nil {
+		return u, msg.Text{}, err
+	}
+	note, err := b.oauth.SignOut(ctx, a)
+	if err != nil {
+		return b.toUI(a), note, err
+	}
+	a.OAuth.SignedInAs = ""
+	if err := b.store.Update(a); err != nil {
+		return b.toUI(a), note, err
+	}
+	return b.toUI(a), note, nil
 }

@@ -14,6 +14,7 @@ import (
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
 	"mailroom/app/journal"
+	"mailroom/app/oauth"
 	"mailroom/sender"
 )
 
@@ -22,6 +23,9 @@ import (
 // so the window does exactly what `mailroom send FILE` does.
 type campaignBackend struct {
 	env campaign.Env
+	// oauth gives the sign-ins of accounts that use one; nil makes one on
+	// the accounts' keychain.
+	oauth *oauth.Service
 
 	mu       sync.Mutex
 	planKey  string
@@ -96,11 +100,11 @@ func (b *campaignBackend) TestSend(ctx context.Context, d Draft, l *RecipientLis
 	if err != nil {
 		return err
 	}
-	password, err := b.password(p.Account)
+	login, err := b.login(p.Account)
 	if err != nil {
 		return err
 	}
-	_, err = p.SendTest(ctx, l.Rows[index].Row-l.HeaderRow, to, campaign.SendOptions{Password: password})
+	_, err = p.SendTest(ctx, l.Rows[index].Row-l.HeaderRow, to, login)
 	return err
 }
 
@@ -130,7 +134,7 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 	if !p.Ready() {
 		return nil, fmt.Errorf("%w: %s", campaign.ErrNotReady, p.Problems.Blocking()[0].Error())
 	}
-	password, err := b.password(p.Account)
+	login, err := b.login(p.Account)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +142,10 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 	run := &campaignRun{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(run.done)
-		out, err := p.Send(ctx, b.env, campaign.SendOptions{
-			Password: password,
-			Progress: func(sp sender.Progress) { progress(engineProgress(sp)) },
-			Control:  run.attach,
-		})
+		opts := login
+		opts.Progress = func(sp sender.Progress) { progress(engineProgress(sp)) }
+		opts.Control = run.attach
+		out, err := p.Send(ctx, b.env, opts)
 		run.final, run.err = outcomeProgress(out), err
 		run.final.CampaignID = b.campaignID(out.JournalPath, p.Campaign.Key())
 		if err == nil && out.Stopped != nil && !errors.Is(out.Stopped, context.Canceled) && out.ResumesAt.IsZero() {
@@ -152,18 +155,32 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 	return run, nil
 }
 
-func (b *campaignBackend) password(a accounts.Account) (string, error) {
+// login is how the account signs in for a run: its sign-in with Google or
+// Microsoft (renewing access tokens), or its stored password.
+func (b *campaignBackend) login(a accounts.Account) (campaign.SendOptions, error) {
 	if !a.NeedsSecret() {
-		return "", nil
+		return campaign.SendOptions{}, nil
+	}
+	svc := b.oauth
+	if svc == nil {
+		svc = oauth.New(b.env.Keychain())
+	}
+	// The environment counts as in preflight (MAILROOM_OAUTH_TOKEN).
+	cred, ok, err := svc.Credential(a, os.LookupEnv)
+	switch {
+	case err != nil:
+		return campaign.SendOptions{}, err
+	case ok:
+		return campaign.SendOptions{Credential: cred}, nil
 	}
 	if b.env.Accounts == nil || a.ID == "" {
-		return "", errors.New(lang.L("no password is stored for this account: add it under Accounts"))
+		return campaign.SendOptions{}, errors.New(lang.L("no password is stored for this account: add it under Accounts"))
 	}
 	pw, err := b.env.Accounts.Password(a.ID)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", a.Label(), err)
+		return campaign.SendOptions{}, fmt.Errorf("%s: %w", a.Label(), err)
 	}
-	return pw, nil
+	return campaign.SendOptions{Password: pw}, nil
 }
 
 // campaignID finds the journal's ID of the campaign, for the history view.

@@ -28,7 +28,7 @@ func (d *Deps) fillDefaults() error {
 		return err
 	}
 	supp := newSuppressionStore(dataDir)
-	backend := &campaignBackend{env: campaign.Env{DataDir: dataDir, Accounts: book.store}}
+	backend := &campaignBackend{env: campaign.Env{DataDir: dataDir, Accounts: book.store}, oauth: book.oauth}
 	if d.Accounts == nil {
 		d.Accounts = book
 	}

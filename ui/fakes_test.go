@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+
+	"mailroom/app/msg"
 )
 
 // The fakes below stand in for the app/ packages behind the views' narrow
@@ -81,6 +83,25 @@ func (f *fakeAccounts) Delete(id string) error {
 }
 
 func (f *fakeAccounts) KeychainWarning() string { return f.keychain }
+
+// SignIn opens a page and signs in as signedInAs; the view tests of the
+// real sign-in use the real backend (accounts_oauth_test.go).
+func (f *fakeAccounts) SignIn(ctx context.Context, a Account, open func(string) error) (Account, error) {
+	if err := open("https://accounts.example.com/consent"); err != nil {
+		return a, err
+	}
+	if err := ctx.Err(); err != nil {
+		return a, err
+	}
+	a.Auth, a.OAuth.SignedIn, a.OAuth.SignedInAs = "xoauth2", true, a.FromAddress
+	return f.Save(a, "", "")
+}
+
+func (f *fakeAccounts) SignOut(_ context.Context, a Account) (Account, msg.Text, error) {
+	a.OAuth.SignedIn, a.OAuth.SignedInAs = false, ""
+	saved, err := f.Save(a, "", "")
+	return saved, msg.Text{}, err
+}
 
 func (f *fakeAccounts) TestIMAP(_ context.Context, a Account, password string) (string, error) {
 	f.imapTested = append(f.imapTested, a)
