@@ -47,7 +47,7 @@ func (v *accountsView) testConnection() {
 			v.testBusy.Hide()
 			v.test.Enable()
 			if err != nil {
-				lines += "✗ " + err.Error()
+				lines += "✗ " + sayErr(err)
 			} else {
 				lines += "✓ " + lang.L("The account works.")
 			}

@@ -87,15 +87,22 @@ func (v *accountsView) showOAuth(p *Preset) {
 		return
 	}
 	args := map[string]any{"Provider": s.name}
-	s.signIn.SetText(lang.L("Sign in with {{.Provider}}", args))
-	if v.signedIn() {
+	signedIn := v.signedIn()
+	if signedIn {
+		// Still offered: a sign-in the provider stopped accepting, or
+		// another mailbox, needs it.
+		s.signIn.SetText(lang.L("Sign in again"))
+		s.signIn.Importance = widget.MediumImportance
 		s.status.SetText(lang.L("Signed in as {{.Address}}. Mailroom renews the access by itself: no password is needed.",
 			map[string]any{"Address": v.current.OAuth.SignedInAs}))
 		s.signOut.Show()
 	} else {
+		s.signIn.SetText(lang.L("Sign in with {{.Provider}}", args))
+		s.signIn.Importance = widget.HighImportance
 		s.status.SetText(lang.L("Not signed in. Press Sign in with {{.Provider}}: your browser opens {{.Provider}}'s page, where you allow Mailroom to send mail as you. No password is stored.", args))
 		s.signOut.Hide()
 	}
+	s.signIn.Refresh()
 	if s.builtIn {
 		s.ownAppNote.SetText(lang.L("Only if your organisation registered its own app for Mailroom: paste its details here. Leave them empty to use Mailroom's own."))
 	} else {
@@ -104,8 +111,8 @@ func (v *accountsView) showOAuth(p *Preset) {
 	google := s.provider == "google"
 	s.secretLabel.Hidden, s.clientSecret.Hidden = !google, !google
 	s.tenantLabel.Hidden, s.tenant.Hidden = google, google
-	if s.clientID.Text != "" || !s.builtIn {
-		s.ownApp.OpenAll()
+	if !s.builtIn && s.clientID.Text == "" && !signedIn {
+		s.ownApp.OpenAll() // nothing works until it is filled in
 	} else {
 		s.ownApp.CloseAll()
 	}
@@ -171,10 +178,11 @@ func (v *accountsView) signInWithProvider() {
 				// The user pressed Cancel: nothing to say.
 			case errors.Is(err, context.DeadlineExceeded):
 				dialog.ShowError(errors.New(lang.L("The sign-in took too long: press Sign in with {{.Provider}} to try again.", map[string]any{"Provider": name})), v.win)
+			case errors.Is(err, oauth.ErrNoClientID):
+				// Not a failure: what to set up first.
+				v.oauth.ownApp.OpenAll()
+				dialog.ShowInformation(lang.L("Sign in with {{.Provider}}", map[string]any{"Provider": name}), sayErr(err), v.win)
 			case err != nil:
-				if errors.Is(err, oauth.ErrNoClientID) {
-					v.oauth.ownApp.OpenAll()
-				}
 				dialog.ShowError(errors.New(sayErr(err)), v.win)
 			default:
 				v.reload(saved.ID)

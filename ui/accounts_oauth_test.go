@@ -83,7 +83,7 @@ func TestSignInWithGoogleFromTheAccountForm(t *testing.T) {
 	if v, err := keyring.Get(accounts.KeychainService, a.OAuthSecretID()); err != nil || v == "" {
 		t.Fatalf("no refresh token in the keychain: %v", err)
 	}
-	if !strings.Contains(v.oauth.status.Text, "Signed in as zhang.wei@gmail.com") || !v.oauth.signOut.Visible() {
+	if !strings.Contains(v.oauth.status.Text, "Signed in as zhang.wei@gmail.com") || !v.oauth.signOut.Visible() || v.oauth.signIn.Text != "Sign in again" {
 		t.Fatalf("status %q, sign out shown %v", v.oauth.status.Text, v.oauth.signOut.Visible())
 	}
 	if !v.password.Disabled() || !strings.Contains(v.password.PlaceHolder, "signed in with Google") {

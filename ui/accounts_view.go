@@ -45,6 +45,7 @@ type accountsView struct {
 	testBusy                    *widget.ProgressBarInfinite
 	imap                        *imapSection
 	oauth                       *oauthSection
+	fields                      *widget.Form
 	// openURL shows the provider's sign-in page in the system browser;
 	// tests replace it with a scripted browser.
 	openURL func(authURL string) error
@@ -132,7 +133,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.testBusy.Hide()
 	v.oauth = v.newOAuthSection()
 
-	form := widget.NewForm(
+	v.fields = widget.NewForm(
 		widget.NewFormItem(lang.L("Provider"), container.NewVBox(v.preset, v.presetNote, v.oauth.box)),
 		widget.NewFormItem(lang.L("Account name"), v.name),
 		widget.NewFormItem(lang.L("From name"), v.fromName),
@@ -155,7 +156,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	// The buttons and the test's steps stay in view below the long form.
 	steps := container.NewVScroll(container.NewVBox(v.testSteps, container.NewHBox(v.trust)))
 	steps.SetMinSize(fyne.NewSize(0, 130))
-	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, container.NewVScroll(container.NewVBox(form, v.imap.accordion)))
+	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, container.NewVScroll(container.NewVBox(v.fields, v.imap.accordion)))
 
 	v.empty = widget.NewLabel(lang.L("No accounts yet. Fill in the form, or pick your provider first."))
 	v.empty.Wrapping = fyne.TextWrapWord
@@ -268,10 +269,10 @@ func (v *accountsView) passwordHint() {
 	if v.oauth != nil && v.signedIn() {
 		v.password.SetText("")
 		v.password.SetPlaceHolder(lang.L("Not needed: signed in with {{.Provider}}", map[string]any{"Provider": v.oauth.name}))
-		v.password.Disable()
+		v.setPasswordEnabled(false)
 		return
 	}
-	v.password.Enable()
+	v.setPasswordEnabled(true)
 	var hint string
 	switch {
 	case v.current.HasPassword:
@@ -282,6 +283,22 @@ func (v *accountsView) passwordHint() {
 		hint = lang.L("not needed")
 	}
 	v.password.SetPlaceHolder(hint)
+}
+
+// setPasswordEnabled also greys the field's label, which the form only
+// redraws when refreshed.
+func (v *accountsView) setPasswordEnabled(on bool) {
+	if on == !v.password.Disabled() {
+		return
+	}
+	if on {
+		v.password.Enable()
+	} else {
+		v.password.Disable()
+	}
+	if v.fields != nil {
+		v.fields.Refresh()
+	}
 }
 
 // applyPreset copies the chosen provider's server settings and limits

@@ -48,7 +48,7 @@ func errNotSignedIn(p Provider, a accounts.Account) error {
 func refreshFailed(p Provider, a accounts.Account, err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil || re.Response.StatusCode >= http.StatusInternalServerError {
-		return msg.Errorf(errors.Join(ErrUnreachable, err), "{{.Provider}} could not be reached to renew the sign-in of {{.Account}}: {{.Reason}}. Mailroom tries again.",
+		return msg.Errorf(errors.Join(ErrUnreachable, err), "{{.Provider}} could not be reached to renew the sign-in of {{.Account}} ({{.Reason}}): check the internet connection. The sign-in itself is still valid.",
 			"Provider", p.Name, "Account", a.Label(), "Reason", msg.Raw(err.Error()))
 	}
 	switch re.ErrorCode {

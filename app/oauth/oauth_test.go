@@ -3,6 +3,7 @@ package oauth_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -125,15 +126,28 @@ func TestSignInPKCEIsCheckedByTheServer(t *testing.T) {
 	fake, svc, p := setup(t)
 	// An attacker who intercepts the code cannot redeem it without the
 	// verifier: replace the challenge and the exchange must fail.
+	tab := make(chan string, 1)
 	_, err := svc.SignIn(context.Background(), gmailAccount(), p, func(authURL string) error {
 		u, _ := url.Parse(authURL)
 		q := u.Query()
 		q.Set("code_challenge", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 		u.RawQuery = q.Encode()
-		return fake.Consent(u.String())
+		resp, err := http.Get(u.String())
+		if err != nil {
+			tab <- err.Error()
+			return err
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		tab <- string(body)
+		return nil
 	})
 	if !errors.Is(err, oauth.ErrSignIn) || !strings.Contains(err.Error(), "invalid_grant") {
 		t.Fatalf("exchange with a wrong verifier: %v", err)
+	}
+	// The browser tab waited for the exchange and does not claim success.
+	if page := <-tab; !strings.Contains(page, "not completed") {
+		t.Errorf("the tab says %q", page)
 	}
 	if ex, _, _ := fake.Counts(); ex != 0 {
 		t.Fatalf("the server issued tokens for a wrong verifier")

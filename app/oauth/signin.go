@@ -10,6 +10,7 @@ import (
 	"html"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -64,15 +65,31 @@ func (s *Service) SignIn(ctx context.Context, a accounts.Account, p Provider, op
 		_ = srv.Shutdown(shutdown)
 	}()
 
-	if err := open(authURL); err != nil {
-		return nil, msg.Errorf(errors.Join(ErrSignIn, err), "Mailroom could not open your web browser: {{.Reason}}", "Reason", msg.Raw(err.Error()))
-	}
+	// open may wait for the browser (a scripted one does), which waits
+	// for the exchange: run it aside.
+	opened := make(chan error, 1)
+	go func() { opened <- open(authURL) }()
 	var cb callback
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case cb = <-answers:
+	for waiting := true; waiting; {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case err := <-opened:
+			if err != nil {
+				return nil, msg.Errorf(errors.Join(ErrSignIn, err), "Mailroom could not open your web browser: {{.Reason}}", "Reason", msg.Raw(err.Error()))
+			}
+			opened = nil
+		case cb = <-answers:
+			waiting = false
+		}
 	}
+	g, err := s.finish(ctx, a, p, conf, verifier, cb)
+	cb.outcome <- err // the browser tab says how it ended
+	return g, err
+}
+
+// finish turns the browser's answer into a grant.
+func (s *Service) finish(ctx context.Context, a accounts.Account, p Provider, conf *oauth2.Config, verifier string, cb callback) (*Grant, error) {
 	switch {
 	case cb.err == "access_denied":
 		return nil, msg.Errorf(ErrDenied, "You did not allow Mailroom to send mail as you on {{.Provider}}'s page; nothing was changed.", "Provider", p.Name)
@@ -80,13 +97,16 @@ func (s *Service) SignIn(ctx context.Context, a accounts.Account, p Provider, op
 		return nil, msg.Errorf(ErrSignIn, "{{.Provider}} did not complete the sign-in: {{.Reason}}", "Provider", p.Name, "Reason", msg.Raw(cb.err))
 	}
 	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, s.http), cb.code, oauth2.VerifierOption(verifier))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+	var re *oauth2.RetrieveError
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err != nil && !errors.As(err, &re):
+		return nil, msg.Errorf(errors.Join(ErrSignIn, err), "{{.Provider}} could not be reached to finish the sign-in ({{.Reason}}): check the internet connection and sign in again.",
+			"Provider", p.Name, "Reason", msg.Raw(networkReason(err)))
+	case err != nil:
 		return nil, msg.Errorf(errors.Join(ErrSignIn, err), "{{.Provider}} did not complete the sign-in: {{.Reason}}", "Provider", p.Name, "Reason", msg.Raw(err.Error()))
-	}
-	if tok.RefreshToken == "" {
+	case tok.RefreshToken == "":
 		return nil, msg.Errorf(ErrSignIn, "{{.Provider}} signed you in but gave no lasting permission (no refresh token), so Mailroom would have to ask again within the hour. Remove Mailroom from your account's connected apps and sign in again.", "Provider", p.Name)
 	}
 	email := signedInAddress(tok)
@@ -97,6 +117,16 @@ func (s *Service) SignIn(ctx context.Context, a accounts.Account, p Provider, op
 		return nil, msg.Errorf(ErrSignIn, "{{.Provider}} did not say which address you signed in with: fill in the From address and sign in again.", "Provider", p.Name)
 	}
 	return &Grant{Provider: p.ID, Email: email, refresh: tok.RefreshToken, token: tok}, nil
+}
+
+// networkReason is a network error without the request line Go puts in
+// front of it (the provider's address means nothing to the user).
+func networkReason(err error) string {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err.Error()
+	}
+	return err.Error()
 }
 
 // Keep stores the grant's refresh token in the keychain under the account
@@ -129,10 +159,16 @@ func loginHint(a accounts.Account) string {
 	return ""
 }
 
-// callback is what the browser brought back to the loopback address.
+// callback is what the browser brought back to the loopback address;
+// outcome receives how the sign-in ended, for the tab's last page.
 type callback struct {
 	code, err string
+	outcome   chan error
 }
+
+// tabWait bounds how long the browser tab waits for the code exchange
+// before it says something anyway.
+const tabWait = time.Minute
 
 // callbackHandler answers the browser's return to the loopback address.
 // Only a request carrying the state this sign-in made is taken; anything
@@ -144,24 +180,35 @@ func callbackHandler(state string, answers chan<- callback) http.Handler {
 			http.Error(w, "Mailroom: this page does not belong to the sign-in in progress.", http.StatusBadRequest)
 			return
 		}
-		cb := callback{code: q.Get("code"), err: q.Get("error")}
+		cb := callback{code: q.Get("code"), err: q.Get("error"), outcome: make(chan error, 1)}
 		if cb.err == "" && cb.code == "" {
 			cb.err = "the browser came back without a code"
 		}
 		if d := q.Get("error_description"); cb.err != "" && cb.err != "access_denied" && d != "" {
 			cb.err += ": " + d
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		if cb.err != "" {
-			fmt.Fprint(w, page("Sign-in not completed: "+cb.err+". You can close this tab.", "登录未完成。可以关闭此页面。"))
-		} else {
-			fmt.Fprint(w, page("You are signed in. You can close this tab and go back to Mailroom.", "已登录。可以关闭此页面，返回 Mailroom。"))
-		}
 		select {
 		case answers <- cb:
 		default: // a second answer to the same sign-in is ignored
+			http.Error(w, "Mailroom: this sign-in is already being completed.", http.StatusConflict)
+			return
 		}
+		// The tab says how it ended only once the code was exchanged.
+		var err error
+		select {
+		case err = <-cb.outcome:
+		case <-r.Context().Done():
+			return
+		case <-time.After(tabWait):
+			err = errors.New("no answer")
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err != nil {
+			fmt.Fprint(w, page("The sign-in was not completed. Mailroom says why; you can close this tab.", "登录未完成，原因请看 Mailroom 中的提示。可以关闭此页面。"))
+			return
+		}
+		fmt.Fprint(w, page("You are signed in. You can close this tab and go back to Mailroom.", "已登录。可以关闭此页面，返回 Mailroom。"))
 	})
 }
 
