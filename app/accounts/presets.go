@@ -29,9 +29,9 @@ var presetTable = []Preset{
 			MaxMessageBytes: 25 << 20,
 		},
 		Note:       "Sign in with Google (recommended), or turn on 2-Step Verification, create an app password (https://myaccount.google.com/apppasswords) and use it here instead of your Google password. About 500 recipients per day.",
-		NoteZH:     "推荐使用“用 Google 登录”;也可以先开启两步验证,再创建“应用专用密码”(https://myaccount.google.com/apppasswords),在这里填写它而不是 Google 账号密码。每天约 500 位收件人。",
+		NoteZH:     "推荐使用“用 Google 登录”；也可以先开启两步验证，再创建“应用专用密码”（https://myaccount.google.com/apppasswords），在这里填写它而不是 Google 账号密码。每天约 500 位收件人。",
 		AuthHint:   "Gmail refuses your normal password here: sign in with Google, or use a 16-letter app password (Google Account → Security → App passwords).",
-		AuthHintZH: "Gmail 不接受普通密码:请用 Google 登录,或使用 16 位“应用专用密码”(Google 账号 → 安全性 → 应用专用密码)。",
+		AuthHintZH: "Gmail 不接受普通密码：请用 Google 登录，或使用 16 位“应用专用密码”（Google 账号 → 安全性 → 应用专用密码）。",
 		// SMTP and IMAP accept OAuth 2 access tokens (XOAUTH2):
 		// https://developers.google.com/gmail/imap/xoauth2-protocol
 		OAuth: OAuthGoogle,
@@ -53,9 +53,9 @@ var presetTable = []Preset{
 			MaxMessageBytes: 25 << 20,
 		},
 		Note:       "Sign in with Google (recommended), or use an app password (your administrator must allow 2-Step Verification). 2,000 messages per day per user, 500 during a trial.",
-		NoteZH:     "推荐使用“用 Google 登录”,或使用应用专用密码(需管理员允许两步验证)。每位用户每天 2,000 封,试用期 500 封。",
+		NoteZH:     "推荐使用“用 Google 登录”，或使用应用专用密码（需管理员允许两步验证）。每位用户每天 2,000 封，试用期 500 封。",
 		AuthHint:   "Google Workspace needs Sign in with Google or an app password, and your administrator may have turned off sign-in from mail programs.",
-		AuthHintZH: "Google Workspace 需要用 Google 登录或应用专用密码;管理员也可能禁止了邮件客户端登录。",
+		AuthHintZH: "Google Workspace 需要用 Google 登录或应用专用密码；管理员也可能禁止了邮件客户端登录。",
 		// XOAUTH2, as for Gmail:
 		// https://developers.google.com/gmail/imap/xoauth2-protocol
 		OAuth: OAuthGoogle,
@@ -79,9 +79,9 @@ var presetTable = []Preset{
 		SentNoteZH: microsoftSentNoteZH,
 		// Microsoft publishes no fixed daily figure for personal accounts.
 		Note:       "Outlook.com accepts only OAuth 2 sign-in (XOAUTH2) since September 2024: a password no longer works. Press Sign in with Microsoft.",
-		NoteZH:     "自 2024 年 9 月起,Outlook.com 只接受 OAuth 2 登录(XOAUTH2),密码已无法使用。请点击“用 Microsoft 登录”。",
+		NoteZH:     "自 2024 年 9 月起，Outlook.com 只接受 OAuth 2 登录（XOAUTH2），密码已无法使用。请点击“用 Microsoft 登录”。",
 		AuthHint:   "Outlook.com no longer accepts passwords from mail programs: sign in with Microsoft.",
-		AuthHintZH: "Outlook.com 已不再接受邮件客户端的密码登录,请用 Microsoft 登录。",
+		AuthHintZH: "Outlook.com 已不再接受邮件客户端的密码登录，请用 Microsoft 登录。",
 		// SMTP and IMAP with OAuth 2 (XOAUTH2):
 		// https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth
 		OAuth: OAuthMicrosoft,
@@ -109,9 +109,9 @@ var presetTable = []Preset{
 		// default for existing tenants from the end of December 2026):
 		// https://techcommunity.microsoft.com/blog/exchange/exchange-online-to-retire-basic-auth-for-client-submission-smtp-auth/4114750
 		Note:       "30 messages per minute, 10,000 recipients per day. Your administrator must enable SMTP AUTH for your mailbox. Microsoft is retiring password (basic) SMTP AUTH: press Sign in with Microsoft.",
-		NoteZH:     "每分钟 30 封,每天 10,000 位收件人。管理员需为你的邮箱开启 SMTP AUTH。微软正在停用密码(基本)认证,请点击“用 Microsoft 登录”。",
+		NoteZH:     "每分钟 30 封，每天 10,000 位收件人。管理员需为你的邮箱开启 SMTP AUTH。微软正在停用密码（基本）认证，请点击“用 Microsoft 登录”。",
 		AuthHint:   "Microsoft 365 may have SMTP AUTH turned off for your mailbox, or no longer accept passwords (basic authentication): ask your administrator, or sign in with Microsoft.",
-		AuthHintZH: "Microsoft 365 可能未为你的邮箱开启 SMTP AUTH,或已不再接受密码(基本认证):请联系管理员,或用 Microsoft 登录。",
+		AuthHintZH: "Microsoft 365 可能未为你的邮箱开启 SMTP AUTH，或已不再接受密码（基本认证）：请联系管理员，或用 Microsoft 登录。",
 		// OAuth 2 for SMTP AUTH (XOAUTH2):
 		// https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth
 		OAuth: OAuthMicrosoft,
