@@ -178,3 +178,32 @@ func TestSignInDialogIsChinese(t *testing.T) {
 		t.Fatalf("the explanation is not in Chinese: %q", got)
 	}
 }
+
+func TestChoosingAnotherProviderDropsTheSignIn(t *testing.T) {
+	f := newOAuthForm(t, true)
+	v := f.view
+	v.preset.SetSelected("Gmail")
+	test.Tap(v.oauth.signIn)
+	f.bridge.wait()
+	a := f.book.store.List()[0]
+	if !f.book.oauth.SignedIn(a) {
+		t.Fatal("not signed in")
+	}
+	// The user moves the account to QQ Mail with an authorisation code.
+	v.preset.SetSelected("QQ Mail")
+	if v.oauth.box.Visible() || v.password.Disabled() {
+		t.Fatal("QQ Mail shows Google's sign-in")
+	}
+	test.Type(v.password, "qq-auth-code")
+	test.Tap(v.save)
+	got, _ := f.book.store.Get(a.ID)
+	if got.OAuth.Provider != "" || got.Auth == accounts.AuthXOAUTH2 {
+		t.Fatalf("saved %+v", got)
+	}
+	if _, err := keyring.Get(accounts.KeychainService, a.OAuthSecretID()); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("Google's refresh token stayed in the keychain: %v", err)
+	}
+	if pw, _ := f.book.store.Password(a.ID); pw != "qq-auth-code" {
+		t.Errorf("password %q", pw)
+	}
+}

@@ -86,3 +86,45 @@ func TestValidateJoinsSeveralProblems(t *testing.T) {
 		t.Fatalf("want both problems, got %q", msg)
 	}
 }
+
+func TestOAuthAccountsValidate(t *testing.T) {
+	a := validAccount()
+	a.Auth, a.OAuth = AuthXOAUTH2, OAuth{Provider: OAuthGoogle, SignedInAs: a.FromAddress}
+	if err := a.Validate(); err != nil {
+		t.Fatalf("a signed-in Google account: %v", err)
+	}
+	bad := a
+	bad.Auth = AuthAuto
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "XOAUTH2") {
+		t.Errorf("a sign-in with password authentication: %v", err)
+	}
+	bad = a
+	bad.OAuth.Provider = "yahoo"
+	if err := bad.Validate(); err == nil {
+		t.Error("an unknown sign-in provider was accepted")
+	}
+	bad = a
+	bad.OAuth.ClientID = "two words"
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "Client ID") {
+		t.Errorf("a client ID with a space: %v", err)
+	}
+}
+
+func TestPresetApplyKeepsOrDropsTheSignIn(t *testing.T) {
+	gmail, _ := PresetByID("gmail")
+	qq, _ := PresetByID("qq")
+	outlook, _ := PresetByID("outlook")
+	if gmail.OAuth != OAuthGoogle || outlook.OAuth != OAuthMicrosoft || qq.OAuth != "" {
+		t.Fatalf("preset providers: gmail %q outlook %q qq %q", gmail.OAuth, outlook.OAuth, qq.OAuth)
+	}
+	a := gmail.Apply(Account{FromAddress: "me@gmail.com", OAuth: OAuth{Provider: OAuthGoogle, SignedInAs: "me@gmail.com"}})
+	if a.Auth != AuthXOAUTH2 || a.OAuth.Provider != OAuthGoogle {
+		t.Errorf("re-applying Gmail lost the sign-in: %+v", a)
+	}
+	if b := qq.Apply(a); b.OAuth != (OAuth{}) || b.Auth != AuthAuto {
+		t.Errorf("QQ kept Google's sign-in: %+v", b.OAuth)
+	}
+	if b := outlook.Apply(a); b.OAuth.Provider != "" || b.Auth != AuthXOAUTH2 {
+		t.Errorf("Outlook kept Google's sign-in: %+v", b.OAuth)
+	}
+}
