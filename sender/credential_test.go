@@ -83,6 +83,24 @@ func (tk *tokens) counts() (issued int, rejected []string) {
 	return tk.issued, append([]string(nil), tk.rejected...)
 }
 
+// sourceWith gives msgs one by one and calls event just before giving
+// the message at index at (a provider's or server's event mid-run).
+func sourceWith(msgs []Message, at int, event func() error) Source {
+	i := 0
+	return SourceFunc(func(contextT) (Message, error) {
+		if i == len(msgs) {
+			return Message{}, errEOF
+		}
+		if i == at {
+			if err := event(); err != nil {
+				return Message{}, err
+			}
+		}
+		i++
+		return msgs[i-1], nil
+	})
+}
+
 // eachOnce checks every message reached the server exactly once and left
 // the journal as sent after one attempt.
 func eachOnce(t *testing.T, srv *smtptest.Server, store *memStore, msgs []Message) {
@@ -104,21 +122,11 @@ func TestRefusedTokenIsRenewedOnANewConnection(t *testing.T) {
 	store := newMemStore()
 	e, _ := plainEngine(t, srv, store, WithCredential("user@example.com", tk.credential, AuthXOAuth2))
 	msgs := messages(t, 8)
-	i := 0
-	src := SourceFunc(func(contextT) (Message, error) {
-		if i == len(msgs) {
-			return Message{}, errEOF
-		}
-		if i == 4 {
-			// An hour passes: the provider ends the token the engine
-			// still holds, and the server drops every connection.
-			tk.expireAll()
-			if err := srv.Restart(); err != nil {
-				return Message{}, err
-			}
-		}
-		i++
-		return msgs[i-1], nil
+	src := sourceWith(msgs, 4, func() error {
+		// An hour passes: the provider ends the token the engine still
+		// holds, and the server drops every connection.
+		tk.expireAll()
+		return srv.Restart()
 	})
 	if _, err := e.Run(t.Context(), src); err != nil {
 		t.Fatal(err)
@@ -154,22 +162,12 @@ func TestRevokedSignInStopsWithRowsPending(t *testing.T) {
 	store := newMemStore()
 	e, _ := plainEngine(t, srv, store, WithCredential("user@example.com", tk.credential, AuthXOAuth2))
 	msgs := messages(t, 5)
-	i := 0
-	src := SourceFunc(func(contextT) (Message, error) {
-		if i == len(msgs) {
-			return Message{}, errEOF
-		}
-		if i == 2 {
-			tk.mu.Lock()
-			tk.revoked = true
-			tk.mu.Unlock()
-			tk.expireAll()
-			if err := srv.Restart(); err != nil {
-				return Message{}, err
-			}
-		}
-		i++
-		return msgs[i-1], nil
+	src := sourceWith(msgs, 2, func() error {
+		tk.mu.Lock()
+		tk.revoked = true
+		tk.mu.Unlock()
+		tk.expireAll()
+		return srv.Restart()
 	})
 	sum, err := e.Run(t.Context(), src)
 	se := wantStop(t, err, ErrAuth)
@@ -209,18 +207,11 @@ func TestExpiredSessionThenNoRenewalLeavesRowPending(t *testing.T) {
 	store := newMemStore()
 	e, _ := plainEngine(t, srv, store, WithCredential("user@example.com", tk.credential, AuthXOAuth2), WithRetries(1, Backoff{}))
 	msgs := messages(t, 6)
-	i := 0
-	src := SourceFunc(func(contextT) (Message, error) {
-		if i == len(msgs) {
-			return Message{}, errEOF
-		}
-		if i == 3 {
-			tk.mu.Lock()
-			tk.failNext = 10
-			tk.mu.Unlock()
-		}
-		i++
-		return msgs[i-1], nil
+	src := sourceWith(msgs, 3, func() error {
+		tk.mu.Lock()
+		tk.failNext = 10
+		tk.mu.Unlock()
+		return nil
 	})
 	sum, err := e.Run(t.Context(), src)
 	wantStop(t, err, ErrUnreachable)

@@ -15,21 +15,7 @@ func TestDeadIdleConnectionThenServerDownLeavesRowPending(t *testing.T) {
 	srv := smtptest.Start(t)
 	store := newMemStore()
 	e, _ := plainEngine(t, srv, store, WithRetries(1, Backoff{}))
-	msgs := messages(t, 4)
-	i := 0
-	src := SourceFunc(func(contextT) (Message, error) {
-		if i == len(msgs) {
-			return Message{}, errEOF
-		}
-		if i == 2 {
-			if err := srv.Close(); err != nil {
-				return Message{}, err
-			}
-		}
-		i++
-		return msgs[i-1], nil
-	})
-	sum, err := e.Run(t.Context(), src)
+	sum, err := e.Run(t.Context(), sourceWith(messages(t, 4), 2, srv.Close))
 	wantStop(t, err, ErrUnreachable)
 	if sum.Sent != 2 {
 		t.Fatalf("summary %+v", sum)

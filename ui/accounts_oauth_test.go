@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,7 +11,6 @@ import (
 	"mailroom/app/accounts"
 	"mailroom/app/oauth"
 	"mailroom/app/oauth/oauthtest"
-	"mailroom/assets"
 )
 
 // oauthForm is the account view on the real account backend (a mocked
@@ -156,16 +154,7 @@ func TestSignInDeclinedSavesNothing(t *testing.T) {
 }
 
 func TestSignInDialogIsChinese(t *testing.T) {
-	t.Cleanup(func() {
-		os.Setenv("LC_ALL", "en_US.UTF-8")
-		if err := assets.RegisterTranslations(); err != nil {
-			t.Fatal(err)
-		}
-	})
-	os.Setenv("LC_ALL", "zh_CN.UTF-8")
-	if err := assets.RegisterTranslations(); err != nil {
-		t.Fatal(err)
-	}
+	inChinese(t)
 	f := newOAuthForm(t, false)
 	v := f.view
 	v.preset.SetSelected("Gmail")

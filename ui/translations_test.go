@@ -13,7 +13,10 @@ import (
 // The catalogue's completeness (every key used in ui/ and app/ is in both
 // languages) is checked once, in app/msg.
 
-func TestChineseLocaleGetsChineseTexts(t *testing.T) {
+// inChinese switches the window's language to Simplified Chinese for the
+// rest of the test.
+func inChinese(t *testing.T) {
+	t.Helper()
 	t.Cleanup(func() {
 		os.Setenv("LC_ALL", "en_US.UTF-8")
 		if err := assets.RegisterTranslations(); err != nil {
@@ -24,6 +27,10 @@ func TestChineseLocaleGetsChineseTexts(t *testing.T) {
 	if err := assets.RegisterTranslations(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestChineseLocaleGetsChineseTexts(t *testing.T) {
+	inChinese(t)
 	if got := lang.L("Recipients"); got != "收件人" {
 		t.Errorf(`lang.L("Recipients") = %q in zh_CN, want 收件人`, got)
 	}
@@ -34,16 +41,7 @@ func TestChineseLocaleGetsChineseTexts(t *testing.T) {
 }
 
 func TestSayRendersAppTextsInTheWindowsLanguage(t *testing.T) {
-	t.Cleanup(func() {
-		os.Setenv("LC_ALL", "en_US.UTF-8")
-		if err := assets.RegisterTranslations(); err != nil {
-			t.Fatal(err)
-		}
-	})
-	os.Setenv("LC_ALL", "zh_CN.UTF-8")
-	if err := assets.RegisterTranslations(); err != nil {
-		t.Fatal(err)
-	}
+	inChinese(t)
 	text := msg.T("{{.Field}}: {{.What}}", "Field", msg.T("Recipients"), "What", msg.Raw("x"))
 	if got := say(text); got != "收件人：x" {
 		t.Errorf("say = %q, want 收件人：x", got)

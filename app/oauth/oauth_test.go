@@ -65,6 +65,24 @@ func signIn(t *testing.T, fake *oauthtest.Server, svc *oauth.Service, p oauth.Pr
 	return g
 }
 
+// signedIn is a Gmail account signed in through the fake provider (set
+// up first by configure, if given) and a fresh token source for it, as a
+// run makes.
+func signedIn(t *testing.T, configure func(*oauthtest.Server)) (*oauthtest.Server, *oauth.Service, accounts.Account, *oauth.Source) {
+	t.Helper()
+	fake, svc, p := setup(t)
+	if configure != nil {
+		configure(fake)
+	}
+	a := gmailAccount()
+	signIn(t, fake, svc, p, a)
+	src, err := svc.Source(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, svc, a, src
+}
+
 func TestSignInWithPKCEKeepsRefreshTokenInKeychain(t *testing.T) {
 	fake, svc, p := setup(t)
 	fake.Email = "zhang.wei@example.com"
@@ -264,13 +282,7 @@ func TestMicrosoftTenantGoesIntoTheEndpoints(t *testing.T) {
 }
 
 func TestTokenIsReusedAndRenewedWhenRejected(t *testing.T) {
-	fake, svc, p := setup(t)
-	a := gmailAccount()
-	signIn(t, fake, svc, p, a)
-	src, err := svc.Source(a)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, _, a, src := signedIn(t, nil)
 	ctx := context.Background()
 	first, err := src.Token(ctx, "")
 	if err != nil {
@@ -297,10 +309,7 @@ func TestTokenIsReusedAndRenewedWhenRejected(t *testing.T) {
 }
 
 func TestConcurrentRejectionsRefreshOnce(t *testing.T) {
-	fake, svc, p := setup(t)
-	a := gmailAccount()
-	signIn(t, fake, svc, p, a)
-	src, _ := svc.Source(a)
+	fake, _, _, src := signedIn(t, nil)
 	old, _ := src.Token(context.Background(), "")
 	var wg sync.WaitGroup
 	for range 8 {
@@ -317,13 +326,9 @@ func TestConcurrentRejectionsRefreshOnce(t *testing.T) {
 }
 
 func TestShortLivedTokensAreRenewedBeforeTheyExpire(t *testing.T) {
-	fake, svc, p := setup(t)
 	// A token that expires within x/oauth2's 10-second margin counts as
 	// expired already: every use renews it, before a server refuses it.
-	fake.ExpiresIn = 5 * time.Second
-	a := gmailAccount()
-	signIn(t, fake, svc, p, a)
-	src, _ := svc.Source(a)
+	_, _, _, src := signedIn(t, func(fake *oauthtest.Server) { fake.ExpiresIn = 5 * time.Second })
 	one, _ := src.Token(context.Background(), "")
 	two, _ := src.Token(context.Background(), "")
 	if one == two {
@@ -332,12 +337,8 @@ func TestShortLivedTokensAreRenewedBeforeTheyExpire(t *testing.T) {
 }
 
 func TestRotatedRefreshTokenReplacesTheStoredOne(t *testing.T) {
-	fake, svc, p := setup(t)
-	fake.RotateRefresh = true
-	a := gmailAccount()
-	signIn(t, fake, svc, p, a)
+	_, _, a, src := signedIn(t, func(fake *oauthtest.Server) { fake.RotateRefresh = true })
 	before, _ := keyring.Get(accounts.KeychainService, a.OAuthSecretID())
-	src, _ := svc.Source(a)
 	if _, err := src.Token(context.Background(), ""); err != nil {
 		t.Fatal(err)
 	}
@@ -348,10 +349,7 @@ func TestRotatedRefreshTokenReplacesTheStoredOne(t *testing.T) {
 }
 
 func TestRevokedSignInSaysSignInAgain(t *testing.T) {
-	fake, svc, p := setup(t)
-	a := gmailAccount()
-	signIn(t, fake, svc, p, a)
-	src, _ := svc.Source(a)
+	fake, _, _, src := signedIn(t, nil)
 	tok, _ := src.Token(context.Background(), "")
 	fake.RevokeAll() // the user removed Mailroom from their Google account
 	_, err := src.Token(context.Background(), tok)
@@ -365,10 +363,7 @@ func TestRevokedSignInSaysSignInAgain(t *testing.T) {
 }
 
 func TestUnreachableProviderIsTemporary(t *testing.T) {
-	fake, svc, p := setup(t)
-	a := gmailAccount()
-	signIn(t, fake, svc, p, a)
-	src, _ := svc.Source(a)
+	fake, _, _, src := signedIn(t, nil)
 	fake.FailRefreshes(1)
 	_, err := src.Token(context.Background(), "")
 	if !errors.Is(err, oauth.ErrUnreachable) || errors.Is(err, accounts.ErrSignInAgain) {
@@ -391,10 +386,8 @@ func TestNotSignedIn(t *testing.T) {
 }
 
 func TestSignOutRevokesAndForgets(t *testing.T) {
-	fake, svc, p := setup(t)
-	a := gmailAccount()
-	signIn(t, fake, svc, p, a)
-	src, _ := svc.Source(a)
+	fake, svc, a, src := signedIn(t, nil)
+	p, _ := svc.Provider(accounts.OAuthGoogle)
 	tok, _ := src.Token(context.Background(), "")
 	note, err := svc.SignOut(context.Background(), a)
 	if err != nil || !note.IsZero() {
