@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"mailroom/app/accounts"
+	"mailroom/app/msg"
 	"mailroom/app/oauth"
 	"mailroom/app/oauth/oauthtest"
 )
@@ -194,5 +196,24 @@ func TestChoosingAnotherProviderDropsTheSignIn(t *testing.T) {
 	}
 	if pw, _ := f.book.store.Password(a.ID); pw != "qq-auth-code" {
 		t.Errorf("password %q", pw)
+	}
+}
+
+// TestRevokedSignInStopIsInTheWindowsLanguage: a run stopped because the
+// sign-in must be renewed says so in Chinese, not in the engine's English.
+func TestRevokedSignInStopIsInTheWindowsLanguage(t *testing.T) {
+	inChinese(t)
+	runner := &fakeRunner{}
+	v, _, b := newTestSend(t, runner)
+	test.Tap(v.check)
+	b.wait()
+	v.startRun()
+	words := msg.Errorf(accounts.ErrSignInAgain, "{{.Provider}} no longer accepts the sign-in of {{.Account}} (it was signed out, expired, or the password was changed): open the account under Accounts and sign in again.",
+		"Provider", "Google", "Account", "Work")
+	runner.started.err = fmt.Errorf("sender: authentication failed: %w", words)
+	runner.started.finish(Progress{Total: 10, Sent: 4, Pending: 6})
+	b.wait()
+	if !strings.Contains(v.verdict.Text, "重新登录") || strings.Contains(v.verdict.Text, "authentication failed") {
+		t.Fatalf("verdict %q", v.verdict.Text)
 	}
 }

@@ -197,6 +197,7 @@ type fakeDelivery struct {
 	progress                func(Progress)
 	paused, resumed, cancel int
 	final                   Progress
+	err                     error // Wait's error: why the run stopped
 	done                    chan struct{}
 }
 
@@ -206,7 +207,7 @@ func (d *fakeDelivery) Cancel() { d.mu.Lock(); d.cancel++; d.mu.Unlock() }
 
 func (d *fakeDelivery) Wait() (Progress, error) {
 	<-d.done
-	return d.final, nil
+	return d.final, d.err
 }
 
 func (d *fakeDelivery) finish(p Progress) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -285,7 +286,8 @@ func (v *sendView) startRun() {
 	progress := newLatest(v.bridge, v.showProgress)
 	r, err := v.runner.Start(context.Background(), v.doc.draft(), progress.post)
 	if err != nil {
-		dialog.ShowError(err, v.win)
+		// In the window's language when app/ worded it (a sign-in to renew).
+		dialog.ShowError(errors.New(sayErr(err)), v.win)
 		return
 	}
 	v.run, v.paused = r, false
@@ -369,7 +371,7 @@ func (v *sendView) finished(p Progress, err error) {
 	v.checked = false
 	switch {
 	case err != nil:
-		v.verdict.SetText("✗ " + err.Error())
+		v.verdict.SetText("✗ " + sayErr(err))
 	case p.Unknown > 0:
 		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Unknown}))
 	case p.Pending > 0 && !p.ResumesAt.IsZero():
