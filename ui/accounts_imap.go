@@ -190,7 +190,7 @@ func (v *accountsView) testIMAP() {
 			s.busy.Hide()
 			s.test.Enable()
 			if err != nil {
-				s.result.SetText("✗ " + err.Error())
+				s.result.SetText("✗ " + sayErr(err))
 				return
 			}
 			s.result.SetText("✓ " + lang.L("Signed in. Copies will go to the folder “{{.Folder}}”.", map[string]any{"Folder": folder}))

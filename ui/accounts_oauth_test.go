@@ -7,12 +7,15 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/emersion/go-imap/v2"
 	"github.com/zalando/go-keyring"
 
 	"mailroom/app/accounts"
 	"mailroom/app/msg"
 	"mailroom/app/oauth"
 	"mailroom/app/oauth/oauthtest"
+	"mailroom/app/sentfolder/imaptest"
+	"mailroom/sender/smtptest"
 )
 
 // oauthForm is the account view on the real account backend (a mocked
@@ -215,5 +218,43 @@ func TestRevokedSignInStopIsInTheWindowsLanguage(t *testing.T) {
 	b.wait()
 	if !strings.Contains(v.verdict.Text, "重新登录") || strings.Contains(v.verdict.Text, "authentication failed") {
 		t.Fatalf("verdict %q", v.verdict.Text)
+	}
+}
+
+// TestSignedInAccountTestsItsConnectionWithAToken: after signing in, the
+// connection test and the IMAP test log in with XOAUTH2 and an access
+// token from the sign-in, against servers that take only the provider's
+// tokens.
+func TestSignedInAccountTestsItsConnectionWithAToken(t *testing.T) {
+	f := newOAuthForm(t, true)
+	v := f.view
+	v.preset.SetSelected("Gmail")
+	test.Tap(v.oauth.signIn)
+	f.bridge.wait()
+	user := f.fake.Email
+	valid := func(tok string) bool { return f.fake.Valid(user, tok) }
+	smtp := smtptest.Start(t, smtptest.WithTLS(smtptest.TLSImplicit), smtptest.WithXOAUTH2(user, valid))
+	mailbox, err := imaptest.New(user, "unused", imaptest.WithXOAUTH2(valid), imaptest.WithFolder("Sent Mail", imap.MailboxAttrSent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mailbox.Close()
+	a := f.book.store.List()[0]
+	a.Host, a.Port = smtp.Host(), smtp.Port()
+	a = mailbox.Configure(a)
+	a.Trust.CAPEM = string(smtp.CAPEM()) + mailbox.CAPEM()
+	if err := f.book.store.Update(a); err != nil {
+		t.Fatal(err)
+	}
+	v.edit(f.book.toUI(a))
+	test.Tap(v.test)
+	f.bridge.wait()
+	if !strings.Contains(v.testSteps.Text, "✓ The account works.") || !strings.Contains(v.testSteps.Text, "XOAUTH2") {
+		t.Fatalf("connection test:\n%s", v.testSteps.Text)
+	}
+	test.Tap(v.imap.test)
+	f.bridge.wait()
+	if !strings.Contains(v.imap.result.Text, "Sent Mail") {
+		t.Fatalf("IMAP test: %q", v.imap.result.Text)
 	}
 }

@@ -232,14 +232,22 @@ func (b *accountBook) TestConnection(ctx context.Context, u Account, password st
 
 func (b *accountBook) TestIMAP(ctx context.Context, u Account, password string) (string, error) {
 	a := b.fromUI(u)
-	if password == "" && u.ID != "" {
+	var opts []sentfolder.Option
+	if a.SignsInWithOAuth() {
+		// The mailbox takes the same access tokens as sending.
+		cred, _, err := b.oauth.Credential(a, nil)
+		if err != nil {
+			return "", err
+		}
+		opts = append(opts, sentfolder.WithCredential(cred))
+	} else if password == "" && u.ID != "" {
 		stored, err := b.store.Secrets().Get(a.IMAPSecretID())
 		if err != nil && !errors.Is(err, accounts.ErrNoSecret) {
 			return "", err
 		}
 		password = stored
 	}
-	copier, err := sentfolder.Open(ctx, a, password)
+	copier, err := sentfolder.Open(ctx, a, password, opts...)
 	if err != nil {
 		return "", err
 	}
