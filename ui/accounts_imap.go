@@ -39,6 +39,11 @@ type imapSection struct {
 	busy         *widget.ProgressBarInfinite
 	result       *widget.Label
 	accordion    *widget.Accordion
+	// filling is set while an account is shown, so the fields' change
+	// handlers do not take it for the user's typing.
+	filling bool
+	// lastHost is the IMAP server before the latest edit.
+	lastHost string
 }
 
 func (s *imapSection) sharedLabel() string { return lang.L("Same password as for sending") }
@@ -55,6 +60,7 @@ func (v *accountsView) newIMAPSection() *imapSection {
 	s.note.Hide()
 	s.host, s.port = widget.NewEntry(), widget.NewEntry()
 	s.host.SetPlaceHolder("imap.example.com")
+	s.host.OnChanged = func(string) { v.imapHostChanged() }
 	s.security = newChoice(imapSecurityModes, imapSecurityLabel)
 	s.username = widget.NewEntry()
 	s.username.SetPlaceHolder(lang.L("empty = the same as for sending"))
@@ -95,6 +101,8 @@ func (v *accountsView) newIMAPSection() *imapSection {
 // fillIMAP shows an account's IMAP settings.
 func (v *accountsView) fillIMAP(m IMAPSettings) {
 	s := v.imap
+	s.filling = true
+	defer func() { s.filling = false }()
 	s.copyToSent.SetChecked(m.CopyToSent)
 	s.host.SetText(m.Host)
 	s.port.SetText(intText(m.Port))
@@ -117,10 +125,11 @@ func (v *accountsView) fillIMAP(m IMAPSettings) {
 	} else {
 		s.accordion.CloseAll()
 	}
+	v.refreshSentCopy(false)
 }
 
-// applyIMAPPreset fills the section from the provider's mailbox settings,
-// including whether copying is on by default.
+// applyIMAPPreset fills the section from the provider's mailbox settings;
+// refreshSentCopy then sets whether copying is on.
 func (v *accountsView) applyIMAPPreset(p Preset) {
 	s := v.imap
 	if p.IMAPHost == "" {
@@ -129,17 +138,6 @@ func (v *accountsView) applyIMAPPreset(p Preset) {
 	s.host.SetText(p.IMAPHost)
 	s.port.SetText(intText(p.IMAPPort))
 	setChoice(s.security, imapSecurityModes, p.IMAPSecurity)
-	s.copyToSent.SetChecked(p.CopyToSent)
-}
-
-// showSentNote shows the provider's word on copying next to the switch.
-func (v *accountsView) showSentNote(note string) {
-	v.imap.note.SetText(note)
-	if note == "" {
-		v.imap.note.Hide()
-	} else {
-		v.imap.note.Show()
-	}
 }
 
 // readIMAP reads the section into a; the error names the field.

@@ -31,21 +31,47 @@ func TestIMAPSectionFillsFromThePreset(t *testing.T) {
 	if s.host.Text != "imap.qq.com" || s.port.Text != "993" || choiceValue(s.security, imapSecurityModes) != "tls" || !s.copyToSent.Checked {
 		t.Errorf("QQ preset: host %q port %q security %q copy %v", s.host.Text, s.port.Text, choiceValue(s.security, imapSecurityModes), s.copyToSent.Checked)
 	}
-	if s.note.Visible() {
-		t.Errorf("QQ has no note on copying, but %q is shown", s.note.Text)
+	if !s.copyToSent.Visible() || !s.note.Visible() || !strings.Contains(s.note.Text, "turn this off") {
+		t.Errorf("QQ: switch shown %v, note shown %v %q", s.copyToSent.Visible(), s.note.Visible(), s.note.Text)
 	}
 
+	// Gmail files its own copy: no switch at all, and the reason instead.
 	v.preset.SetSelected("Gmail")
-	if s.host.Text != "imap.gmail.com" || s.copyToSent.Checked {
-		t.Errorf("Gmail preset: host %q copy %v, want imap.gmail.com and copying off", s.host.Text, s.copyToSent.Checked)
+	if s.host.Text != "imap.gmail.com" || s.copyToSent.Checked || s.copyToSent.Visible() {
+		t.Errorf("Gmail preset: host %q copy %v shown %v, want imap.gmail.com and no copy offered", s.host.Text, s.copyToSent.Checked, s.copyToSent.Visible())
 	}
-	if !s.note.Visible() || !strings.Contains(s.note.Text, "already files sent messages") {
+	if !s.note.Visible() || !strings.Contains(s.note.Text, "Gmail already puts every message") {
 		t.Errorf("Gmail's note next to the switch: shown %v, %q", s.note.Visible(), s.note.Text)
 	}
 
-	v.preset.SetSelectedIndex(0) // back to a custom server
-	if s.note.Visible() {
-		t.Error("the provider's note stays after choosing a custom server")
+	v.preset.SetSelectedIndex(0) // back to a custom server, on another host
+	v.host.SetText("mail.example.com")
+	if strings.Contains(s.note.Text, "Gmail") || !s.copyToSent.Visible() {
+		t.Errorf("after choosing a custom server: switch shown %v, note %q", s.copyToSent.Visible(), s.note.Text)
+	}
+}
+
+// A custom server copies by default once its IMAP server is typed in; the
+// switch disappears when the SMTP server typed in is Gmail's or Microsoft's.
+func TestIMAPSectionCustomServerCopiesByDefault(t *testing.T) {
+	v, _, _ := newTestAccountsView(t, &fakeAccounts{})
+	s := v.imap
+	test.Type(v.host, "mail.example.com")
+	if s.copyToSent.Checked || s.note.Visible() {
+		t.Fatalf("no IMAP server yet: copy %v, note %q shown %v", s.copyToSent.Checked, s.note.Text, s.note.Visible())
+	}
+	test.Type(s.host, "imap.example.com")
+	if !s.copyToSent.Checked || !s.note.Visible() {
+		t.Errorf("IMAP server typed: copy %v, note shown %v", s.copyToSent.Checked, s.note.Visible())
+	}
+	test.Tap(s.copyToSent) // the user's choice sticks while they type on
+	test.Type(s.host, "x")
+	if s.copyToSent.Checked {
+		t.Error("editing the IMAP server overrode the user's choice")
+	}
+	v.host.SetText("smtp.office365.com")
+	if s.copyToSent.Visible() || s.copyToSent.Checked || !strings.Contains(s.note.Text, "Microsoft 365") {
+		t.Errorf("Microsoft's server typed in: switch shown %v, copy %v, note %q", s.copyToSent.Visible(), s.copyToSent.Checked, s.note.Text)
 	}
 }
 

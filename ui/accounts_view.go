@@ -108,6 +108,12 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 
 	v.name, v.fromName, v.fromAddress = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	v.replyTo, v.host, v.port = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	// Gmail's or Microsoft's server typed in by hand files its own Sent copy.
+	v.host.OnChanged = func(string) {
+		if v.imap != nil {
+			v.refreshSentCopy(false)
+		}
+	}
 	v.fromAddress.SetPlaceHolder("name@example.com")
 	v.security = newChoice(securityModes, securityLabel)
 	v.auth = newChoice(authModes, authLabel)
@@ -309,16 +315,16 @@ func (v *accountsView) applyPreset() {
 	if i < 0 || i >= len(presets) {
 		v.presetNote.SetText("")
 		v.presetNote.Hide()
-		v.showSentNote("")
+		v.refreshSentCopy(false)
 		v.showOAuth(nil)
 		return
 	}
 	p := presets[i]
 	v.presetNote.SetText(p.Note)
 	v.presetNote.Show()
-	v.showSentNote(p.SentNote)
 	v.showOAuth(&p)
 	if p.ID == v.current.PresetID && v.current.ID != "" {
+		v.refreshSentCopy(false)
 		return // opening a saved account must not overwrite its edits
 	}
 	v.host.SetText(p.Host)
@@ -332,6 +338,7 @@ func (v *accountsView) applyPreset() {
 	v.perDay.SetText(intText(p.PerDay))
 	v.maxMB.SetText(intText(p.MaxMessageMB))
 	v.applyIMAPPreset(p)
+	v.refreshSentCopy(true)
 }
 
 // selectedPreset is the preset chosen in the form, nil for a custom server.
@@ -346,10 +353,7 @@ func (v *accountsView) selectedPreset() *Preset {
 // form reads the account from the widgets; the error names the field.
 func (v *accountsView) form() (Account, error) {
 	a := v.current
-	a.PresetID = ""
-	if i := v.preset.SelectedIndex() - 1; i >= 0 && i < len(v.book.Presets()) {
-		a.PresetID = v.book.Presets()[i].ID
-	}
+	a.PresetID = v.presetID()
 	a.Name, a.FromName, a.FromAddress = v.name.Text, v.fromName.Text, v.fromAddress.Text
 	a.ReplyTo, a.Host, a.Username = v.replyTo.Text, v.host.Text, v.username.Text
 	a.Security = choiceValue(v.security, securityModes)

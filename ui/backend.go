@@ -32,6 +32,10 @@ type AccountBook interface {
 	// With sendMessage it also sends a test message to the account's own
 	// address.
 	TestConnection(ctx context.Context, a Account, password string, sendMessage bool, step func(ConnStep)) error
+	// SentCopy is the provider's rule for the copy into the Sent folder of
+	// the account as the form holds it (preset and servers). It does no
+	// I/O, so the view may call it as the user types.
+	SentCopy(a Account) SentCopyRule
 	// TestIMAP logs in to the account's IMAP server and returns the name of
 	// the Sent folder copies would go to. An empty password means the
 	// stored one (the IMAP password, or the sending one when shared).
@@ -97,6 +101,14 @@ type IMAPSettings struct {
 	HasPassword bool
 }
 
+// SentCopyRule is what the IMAP section offers: the copy switch (not
+// where the provider files its own copy), its starting state once an IMAP
+// server is set, and the reason in the window's language.
+type SentCopyRule struct {
+	Offered, Default bool
+	Note             string
+}
+
 // Preset fills an account's server settings for a known provider.
 type Preset struct {
 	ID, Name     string
@@ -109,13 +121,11 @@ type Preset struct {
 	PerHour      int
 	PerDay       int
 	MaxMessageMB int
-	// IMAPHost is empty where the provider offers no mailbox; CopyToSent
-	// is the provider's default and SentNote says why it is off.
+	// IMAPHost is empty where the provider offers no mailbox; whether
+	// Mailroom copies into Sent there is AccountBook.SentCopy's rule.
 	IMAPHost     string
 	IMAPPort     int
 	IMAPSecurity string
-	CopyToSent   bool
-	SentNote     string
 	// OAuth is the provider whose sign-in the form offers ("google",
 	// "microsoft"), OAuthName its brand; empty where there is none.
 	OAuth, OAuthName string

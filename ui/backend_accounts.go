@@ -128,19 +128,22 @@ func (b *accountBook) Presets() []Preset {
 		if b.chinese {
 			name, note = orDefault(p.NameZH, name), orDefault(p.NoteZH, note)
 		}
-		sentNote := p.SentNote
-		if b.chinese {
-			sentNote = orDefault(p.SentNoteZH, sentNote)
-		}
 		up := Preset{ID: p.ID, Name: name, Host: p.Host, Port: p.Port, Security: string(p.Security), Auth: string(p.Auth), Note: note,
 			PerMinute: p.Limits.PerMinute, PerHour: p.Limits.PerHour, PerDay: p.Limits.PerDay, MaxMessageMB: megabytes(p.Limits.MaxMessageBytes),
-			IMAPHost: p.IMAPHost, IMAPPort: p.IMAPPort, IMAPSecurity: string(p.IMAPSecurity), CopyToSent: p.CopyToSent, SentNote: sentNote}
+			IMAPHost: p.IMAPHost, IMAPPort: p.IMAPPort, IMAPSecurity: string(p.IMAPSecurity)}
 		if op, ok := b.oauth.Provider(p.OAuth); ok {
 			up.OAuth, up.OAuthName, up.OAuthBuiltIn = op.ID, op.Name, op.ClientID != ""
 		}
 		out = append(out, up)
 	}
 	return out
+}
+
+// SentCopy renders app/accounts' rule for the account in the form.
+func (b *accountBook) SentCopy(u Account) SentCopyRule {
+	a := accounts.Account{Preset: u.PresetID, Host: strings.TrimSpace(u.Host)}
+	rule := accounts.SentCopyFor(a)
+	return SentCopyRule{Offered: rule.Offered, Default: rule.Default, Note: say(rule.Note)}
 }
 
 func orDefault(s, def string) string {

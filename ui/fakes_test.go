@@ -37,9 +37,9 @@ func (f *fakeAccounts) List() ([]Account, error) { return append([]Account(nil),
 func (f *fakeAccounts) Presets() []Preset {
 	return []Preset{
 		{ID: "qq", Name: "QQ Mail", Host: "smtp.qq.com", Port: 465, Security: "tls", Note: "QQ Mail needs an authorisation code.", PerDay: 500,
-			IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: "tls", CopyToSent: true},
+			IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: "tls"},
 		{ID: "gmail", Name: "Gmail", Host: "smtp.gmail.com", Port: 587, Security: "starttls", Note: "Use an app password.", PerDay: 500,
-			IMAPHost: "imap.gmail.com", IMAPPort: 993, IMAPSecurity: "tls", SentNote: "Off: Gmail already files sent messages."},
+			IMAPHost: "imap.gmail.com", IMAPPort: 993, IMAPSecurity: "tls"},
 	}
 }
 
@@ -102,6 +102,9 @@ func (f *fakeAccounts) SignOut(_ context.Context, a Account) (Account, msg.Text,
 	saved, err := f.Save(a, "", "")
 	return saved, msg.Text{}, err
 }
+
+// SentCopy is the real rule: it is a pure function of the form's fields.
+func (f *fakeAccounts) SentCopy(a Account) SentCopyRule { return (&accountBook{}).SentCopy(a) }
 
 func (f *fakeAccounts) TestIMAP(_ context.Context, a Account, password string) (string, error) {
 	f.imapTested = append(f.imapTested, a)

@@ -32,16 +32,19 @@ type IMAP struct {
 	// SentFolder is the folder's name as the server lists it ("Sent
 	// Messages", "已发送"…); empty finds it automatically.
 	SentFolder string `json:"sentFolder,omitempty"`
-	// CopyToSent turns the copy on. It is off for providers that already
-	// file messages sent through their SMTP server (Gmail, Microsoft), where
-	// a copy would show every message twice.
+	// CopyToSent turns the copy on. It has no effect for providers that
+	// already file messages sent through their SMTP server (Gmail,
+	// Microsoft), where a copy would show every message twice: see
+	// SentCopyFor.
 	CopyToSent bool `json:"copyToSent,omitempty"`
 }
 
 // CopiesToSent reports whether messages sent from this account should be
-// copied into its Sent folder over IMAP.
+// copied into its Sent folder over IMAP: the user turned it on, an IMAP
+// server is set, and the provider does not file its own copy (an account
+// saved with the switch on before that rule existed copies nothing).
 func (a Account) CopiesToSent() bool {
-	return a.IMAP.CopyToSent && a.IMAP.Host != ""
+	return a.IMAP.CopyToSent && a.IMAP.Host != "" && SentCopyFor(a).Offered
 }
 
 // IMAPAddress returns the IMAP server's host:port, ready for net.Dial.

@@ -146,7 +146,7 @@ func TestPresetIMAPDefaults(t *testing.T) {
 		if a.IMAP.Host != c.host || a.IMAP.Port != 993 || a.IMAP.Security != SecurityTLS || a.IMAP.CopyToSent != c.copy {
 			t.Errorf("%s: IMAP %+v, want %s:993 tls, copy %v", c.id, a.IMAP, c.host, c.copy)
 		}
-		if !c.copy && (p.SentNote == "" || p.SentNoteZH == "") {
+		if !c.copy && SentCopyFor(a).Note.IsZero() {
 			t.Errorf("%s turns copying off without saying why", c.id)
 		}
 		if err := a.Validate(); err != nil {
@@ -154,7 +154,7 @@ func TestPresetIMAPDefaults(t *testing.T) {
 		}
 	}
 	for _, p := range Presets() {
-		if p.IMAPHost != "" && !p.CopyToSent && p.SentNote == "" {
+		if p.IMAPHost != "" && !p.CopyToSentDefault() && p.sentCopy().Note.IsZero() {
 			t.Errorf("preset %q turns copying off without a note", p.ID)
 		}
 	}

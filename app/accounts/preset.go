@@ -28,11 +28,10 @@ type Preset struct {
 	IMAPHost     string
 	IMAPPort     int
 	IMAPSecurity Security
-	// CopyToSent is the default of Account.IMAP.CopyToSent; SentNote says
-	// why it is off where it is.
-	CopyToSent bool
-	SentNote   string
-	SentNoteZH string
+	// SentFiling says whether the provider files messages sent through
+	// its SMTP server in Sent itself; it decides whether Mailroom offers
+	// its own copy and whether that starts on (see SentCopyFor).
+	SentFiling SentFiling
 	Note       string // what the provider needs, shown next to the form
 	NoteZH     string
 	AuthHint   string // shown when the login fails
@@ -113,7 +112,7 @@ func (p Preset) Apply(a Account) Account {
 	a.Preset = p.ID
 	if p.IMAPHost != "" {
 		a.IMAP.Host, a.IMAP.Port, a.IMAP.Security = p.IMAPHost, p.IMAPPort, p.IMAPSecurity
-		a.IMAP.CopyToSent = p.CopyToSent
+		a.IMAP.CopyToSent = p.CopyToSentDefault()
 	}
 	if a.OAuth.Provider != "" && a.OAuth.Provider != p.OAuth {
 		a.OAuth = OAuth{} // the sign-in belonged to another provider

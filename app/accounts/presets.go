@@ -16,11 +16,13 @@ var presetTable = []Preset{
 		// imap.gmail.com, 993 SSL, same page.
 		IMAPHost: "imap.gmail.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
 		// Gmail files every message sent through smtp.gmail.com in "Sent
-		// Mail" itself (and replaces a look-alike APPEND), so a copy would
-		// only duplicate it: observed and written up by the WildDuck
-		// project, https://github.com/nodemailer/wildduck/wiki/Gmail-sending
-		SentNote:   gmailSentNote,
-		SentNoteZH: gmailSentNoteZH,
+		// Mail" itself: Google's own setup page for other mail programs
+		// says "Sent messages are automatically copied to the Gmail/Sent
+		// folder if your email client uses SMTP",
+		// https://support.google.com/mail/answer/78892 ; also
+		// ../shared/notes/providers.md and the WildDuck write-up,
+		// https://github.com/nodemailer/wildduck/wiki/Gmail-sending
+		SentFiling: SentFiledByServer,
 		Limits: Limits{
 			// "up to 500 recipients per day" for personal accounts sending
 			// from mail clients: https://support.google.com/mail/answer/22839
@@ -40,11 +42,11 @@ var presetTable = []Preset{
 		ID: "google-workspace", Name: "Google Workspace", NameZH: "Google Workspace(企业版 Gmail)",
 		// Same server as Gmail: https://support.google.com/mail/answer/7126229
 		Host: "smtp.gmail.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
-		// imap.gmail.com, 993 SSL, same page; Sent Mail as for Gmail:
-		// https://github.com/nodemailer/wildduck/wiki/Gmail-sending
+		// imap.gmail.com, 993 SSL, same page; Sent Mail filed by the
+		// server as for Gmail (same SMTP server, same help page:
+		// https://support.google.com/mail/answer/78892).
 		IMAPHost: "imap.gmail.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
-		SentNote:   gmailSentNote,
-		SentNoteZH: gmailSentNoteZH,
+		SentFiling: SentFiledByServer,
 		Limits: Limits{
 			// 2,000 messages per user per day (500 during a trial):
 			// https://support.google.com/a/answer/166852
@@ -74,9 +76,11 @@ var presetTable = []Preset{
 		// mail programs skip their own copy: Nextcloud Mail admin manual,
 		// "Avoid duplicate sent messages (Exchange / Office 365)",
 		// https://docs.nextcloud.com/server/latest/admin_manual/groupware/mail.html
+		// Outlook.com mailboxes live on Exchange Online, which saves mail
+		// submitted through SMTP AUTH in Sent Items
+		// (../shared/notes/providers.md, Microsoft 365 section).
 		IMAPHost: "outlook.office365.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
-		SentNote:   microsoftSentNote,
-		SentNoteZH: microsoftSentNoteZH,
+		SentFiling: SentFiledByServer,
 		// Microsoft publishes no fixed daily figure for personal accounts.
 		Note:       "Outlook.com accepts only OAuth 2 sign-in (XOAUTH2) since September 2024: a password no longer works. Press Sign in with Microsoft.",
 		NoteZH:     "自 2024 年 9 月起，Outlook.com 只接受 OAuth 2 登录（XOAUTH2），密码已无法使用。请点击“用 Microsoft 登录”。",
@@ -93,10 +97,11 @@ var presetTable = []Preset{
 		Host: "smtp.office365.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
 		// outlook.office365.com, 993 SSL: "POP and IMAP email settings for
 		// Outlook", https://support.microsoft.com/office/8361e398-8af4-4e97-b147-6c6c4ac95353
-		// Sent Items filled by Exchange itself: see the Outlook.com entry.
+		// "Mail sent through SMTP AUTH is saved to Sent Items
+		// automatically" (../shared/notes/providers.md, Microsoft 365);
+		// the Nextcloud Mail admin manual cited above says the same.
 		IMAPHost: "outlook.office365.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
-		SentNote:   microsoftSentNote,
-		SentNoteZH: microsoftSentNoteZH,
+		SentFiling: SentFiledByServer,
 		Limits: Limits{
 			// 30 messages per minute, 10,000 recipients per day:
 			// https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits
@@ -124,10 +129,13 @@ var presetTable = []Preset{
 		// and "如何设置 IMAP/SMTP": https://service.mail.qq.com/
 		// QQ publishes no sending limits.
 		Host: "smtp.qq.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
-		// imap.qq.com, 993 SSL, same help centre article. Copy on: QQ's help
-		// centre does not say it files messages sent by mail programs in
-		// 已发送, and users expect to see them there (docs/sentfolder.md).
-		IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
+		// imap.qq.com, 993 SSL, same help centre article. Sent filing:
+		// UNSURE. Neither QQ's help centre nor providers.md says QQ files
+		// messages sent through smtp.qq.com in 已发送; QQ Mail is said to
+		// have a setting that does (not verified from here). So Mailroom
+		// copies by default, and the note tells the user to turn the copy
+		// off if every message shows twice.
+		IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
 		Note:       "In QQ Mail, Settings → Account, turn on the POP3/IMAP/SMTP service and generate an authorisation code (授权码). Use that code here, not your QQ password.",
 		NoteZH:     "请在 QQ 邮箱“设置 → 账户”中开启 POP3/IMAP/SMTP 服务并生成授权码,在这里填写授权码,而不是 QQ 密码。",
 		AuthHint:   "QQ Mail needs an authorisation code (授权码), not your QQ password: Settings → Account → generate authorisation code.",
@@ -139,8 +147,10 @@ var presetTable = []Preset{
 		// "secure login" is on: Tencent Exmail help centre (exmail.qq.com →
 		// 帮助中心), articles "客户端设置" and "客户端专用密码".
 		Host: "smtp.exmail.qq.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
-		// imap.exmail.qq.com, 993 SSL, same "客户端设置" article.
-		IMAPHost: "imap.exmail.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
+		// imap.exmail.qq.com, 993 SSL, same "客户端设置" article. Sent
+		// filing: UNSURE, as for QQ Mail (nothing in Exmail's help or
+		// providers.md); copy on by default.
+		IMAPHost: "imap.exmail.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
 		Note:       "Use your full company address as the username. If secure login (安全登录) is on, generate a client-specific password / authorisation code in Settings → Account and use it here.",
 		NoteZH:     "用户名填写完整的企业邮箱地址。若开启了安全登录,请在“设置 → 账户”中生成客户端专用密码(授权码)并在这里填写。",
 		AuthHint:   "Tencent Exmail: with secure login on, the mailbox password is refused; use a client-specific password (客户端专用密码, authorisation code).",
@@ -154,8 +164,9 @@ var presetTable = []Preset{
 		// smtp.qiye.aliyun.com, 465 SSL (25 plain):
 		// https://help.aliyun.com/document_detail/36687.html
 		Host: "smtp.qiye.aliyun.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
-		// imap.qiye.aliyun.com, 993 SSL, same document.
-		IMAPHost: "imap.qiye.aliyun.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
+		// imap.qiye.aliyun.com, 993 SSL, same document. Sent filing:
+		// UNSURE (not documented); copy on by default.
+		IMAPHost: "imap.qiye.aliyun.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
 		Note:       "Use your full address as the username. If your administrator turned on third-party client passwords (三方客户端安全密码), generate one and use it here.",
 		NoteZH:     "用户名填写完整邮箱地址。若管理员开启了三方客户端安全密码,请生成并在这里填写。",
 		AuthHint:   "Alibaba Mail: third-party clients may be disabled by your administrator, or need a third-party client password (三方客户端安全密码).",
@@ -167,8 +178,9 @@ var presetTable = []Preset{
 		// smtp.aliyun.com, 465 SSL: Aliyun Mail help, "客户端设置"
 		// (https://help.aliyun.com/ , personal mailbox section).
 		Host: "smtp.aliyun.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
-		// imap.aliyun.com, 993 SSL, same help section.
-		IMAPHost: "imap.aliyun.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
+		// imap.aliyun.com, 993 SSL, same help section. Sent filing:
+		// UNSURE (not documented); copy on by default.
+		IMAPHost: "imap.aliyun.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
 		Note:       "Turn on SMTP in the web mail settings (POP3/SMTP/IMAP) first; use your full address as the username.",
 		NoteZH:     "请先在网页版设置(POP3/SMTP/IMAP)中开启 SMTP;用户名填写完整邮箱地址。",
 		AuthHint:   "Aliyun Mail: check that SMTP is turned on in the web mail settings and that the password is right.",
@@ -182,10 +194,10 @@ var presetTable = []Preset{
 		// Yahoo publishes no sending limits.
 		Host: "smtp.mail.yahoo.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
 		// imap.mail.yahoo.com, 993 SSL: https://help.yahoo.com/kb/SLN4075.html
-		// Whether Yahoo files SMTP-sent mail is not documented: copy off.
+		// Whether Yahoo files SMTP-sent mail is not documented (nor in
+		// providers.md): UNSURE, so the copy is offered but starts off.
 		IMAPHost: "imap.mail.yahoo.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
-		SentNote:   untestedSentNote,
-		SentNoteZH: untestedSentNoteZH,
+		SentFiling: SentMaybeFiled,
 		Note:       "Generate an app password (Account security → Generate app password) and use it here.",
 		NoteZH:     "请生成应用密码(账户安全 → 生成应用密码)并在这里填写。",
 		AuthHint:   "Yahoo Mail needs an app password, not your Yahoo password.",
@@ -197,10 +209,11 @@ var presetTable = []Preset{
 		// smtp.mail.me.com, 587, STARTTLS: https://support.apple.com/102525
 		Host: "smtp.mail.me.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
 		// imap.mail.me.com, 993 SSL: https://support.apple.com/102525
-		// Whether iCloud files SMTP-sent mail is not documented: copy off.
+		// Whether iCloud files SMTP-sent mail is not documented by Apple;
+		// other mail programs report that it does (duplicates in "Sent
+		// Messages": kellylford/QuickMail #150). UNSURE: offered, off.
 		IMAPHost: "imap.mail.me.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
-		SentNote:   untestedSentNote,
-		SentNoteZH: untestedSentNoteZH,
+		SentFiling: SentMaybeFiled,
 		Limits: Limits{
 			// 1,000 messages and 1,000 recipients per day, 20 MB per message:
 			// https://support.apple.com/102198
@@ -221,10 +234,11 @@ var presetTable = []Preset{
 		// Limits depend on the plan; no single figure to cite.
 		Host: "smtp.zoho.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
 		// imap.zoho.com, 993 SSL: https://www.zoho.com/mail/help/imap-access.html
-		// Whether Zoho files SMTP-sent mail is not documented: copy off.
+		// Zoho is reported to copy SMTP-sent mail into Sent itself
+		// (nylas/sync-engine #365), not documented by Zoho: UNSURE, so the
+		// copy is offered but starts off.
 		IMAPHost: "imap.zoho.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
-		SentNote:   untestedSentNote,
-		SentNoteZH: untestedSentNoteZH,
+		SentFiling: SentMaybeFiled,
 		Note:       "Accounts in the EU or India data centre use smtp.zoho.eu or smtp.zoho.in. With two-factor authentication, use an application-specific password.",
 		NoteZH:     "欧盟或印度数据中心的账号请使用 smtp.zoho.eu 或 smtp.zoho.in。开启两步验证后需使用应用专用密码。",
 		AuthHint:   "Zoho Mail: with two-factor authentication on, use an application-specific password; also check the data-centre host (zoho.com / zoho.eu / zoho.in).",
@@ -278,21 +292,16 @@ func neteasePreset(id, name, nameZH, domain, host, imapHost string) Preset {
 		// mail help centre, "什么是客户端授权码" and "客户端设置",
 		// https://help.mail.163.com/ . NetEase publishes no sending limits.
 		Host: host, Port: 465, Security: SecurityTLS, Auth: AuthAuto,
-		// imap.<domain>, 993 SSL, same help centre ("客户端设置").
-		IMAPHost: imapHost, IMAPPort: 993, IMAPSecurity: SecurityTLS, CopyToSent: true,
+		// imap.<domain>, 993 SSL, same help centre ("客户端设置"). Sent
+		// filing: UNSURE. NetEase does not document it and providers.md
+		// has nothing; one report has NetEase's enterprise mail
+		// (qiye.163.com, not these mailboxes) keeping its own copy
+		// (pimalaya/himalaya #660). Copy on by default; the note says to
+		// turn it off if every message shows twice.
+		IMAPHost: imapHost, IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
 		Note:       "In web mail, Settings → POP3/SMTP/IMAP, turn on the SMTP service and create an authorisation code (授权码). Use that code here, not your mailbox password.",
 		NoteZH:     "请在网页版“设置 → POP3/SMTP/IMAP”中开启 SMTP 服务并新增授权码,在这里填写授权码,而不是邮箱密码。",
 		AuthHint:   name + " needs an authorisation code (授权码), not your mailbox password: Settings → POP3/SMTP/IMAP → add authorisation code.",
 		AuthHintZH: nameZH + "需要授权码,而不是邮箱密码:设置 → POP3/SMTP/IMAP → 新增授权码。",
 	}
 }
-
-// The notes shown next to "Copy to Sent folder" when a preset turns it off.
-const (
-	gmailSentNote       = "Off: Gmail already puts every message sent through its SMTP server into Sent Mail, so a copy would show each message twice."
-	gmailSentNoteZH     = "默认关闭:Gmail 会自动把通过其 SMTP 服务器发送的邮件放进“已发邮件”,再复制一份会重复显示。"
-	microsoftSentNote   = "Off: Outlook and Microsoft 365 already save messages sent through their SMTP server in Sent Items, so a copy would show each message twice."
-	microsoftSentNoteZH = "默认关闭:Outlook 和 Microsoft 365 会自动把通过其 SMTP 服务器发送的邮件保存到“已发送邮件”,再复制一份会重复显示。"
-	untestedSentNote    = "Off: send yourself a test first; if it does not appear in your Sent folder, turn this on."
-	untestedSentNoteZH  = "默认关闭:请先给自己发一封测试邮件;如果“已发送”中看不到它,再开启此项。"
-)
