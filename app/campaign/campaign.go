@@ -42,11 +42,17 @@ type Campaign struct {
 	// Where holds column conditions such as "Status != sent".
 	Where []string `json:"where,omitempty"`
 
-	From    string `json:"from,omitempty"`
-	ReplyTo string `json:"reply_to,omitempty"`
-	CC      string `json:"cc,omitempty"`
-	BCC     string `json:"bcc,omitempty"`
-	Subject string `json:"subject,omitempty"`
+	From string `json:"from,omitempty"`
+	// ToName is the template of the recipient's name in To, e.g.
+	// "{{姓名}}"; empty uses the list's name column (姓名, Name, First name
+	// + Last name…) or the name written in the address cell.
+	ToName string `json:"to_name,omitempty"`
+	// NoToName sends to the bare address, without any name in To.
+	NoToName bool   `json:"no_to_name,omitempty"`
+	ReplyTo  string `json:"reply_to,omitempty"`
+	CC       string `json:"cc,omitempty"`
+	BCC      string `json:"bcc,omitempty"`
+	Subject  string `json:"subject,omitempty"`
 	// Body is the path of a .txt, .html or .md file.
 	Body         string   `json:"body,omitempty"`
 	Attach       []string `json:"attach,omitempty"`
@@ -171,7 +177,8 @@ func (c *Campaign) Override(f *Campaign, set map[string]bool) {
 		"email-column": {&c.EmailColumn, &f.EmailColumn}, "rows": {&c.Rows, &f.Rows},
 		"duplicates": {&c.Duplicates, &f.Duplicates}, "multi-address": {&c.MultiAddress, &f.MultiAddress},
 		"account": {&c.Account, &f.Account}, "from": {&c.From, &f.From}, "reply-to": {&c.ReplyTo, &f.ReplyTo},
-		"cc": {&c.CC, &f.CC}, "bcc": {&c.BCC, &f.BCC}, "subject": {&c.Subject, &f.Subject},
+		"to-name": {&c.ToName, &f.ToName},
+		"cc":      {&c.CC, &f.CC}, "bcc": {&c.BCC, &f.BCC}, "subject": {&c.Subject, &f.Subject},
 		"body": {&c.Body, &f.Body}, "attach-dir": {&c.AttachDir, &f.AttachDir},
 		"attach-column": {&c.AttachColumn, &f.AttachColumn}, "smtp": {&c.SMTP, &f.SMTP},
 		"tls-ca": {&c.TLSCA, &f.TLSCA}, "dry-run": {&c.DryRun, &f.DryRun}, "rate": {&c.Rate, &f.Rate},
@@ -203,5 +210,8 @@ func (c *Campaign) Override(f *Campaign, set map[string]bool) {
 	}
 	if set["skip-invalid"] {
 		c.SkipInvalid = f.SkipInvalid
+	}
+	if set["no-to-name"] {
+		c.NoToName = f.NoToName
 	}
 }

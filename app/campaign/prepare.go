@@ -347,6 +347,9 @@ func (p *Plan) compose() error {
 			opts = append(opts, with(tpl))
 		}
 	}
+	if tpl := p.toNameTemplate(); tpl != "" {
+		opts = append(opts, merge.WithRecipientName(tpl))
+	}
 	if len(c.Attach) > 0 {
 		opts = append(opts, merge.WithAttachments(c.Attach...))
 	}

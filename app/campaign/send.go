@@ -209,7 +209,7 @@ func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
 			if name == "" && len(rc.Addresses) > 0 {
 				name = rc.Addresses[0].Name
 			}
-			pl := planned{row: r, to: to}
+			pl := planned{row: r, to: p.toList(rc.Addresses)}
 			if reason != "" {
 				pl.row = nil
 			}
@@ -241,11 +241,8 @@ func skipReason(r *PlannedRow) string {
 // nameColumn guesses the column holding the person's name, for the
 // history search ("did Mr Zhang get the March invoice?").
 func (p *Plan) nameColumn() int {
-	for _, c := range p.Columns {
-		h := strings.ToLower(c.Name)
-		if h == "name" || h == "full name" || h == "姓名" || h == "名字" || h == "客户" || h == "联系人" || strings.HasSuffix(h, " name") {
-			return c.Index
-		}
+	if cols := p.Columns.PersonName(); len(cols) > 0 {
+		return cols[0].Index
 	}
 	return -1
 }

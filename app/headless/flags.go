@@ -59,6 +59,8 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&f.MultiAddress, "multi-address", "", "a cell with several addresses: split (default) or together")
 	fs.StringVar(&f.Account, "account", "", "saved account ID (see the window's Accounts view)")
 	fs.StringVar(&f.From, "from", "", `sender, "Name <addr>"`)
+	fs.StringVar(&f.ToName, "to-name", "", `recipient's name in To (template, e.g. "{{姓名}}"; default: the list's name column)`)
+	fs.BoolVar(&f.NoToName, "no-to-name", false, "send to the bare address, without the recipient's name in To")
 	fs.StringVar(&f.ReplyTo, "reply-to", "", "Reply-To address (template)")
 	fs.StringVar(&f.CC, "cc", "", "Cc address for every message (template)")
 	fs.StringVar(&f.BCC, "bcc", "", "Bcc address for every message (template)")

@@ -44,6 +44,10 @@ func escapeMarkdown(v string) string {
 	return b.String()
 }
 
+// HeaderText is headerText for other packages that put a cell's text into
+// a header (a display name read from the address cell).
+func HeaderText(s string) string { return headerText(s) }
+
 // headerText makes text safe for a header: every control character (CR,
 // LF, tab, NUL…) and Unicode line separator becomes a space, so a cell can
 // never end the header line and start another header or recipient.
