@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"mailroom/app/campaign"
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
 
@@ -164,7 +165,12 @@ func rowState(c recipients.CheckedRow) RowState {
 
 func uiProblem(p recipients.Problem) Problem {
 	text := p.Error()
-	if p.Row == 0 {
+	switch {
+	case p.Text != nil && p.Row > 0:
+		text = say(msg.T("Row {{.Row}}: {{.Text}}", "Row", p.Row, "Text", *p.Text))
+	case p.Text != nil:
+		text = say(*p.Text)
+	case p.Row == 0:
 		if s := windowWording(p.Code); s != "" {
 			text = s
 		}

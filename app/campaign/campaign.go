@@ -54,10 +54,24 @@ type Campaign struct {
 	BCC      string `json:"bcc,omitempty"`
 	Subject  string `json:"subject,omitempty"`
 	// Body is the path of a .txt, .html or .md file.
-	Body         string   `json:"body,omitempty"`
-	Attach       []string `json:"attach,omitempty"`
-	AttachDir    string   `json:"attach_dir,omitempty"`
-	AttachColumn string   `json:"attach_column,omitempty"`
+	Body   string   `json:"body,omitempty"`
+	Attach []string `json:"attach,omitempty"`
+
+	// Marketing marks a campaign of promotional mail (newsletters, offers)
+	// rather than notices to customers; it turns the unsubscribe link on
+	// by default, as Gmail's and Yahoo's sender rules ask of bulk mail.
+	Marketing bool `json:"marketing,omitempty"`
+	// Unsubscribe adds the List-Unsubscribe header and the {{unsubscribe}}
+	// field; nil follows Marketing.
+	Unsubscribe *bool `json:"unsubscribe,omitempty"`
+	// UnsubscribeMailto offers unsubscribing by mail to the account's own
+	// address (the row's key in the subject); nil means yes.
+	UnsubscribeMailto *bool `json:"unsubscribe_mailto,omitempty"`
+	// UnsubscribeURL is an https address template for one-click
+	// unsubscribe (RFC 8058), e.g. https://example.com/u?id={{客户编号}}.
+	UnsubscribeURL string `json:"unsubscribe_url,omitempty"`
+	AttachDir      string `json:"attach_dir,omitempty"`
+	AttachColumn   string `json:"attach_column,omitempty"`
 
 	Rate        string `json:"rate,omitempty"`
 	DailyCap    int    `json:"daily_cap,omitempty"`
@@ -177,8 +191,8 @@ func (c *Campaign) Override(f *Campaign, set map[string]bool) {
 		"email-column": {&c.EmailColumn, &f.EmailColumn}, "rows": {&c.Rows, &f.Rows},
 		"duplicates": {&c.Duplicates, &f.Duplicates}, "multi-address": {&c.MultiAddress, &f.MultiAddress},
 		"account": {&c.Account, &f.Account}, "from": {&c.From, &f.From}, "reply-to": {&c.ReplyTo, &f.ReplyTo},
-		"to-name": {&c.ToName, &f.ToName},
-		"cc":      {&c.CC, &f.CC}, "bcc": {&c.BCC, &f.BCC}, "subject": {&c.Subject, &f.Subject},
+		"to-name": {&c.ToName, &f.ToName}, "unsubscribe-url": {&c.UnsubscribeURL, &f.UnsubscribeURL},
+		"cc": {&c.CC, &f.CC}, "bcc": {&c.BCC, &f.BCC}, "subject": {&c.Subject, &f.Subject},
 		"body": {&c.Body, &f.Body}, "attach-dir": {&c.AttachDir, &f.AttachDir},
 		"attach-column": {&c.AttachColumn, &f.AttachColumn}, "smtp": {&c.SMTP, &f.SMTP},
 		"tls-ca": {&c.TLSCA, &f.TLSCA}, "dry-run": {&c.DryRun, &f.DryRun}, "rate": {&c.Rate, &f.Rate},
@@ -213,5 +227,14 @@ func (c *Campaign) Override(f *Campaign, set map[string]bool) {
 	}
 	if set["no-to-name"] {
 		c.NoToName = f.NoToName
+	}
+	if set["marketing"] {
+		c.Marketing = f.Marketing
+	}
+	if set["unsubscribe"] {
+		c.Unsubscribe = f.Unsubscribe
+	}
+	if set["unsubscribe-mailto"] {
+		c.UnsubscribeMailto = f.UnsubscribeMailto
 	}
 }

@@ -3,6 +3,8 @@ package campaign
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"io"
 	"net/mail"
 	"path/filepath"
 	"strings"
@@ -116,5 +118,57 @@ func TestToNameOptionAndOtherSources(t *testing.T) {
 	got = sendList(t, "Company,Email\nACME,x@example.com\n", func(c *Campaign) { c.ToName = "{{Company}} 财务" })
 	if to := onlyTo(t, got["x@example.com"]); to.Name != "ACME 财务" {
 		t.Errorf("to_name template: To %q", to.Name)
+	}
+}
+
+// A marketing campaign carries List-Unsubscribe by default (the account's
+// own address with the row's key, and the web address with one-click);
+// other campaigns do not unless asked. Read back from the messages the
+// SMTP server received.
+func TestMarketingCampaignsCarryUnsubscribeLinks(t *testing.T) {
+	list := "姓名,Email,ID\n王芳,Wang.Fang@example.com,C-1\n李雷,li@example.com,C-2\n"
+	got := sendList(t, list, func(c *Campaign) {
+		c.Marketing = true
+		c.UnsubscribeURL = "https://shop.example.com/unsubscribe?id={{ID}}"
+		write(t, filepath.Dir(c.Body), "body.txt", "您好 {{姓名}}\n退订：{{unsubscribe}}\n")
+	})
+	for rcpt, id := range map[string]string{"Wang.Fang@example.com": "C-1", "li@example.com": "C-2"} {
+		m := got[rcpt]
+		if m == nil {
+			t.Fatalf("nothing arrived for %s", rcpt)
+		}
+		web := "https://shop.example.com/unsubscribe?id=" + id
+		key := strings.ToLower(rcpt)
+		want := "<" + web + ">, <mailto:billing@example.com?subject=unsubscribe%20" + key + ">"
+		if h := m.Header.Get("List-Unsubscribe"); h != want {
+			t.Errorf("%s: List-Unsubscribe %q\nwant %q", rcpt, h, want)
+		}
+		if h := m.Header.Get("List-Unsubscribe-Post"); h != "List-Unsubscribe=One-Click" {
+			t.Errorf("%s: List-Unsubscribe-Post %q", rcpt, h)
+		}
+		body := new(strings.Builder)
+		if _, err := io.Copy(body, base64.NewDecoder(base64.StdEncoding, m.Body)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(body.String(), "退订："+web) {
+			t.Errorf("%s: body %q lacks the link", rcpt, body)
+		}
+	}
+
+	got = sendList(t, list, nil)
+	for rcpt, m := range got {
+		if h := m.Header.Get("List-Unsubscribe"); h != "" {
+			t.Errorf("a campaign not marked as marketing sent List-Unsubscribe %q to %s", h, rcpt)
+		}
+	}
+	off := false
+	got = sendList(t, list, func(c *Campaign) { c.Marketing, c.Unsubscribe = true, &off })
+	if h := got["li@example.com"].Header.Get("List-Unsubscribe"); h != "" {
+		t.Errorf("unsubscribe turned off, but List-Unsubscribe %q", h)
+	}
+	on := true
+	got = sendList(t, list, func(c *Campaign) { c.Unsubscribe = &on })
+	if h := got["li@example.com"].Header.Get("List-Unsubscribe"); h != "<mailto:billing@example.com?subject=unsubscribe%20li@example.com>" || got["li@example.com"].Header.Get("List-Unsubscribe-Post") != "" {
+		t.Errorf("mailto only: %q", h)
 	}
 }

@@ -347,6 +347,9 @@ func (p *Plan) compose() error {
 			opts = append(opts, with(tpl))
 		}
 	}
+	if u, ok := p.unsubscribe(); ok {
+		opts = append(opts, merge.WithUnsubscribe(u))
+	}
 	if tpl := p.toNameTemplate(); tpl != "" {
 		opts = append(opts, merge.WithRecipientName(tpl))
 	}

@@ -40,7 +40,7 @@ func (p *Plan) Preview(n int) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("data row %d has no address to send to", n)
 	}
-	return p.composer.EML(mergeRow(r.Row), p.toList(r.Recipients[0].Addresses))
+	return p.composer.EML(renderRow(r.Row, addresses(r.Recipients[0].Addresses)), p.toList(r.Recipients[0].Addresses))
 }
 
 // WriteDryRun writes every message that would be sent to dir as a .eml
@@ -60,7 +60,7 @@ func (p *Plan) WriteDryRun(dir string) (int, error) {
 		}
 		for k, rc := range r.Recipients {
 			to := addresses(rc.Addresses)
-			data, err := p.composer.EML(mergeRow(r.Row), p.toList(rc.Addresses))
+			data, err := p.composer.EML(renderRow(r.Row, to), p.toList(rc.Addresses))
 			if err != nil {
 				return n, err
 			}

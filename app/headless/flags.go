@@ -67,6 +67,11 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&f.Subject, "subject", "", "subject template, e.g. \"Invoice for {{Name}}\"")
 	fs.StringVar(&f.Body, "body", "", "body file: .txt plain, .html, .md Markdown")
 	fs.Var(&attach, "attach", "file attached to every message (repeatable)")
+	fs.BoolVar(&f.Marketing, "marketing", false, "promotional mail: adds the unsubscribe link unless --unsubscribe=false")
+	var unsubscribe, unsubscribeMailto bool
+	fs.BoolVar(&unsubscribe, "unsubscribe", false, "add List-Unsubscribe and the {{unsubscribe}} field (default: on with --marketing)")
+	fs.BoolVar(&unsubscribeMailto, "unsubscribe-mailto", true, "offer unsubscribing by mail to the account's address (--unsubscribe-mailto=false for the web address only)")
+	fs.StringVar(&f.UnsubscribeURL, "unsubscribe-url", "", "https address template for one-click unsubscribe, e.g. https://example.com/u?id={{ID}}")
 	fs.StringVar(&f.AttachDir, "attach-dir", "", "folder of per-recipient attachments")
 	fs.StringVar(&f.AttachColumn, "attach-column", "", "column naming each row's files in --attach-dir")
 	fs.StringVar(&f.SMTP, "smtp", "", "smtp://[user@]host[:port] (STARTTLS), smtps://… (TLS), smtp+plain://host:port")
@@ -117,6 +122,12 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	f.Attach, f.Where = attach, where
 	if set["retries"] {
 		f.Retries = &retries
+	}
+	if set["unsubscribe"] {
+		f.Unsubscribe = &unsubscribe
+	}
+	if set["unsubscribe-mailto"] {
+		f.UnsubscribeMailto = &unsubscribeMailto
 	}
 
 	c := &campaign.Campaign{}

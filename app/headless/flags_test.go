@@ -73,3 +73,32 @@ func TestCheckListsProblemsAndExitsTwo(t *testing.T) {
 		}
 	}
 }
+
+// The unsubscribe and To-name flags map onto the campaign fields and
+// override the file only when given.
+func TestUnsubscribeAndToNameFlags(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.json")
+	if err := os.WriteFile(path, []byte(`{"version":1,"marketing":true,"unsubscribe_url":"https://a.example/u","to_name":"{{姓名}}"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := parse("send", []string{path}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := o.campaign; !c.Marketing || !c.UnsubscribeOn() || c.Unsubscribe != nil || c.UnsubscribeMailto != nil || c.UnsubscribeURL != "https://a.example/u" || c.ToName != "{{姓名}}" || c.NoToName {
+		t.Errorf("from the file: %+v", c)
+	}
+	o, err = parse("send", []string{path, "--unsubscribe=false", "--unsubscribe-mailto=false", "--unsubscribe-url", "https://b.example/u?id={{ID}}", "--no-to-name"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := o.campaign
+	if c.UnsubscribeOn() || c.UnsubscribeMailto == nil || *c.UnsubscribeMailto || c.UnsubscribeURL != "https://b.example/u?id={{ID}}" || !c.NoToName {
+		t.Errorf("flags: unsubscribe %v mailto %v url %q no-to-name %v", c.UnsubscribeOn(), c.UnsubscribeMailto, c.UnsubscribeURL, c.NoToName)
+	}
+	o, err = parse("send", []string{"--unsubscribe"}, &bytes.Buffer{})
+	if err != nil || !o.campaign.UnsubscribeOn() || o.campaign.Marketing {
+		t.Errorf("--unsubscribe alone: %v %+v", err, o.campaign)
+	}
+}

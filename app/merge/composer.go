@@ -21,6 +21,9 @@ type Row struct {
 	Number int
 	// Values holds the cells in the order of the Composer's columns.
 	Values []string
+	// Key is the row's identity in the journal; the unsubscribe mailto:
+	// link carries it. Message sets it from its key argument.
+	Key string
 }
 
 // Composer renders the message for every row: the templates are parsed and
@@ -40,6 +43,8 @@ type Composer struct {
 
 	inlineMu sync.Mutex
 	inline   map[string]inlineResult
+
+	unsub unsubscribeSetup
 
 	// setup holds the problems found in New: they concern every row.
 	setup recipients.Problems
@@ -69,8 +74,9 @@ func New(columns []string, opts ...Option) (*Composer, error) {
 			return nil, err
 		}
 	}
+	columns, unsubCol := withUnsubscribeColumn(columns)
 	c := &Composer{cfg: cfg, cols: NewColumns(columns), md: newMarkdown(),
-		inline: map[string]inlineResult{}}
+		inline: map[string]inlineResult{}, unsub: unsubscribeSetup{col: unsubCol}}
 	c.setupFrom()
 	c.setupBody()
 	c.subject = c.template("subject", cfg.subject, "")
@@ -87,6 +93,7 @@ func New(columns []string, opts ...Option) (*Composer, error) {
 		c.setupFolder()
 	}
 	c.setupShared()
+	c.setupUnsubscribe()
 	if strings.TrimSpace(cfg.subject) == "" {
 		c.setup = append(c.setup, recipients.Problem{Severity: recipients.Warning, Code: "subject-empty",
 			Message: "the subject is empty", Hint: "write a subject: many servers treat mail without one as spam"})

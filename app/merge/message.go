@@ -43,6 +43,9 @@ func (c *Composer) Message(key string, row Row, to []string) (sender.Message, er
 	if err := c.ready(); err != nil {
 		return sender.Message{}, err
 	}
+	if row.Key == "" {
+		row.Key = key
+	}
 	r := c.render(row)
 	msg, id, err := c.build(r, to, true)
 	if err != nil {
@@ -128,6 +131,7 @@ func (c *Composer) build(r *rendered, to []string, withFiles bool) (*gomail.Msg,
 		msg.SetAddrHeaderFromMailAddress(gomail.HeaderReplyTo, r.replyTo...)
 	}
 	msg.Subject(r.subject)
+	r.setUnsubscribeHeaders(msg)
 	msg.SetDateWithValue(time.Now())
 	id := c.newMessageID()
 	msg.SetMessageIDWithValue(id)

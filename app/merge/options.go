@@ -35,6 +35,7 @@ type config struct {
 	several      bool
 	sizeLimit    int64
 	file, sheet  string
+	unsubscribe  *Unsubscribe
 }
 
 func optionError(format string, args ...any) error {

@@ -20,8 +20,10 @@ type rendered struct {
 	replyTo    []*mail.Address
 	files      []attachment // shared, then the row's own
 	inline     []attachment
-	empty      []emptyUse
-	problems   recipients.Problems
+	// unsubURL and unsubMailto are the row's unsubscribe links, "" when off.
+	unsubURL, unsubMailto string
+	empty                 []emptyUse
+	problems              recipients.Problems
 }
 
 // emptyUse is a column whose empty cell was inserted without a fallback.
@@ -32,18 +34,29 @@ type emptyUse struct {
 
 func (c *Composer) render(row Row) *rendered {
 	r := &rendered{row: row}
+	values := row.Values
+	if col := c.unsub.col; col >= 0 {
+		// The virtual {{unsubscribe}} column: empty while the web address
+		// itself is rendered, then the row's link.
+		values = make([]string, col+1)
+		copy(values, row.Values)
+		c.unsubscribeLinks(r, values)
+		values[col] = r.unsubscribeLink()
+	} else {
+		c.unsubscribeLinks(r, values)
+	}
 	exec := func(t *Template, esc Escaper) string {
 		if t == nil {
 			return ""
 		}
-		out, empty := t.Execute(row.Values, esc)
+		out, empty := t.Execute(values, esc)
 		for _, col := range empty {
 			r.empty = append(r.empty, emptyUse{col: col, where: displayName(t.Name())})
 		}
 		return out
 	}
 	r.subject = headerText(exec(c.subject, nil))
-	body := exec(c.body, escaperFor(c.cfg.bodyFormat))
+	body := c.renderBody(values, exec)
 	switch c.cfg.bodyFormat {
 	case FormatMarkdown:
 		html, err := markdownToHTML(c.md, body)
@@ -211,4 +224,19 @@ func (c *Composer) columnOf(t *Template) string {
 func (c *Composer) rowProblem(row Row, column, code, msg, hint string) recipients.Problem {
 	return recipients.Problem{Code: code, File: c.cfg.file, Sheet: c.cfg.sheet, Row: row.Number,
 		Column: column, Message: msg, Hint: hint}
+}
+
+// renderBody renders the body template. The {{unsubscribe}} link stands in
+// as a token while the cells are escaped, then goes in the form its body
+// format needs (bodyLink).
+func (c *Composer) renderBody(values []string, exec func(*Template, Escaper) string) string {
+	col := c.unsub.col
+	if col < 0 || values[col] == "" {
+		return exec(c.body, escaperFor(c.cfg.bodyFormat))
+	}
+	link := values[col]
+	values[col] = c.unsub.token
+	body := exec(c.body, escaperFor(c.cfg.bodyFormat))
+	values[col] = link
+	return strings.ReplaceAll(body, c.unsub.token, bodyLink(link, c.cfg.bodyFormat))
 }

@@ -2,6 +2,8 @@ package recipients
 
 import (
 	"path/filepath"
+
+	"mailroom/app/msg"
 	"strconv"
 	"strings"
 )
@@ -49,6 +51,11 @@ type Problem struct {
 	Message string
 	// Hint says what to do about it, e.g. "correct it or exclude the row".
 	Hint string
+	// Text, when set, is Message and Hint as one text in the user's
+	// language (the window renders it); Message and Hint stay the English
+	// wording for the headless command and logs. A pointer keeps Problem
+	// comparable.
+	Text *msg.Text
 }
 
 // Error formats the problem the way the user reads it:
