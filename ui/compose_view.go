@@ -32,6 +32,7 @@ type composeView struct {
 	removeAttach            *widget.Button
 	attachDir, attachColumn *widget.Entry
 	attachments             *widget.Accordion
+	options                 *composeOptions
 	preview                 *previewPane
 	content                 fyne.CanvasObject
 	loading                 bool
@@ -122,6 +123,8 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	// Attachments fold away: most messages have none, and the body needs
 	// the room on a laptop screen.
 	v.attachments = widget.NewAccordion(widget.NewAccordionItem(lang.L("Attachments"), attachments))
+	v.options = newComposeOptions(doc)
+	v.attachments.Append(widget.NewAccordionItem(lang.L("Unsubscribe and recipient's name"), v.options.content))
 	editor := container.NewBorder(headers, v.attachments, nil, nil, v.body)
 	if composer == nil {
 		v.content = editor
@@ -132,6 +135,7 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 		v.content = split
 	}
 	doc.onReplaced(v.showCampaign)
+	doc.onReplaced(v.options.show)
 	doc.onList(v.showColumns)
 	v.showCampaign()
 	return v

@@ -86,3 +86,38 @@ func TestPreviewStepsThroughRowsAndSendsATest(t *testing.T) {
 		t.Error("test address not remembered")
 	}
 }
+
+// The options under the body write the campaign's unsubscribe and To-name
+// fields; marking a campaign as marketing turns the link on by default.
+func TestComposeOptionsWriteUnsubscribeAndToName(t *testing.T) {
+	v, doc, _ := newTestCompose(t, nil)
+	o := v.options
+	if o.unsubscribe.Checked || o.marketing.Checked || !o.toName.Checked || !o.url.Disabled() {
+		t.Fatalf("a new campaign: marketing %v unsubscribe %v to-name %v url enabled %v", o.marketing.Checked, o.unsubscribe.Checked, o.toName.Checked, !o.url.Disabled())
+	}
+	test.Tap(o.marketing)
+	if !doc.c.Marketing || !o.unsubscribe.Checked || doc.c.Unsubscribe != nil || !doc.c.UnsubscribeOn() || o.url.Disabled() || !o.mailto.Checked {
+		t.Errorf("marketing on: unsubscribe shown %v, stored %v, url enabled %v", o.unsubscribe.Checked, doc.c.Unsubscribe, !o.url.Disabled())
+	}
+	test.Type(o.url, "https://example.com/u?id={{ID}}")
+	test.Tap(o.mailto)
+	if doc.c.UnsubscribeURL != "https://example.com/u?id={{ID}}" || doc.c.UnsubscribeMailto == nil || *doc.c.UnsubscribeMailto {
+		t.Errorf("url %q mailto %v", doc.c.UnsubscribeURL, doc.c.UnsubscribeMailto)
+	}
+	test.Tap(o.unsubscribe) // a marketing campaign without the link
+	if doc.c.Unsubscribe == nil || *doc.c.Unsubscribe || doc.c.UnsubscribeOn() || !o.url.Disabled() {
+		t.Errorf("unsubscribe off: stored %v, url disabled %v", doc.c.Unsubscribe, o.url.Disabled())
+	}
+	test.Tap(o.toName)
+	if !doc.c.NoToName {
+		t.Error("turning the name in To off is not stored")
+	}
+
+	// Opening another campaign shows its choices.
+	c := doc.c
+	c.Marketing, c.Unsubscribe, c.UnsubscribeURL, c.NoToName = false, nil, "", false
+	doc.replace(c, "", "", formatMarkdown)
+	if o.marketing.Checked || o.unsubscribe.Checked || o.url.Text != "" || !o.toName.Checked {
+		t.Errorf("after replace: marketing %v unsubscribe %v url %q to-name %v", o.marketing.Checked, o.unsubscribe.Checked, o.url.Text, o.toName.Checked)
+	}
+}
