@@ -103,6 +103,8 @@ func stepName(step string) string {
 		return lang.L("Signing in")
 	case "test-message":
 		return lang.L("Test message")
+	case "dkim":
+		return lang.L("DKIM record")
 	}
 	return step
 }

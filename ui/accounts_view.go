@@ -49,6 +49,7 @@ type accountsView struct {
 	// openURL shows the provider's sign-in page in the system browser;
 	// tests replace it with a scripted browser.
 	openURL func(authURL string) error
+	dkim    *dkimSection
 	content fyne.CanvasObject
 }
 
@@ -158,11 +159,12 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 		widget.NewFormItem(lang.L("Connections at once"), v.maxConns),
 	)
 	v.imap = v.newIMAPSection()
+	v.dkim = v.newDKIMSection()
 	buttons := container.NewHBox(v.save, v.test, v.testMessage, v.remove)
 	// The buttons and the test's steps stay in view below the long form.
 	steps := container.NewVScroll(container.NewVBox(v.testSteps, container.NewHBox(v.trust)))
 	steps.SetMinSize(fyne.NewSize(0, 130))
-	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, container.NewVScroll(container.NewVBox(v.fields, v.imap.accordion)))
+	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, container.NewVScroll(container.NewVBox(v.fields, v.imap.accordion, v.dkim.accordion)))
 
 	v.empty = widget.NewLabel(lang.L("No accounts yet. Fill in the form, or pick your provider first."))
 	v.empty.Wrapping = fyne.TextWrapWord
@@ -260,6 +262,7 @@ func (v *accountsView) edit(a Account) {
 	v.fillIMAP(a.IMAP)
 	v.fillOAuth(a.OAuth)
 	v.showOAuth(v.selectedPreset())
+	v.fillDKIM(a.DKIM)
 	v.testSteps.SetText("")
 	v.trust.Hide()
 	if a.ID == "" {
@@ -381,6 +384,7 @@ func (v *accountsView) form() (Account, error) {
 		return a, err
 	}
 	v.readOAuth(&a)
+	v.readDKIM(&a)
 	if a.Name == "" {
 		a.Name = a.FromAddress
 	}

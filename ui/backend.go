@@ -69,6 +69,7 @@ type Account struct {
 	HasPassword  bool
 	IMAP         IMAPSettings
 	OAuth        OAuthSettings
+	DKIM         DKIMSettings
 }
 
 // OAuthSettings is an account's "Sign in with Google / Microsoft".

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,6 +19,9 @@ type accountBook struct {
 	oauth   *oauth.Service // sign-ins, sharing the store's keychain
 	warning string         // why passwords stay in memory, or ""
 	chinese bool           // show the presets' Chinese names and notes
+	// resolver looks up DKIM records in the connection test; nil is the
+	// system's DNS (tests use an in-memory one).
+	resolver accounts.TXTResolver
 }
 
 func newAccountBook(dir string, chinese bool) (*accountBook, error) {
@@ -65,6 +69,7 @@ func (b *accountBook) toUI(a accounts.Account) Account {
 		IMAP:         b.imapToUI(a),
 		OAuth: OAuthSettings{Provider: a.OAuth.Provider, SignedInAs: a.OAuth.SignedInAs, SignedIn: b.oauth.SignedIn(a),
 			ClientID: a.OAuth.ClientID, ClientSecret: a.OAuth.ClientSecret, Tenant: a.OAuth.Tenant},
+		DKIM: b.dkimToUI(a),
 	}
 }
 
@@ -111,6 +116,7 @@ func (b *accountBook) fromUI(u Account) accounts.Account {
 		// The user chose a password, or another provider: the sign-in goes.
 		a.OAuth.Provider, a.OAuth.SignedInAs = "", ""
 	}
+	a.DKIM = dkimFromUI(u.DKIM)
 	return a
 }
 
@@ -155,6 +161,12 @@ func orDefault(s, def string) string {
 
 func (b *accountBook) Save(u Account, password, imapPassword string) (Account, error) {
 	a := b.fromUI(u)
+	// A pasted key is checked before anything is saved.
+	if strings.TrimSpace(u.DKIM.KeyPEM) != "" && a.SignsDKIM() && a.DKIM.KeyFile == "" {
+		if _, err := accounts.ParseDKIMKey([]byte(u.DKIM.KeyPEM)); err != nil {
+			return u, errors.New(sayErr(err))
+		}
+	}
 	if a.Username == "" && a.Auth != accounts.AuthNone {
 		a.Username = a.FromAddress
 	}
@@ -177,6 +189,9 @@ func (b *accountBook) Save(u Account, password, imapPassword string) (Account, e
 		if err := b.store.Secrets().Delete(a.OAuthSecretID()); err != nil {
 			return b.toUI(a), err
 		}
+	}
+	if err := b.saveDKIMKey(a, u.DKIM.KeyPEM); err != nil {
+		return b.toUI(a), err
 	}
 	switch {
 	case imapPassword != "" && a.IMAP.OwnPassword:
@@ -226,6 +241,16 @@ func (b *accountBook) TestConnection(ctx context.Context, u Account, password st
 	if sendMessage {
 		opts = append(opts, accounts.WithTestMessage())
 	}
+	if a.SignsDKIM() {
+		key, err := b.dkimKey(a, u.DKIM.KeyPEM)
+		if err != nil {
+			return errors.New(sayErr(err))
+		}
+		opts = append(opts, accounts.WithDKIMKey(key))
+		if b.resolver != nil {
+			opts = append(opts, accounts.WithTXTResolver(b.resolver))
+		}
+	}
 	report, err := accounts.Check(ctx, a, password, opts...)
 	if err != nil {
 		return err
@@ -262,6 +287,9 @@ func (b *accountBook) TestIMAP(ctx context.Context, u Account, password string) 
 
 func connStep(s accounts.Step) ConnStep {
 	detail := s.Summary
+	if !s.Text.IsZero() {
+		detail = say(s.Text)
+	}
 	if s.Reply != "" && !strings.Contains(detail, s.Reply) {
 		detail += " (" + s.Reply + ")"
 	}
@@ -333,4 +361,44 @@ func (b *accountBook) SignOut(ctx context.Context, u Account) (Account, msg.Text
 		return b.toUI(a), note, err
 	}
 	return b.toUI(a), note, nil
+}
+
+// dkimToUI shows an account's DKIM side and whether its key is stored.
+func (b *accountBook) dkimToUI(a accounts.Account) DKIMSettings {
+	d := DKIMSettings{Domain: a.DKIM.Domain, Selector: a.DKIM.Selector, KeyFile: a.DKIM.KeyFile}
+	if a.SignsDKIM() && a.DKIM.KeyFile == "" {
+		_, err := b.store.Secrets().Get(a.DKIMSecretID())
+		d.HasKey = err == nil
+	}
+	return d
+}
+
+// dkimFromUI is the account's DKIM side; an empty domain signs nothing.
+func dkimFromUI(u DKIMSettings) accounts.DKIM {
+	d := accounts.DKIM{Domain: strings.TrimSpace(u.Domain), Selector: strings.TrimSpace(u.Selector), KeyFile: strings.TrimSpace(u.KeyFile)}
+	if d.Domain == "" && d.Selector == "" {
+		return accounts.DKIM{}
+	}
+	return d
+}
+
+// saveDKIMKey keeps a pasted key in the keychain; a key file, or no
+// signing, leaves no key behind there.
+func (b *accountBook) saveDKIMKey(a accounts.Account, pasted string) error {
+	if !a.SignsDKIM() || a.DKIM.KeyFile != "" {
+		return b.store.Secrets().Delete(a.DKIMSecretID())
+	}
+	if strings.TrimSpace(pasted) == "" {
+		return nil
+	}
+	return b.store.Secrets().Set(a.DKIMSecretID(), strings.TrimSpace(pasted)+"\n")
+}
+
+// dkimKey is the key the connection test compares with DNS: the one just
+// pasted, else the stored one.
+func (b *accountBook) dkimKey(a accounts.Account, pasted string) (crypto.Signer, error) {
+	if strings.TrimSpace(pasted) != "" && a.DKIM.KeyFile == "" {
+		return accounts.ParseDKIMKey([]byte(pasted))
+	}
+	return accounts.LoadDKIMKey(a, b.store.Secrets())
 }

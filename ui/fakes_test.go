@@ -29,7 +29,8 @@ type fakeAccounts struct {
 	imapPasswordsTried []string
 	folder             string
 	imapErr            error
-	saveErr            error // returned by Save, as Account.Validate would
+	saveErr            error    // returned by Save, as Account.Validate would
+	dkimKeys           []string // the pasted DKIM key of each Save
 }
 
 func (f *fakeAccounts) List() ([]Account, error) { return append([]Account(nil), f.accounts...), nil }
@@ -59,6 +60,11 @@ func (f *fakeAccounts) Save(a Account, password, imapPassword string) (Account, 
 		f.passwords[a.ID] = password
 	}
 	a.HasPassword = f.passwords[a.ID] != ""
+	// Like the real book: a pasted DKIM key goes to the keychain and is
+	// never handed back.
+	f.dkimKeys = append(f.dkimKeys, a.DKIM.KeyPEM)
+	a.DKIM.HasKey = a.DKIM.HasKey || a.DKIM.KeyPEM != ""
+	a.DKIM.KeyPEM = ""
 	if imapPassword != "" && a.IMAP.OwnPassword {
 		f.imapPasswords[a.ID] = imapPassword
 	}

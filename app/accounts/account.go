@@ -93,6 +93,9 @@ type Account struct {
 	// OAuth is set for accounts that sign in with Google or Microsoft
 	// instead of a password (see oauth.go).
 	OAuth OAuth `json:"oauth,omitzero"`
+	// DKIM signs messages for servers that do not (optional); the private
+	// key is in the keychain or a file the user points to, never here.
+	DKIM DKIM `json:"dkim,omitzero"`
 	// Preset is the ID of the provider preset the account was made from
 	// ("qq", "gmail"…); it selects the hint shown when the login fails.
 	Preset string `json:"preset,omitempty"`
@@ -167,6 +170,7 @@ func (a Account) Validate() error {
 	checkLimits(a.Limits, bad)
 	a.validateIMAP(bad)
 	a.validateOAuth(bad)
+	a.validateDKIM(bad)
 	if err := a.Trust.validate(); err != nil {
 		bad("Trusted certificate", "%v", err)
 	}

@@ -2,9 +2,12 @@ package accounts
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 	"time"
+
+	"mailroom/app/msg"
 )
 
 // StepKind names one step of the connection test.
@@ -23,6 +26,9 @@ const (
 	StepCertificate StepKind = "certificate"
 	StepAuth        StepKind = "auth"
 	StepTestMessage StepKind = "test-message"
+	// StepDKIM compares the DKIM key published in DNS with the account's
+	// key (only for accounts that sign, after the server steps).
+	StepDKIM StepKind = "dkim"
 )
 
 // Problem classifies what went wrong in a step.
@@ -44,6 +50,7 @@ const (
 	ProblemRejected                // the server answered a command with an error
 	ProblemConnectionLost          // the server closed the connection
 	ProblemCanceled                // the caller cancelled the test
+	ProblemDKIM                    // the DKIM record is missing or does not match the key
 )
 
 var problemNames = map[Problem]string{
@@ -51,6 +58,7 @@ var problemNames = map[Problem]string{
 	ProblemTimeout: "timeout", ProblemNotSMTP: "not-smtp", ProblemTLS: "tls", ProblemCertificate: "certificate",
 	ProblemNoSTARTTLS: "no-starttls", ProblemAuthUnavailable: "auth-unavailable", ProblemAuthFailed: "auth-failed",
 	ProblemRejected: "rejected", ProblemConnectionLost: "connection-lost", ProblemCanceled: "canceled",
+	ProblemDKIM: "dkim",
 }
 
 func (p Problem) String() string {
@@ -78,6 +86,11 @@ type Step struct {
 	Elapsed      time.Duration
 	// Err is the underlying error of a failed step.
 	Err error
+	// Text, when set, is Summary and Hint in the user's language (the
+	// DKIM step sets it; the window renders it instead of Summary).
+	Text msg.Text
+	// DKIM is what the DKIM step found; zero on other steps.
+	DKIM DKIMRecordState
 }
 
 // StepError is a failed step as an error; it matches ErrCheckFailed.
@@ -143,6 +156,34 @@ type checkConfig struct {
 	stepTimeout time.Duration
 	testMessage bool
 	progress    func(Step)
+	// dkimKey, resolver and skipDNS drive the DKIM step (dkim_check.go).
+	dkimKey  crypto.Signer
+	resolver TXTResolver
+	skipDNS  bool
+}
+
+// WithDKIMKey adds the DKIM step for an account that signs: the key's
+// public half is compared with the one published in DNS.
+func WithDKIMKey(key crypto.Signer) CheckOption {
+	return func(c *checkConfig) error {
+		if key == nil {
+			return errors.New("accounts: WithDKIMKey needs a key")
+		}
+		c.dkimKey = key
+		return nil
+	}
+}
+
+// WithTXTResolver looks the DKIM record up with r instead of the system's
+// DNS (tests use an in-memory resolver).
+func WithTXTResolver(r TXTResolver) CheckOption {
+	return func(c *checkConfig) error { c.resolver = r; return nil }
+}
+
+// WithoutDKIMLookup skips the DNS look-up of the DKIM record (offline):
+// the step says it was not checked.
+func WithoutDKIMLookup() CheckOption {
+	return func(c *checkConfig) error { c.skipDNS = true; return nil }
 }
 
 // WithStepTimeout sets how long each step may wait (default 15 seconds).
@@ -200,6 +241,7 @@ func Check(ctx context.Context, a Account, secret string, opts ...CheckOption) (
 		return Report{}, err
 	}
 	p.run(false)
+	p.checkDKIM()
 	return p.report, nil
 }
 

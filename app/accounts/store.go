@@ -165,10 +165,10 @@ func (s *Store) Delete(id string) error {
 	if i < 0 {
 		return fmt.Errorf("%w: %q", ErrAccountNotFound, id)
 	}
-	// The account's own IMAP password and its OAuth refresh token, if it
-	// has them, go with it.
+	// The account's own IMAP password, its OAuth refresh token and its
+	// DKIM key, if it has them, go with it.
 	a := s.accounts[i]
-	for _, secretID := range slices.Compact([]string{id, a.IMAPSecretID(), a.OAuthSecretID()}) {
+	for _, secretID := range slices.Compact([]string{id, a.IMAPSecretID(), a.OAuthSecretID(), a.DKIMSecretID()}) {
 		if err := s.secrets.Delete(secretID); err != nil {
 			return fmt.Errorf("account %q was not deleted: %w", s.accounts[i].Label(), err)
 		}

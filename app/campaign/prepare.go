@@ -57,6 +57,8 @@ type Plan struct {
 	// journaled with its raw cell.
 	email     recipients.Column
 	headerRow int
+	// dkim signs each message when the account signs (see loadDKIM).
+	dkim merge.Option
 }
 
 // PlannedRow is one spreadsheet row with its verdict.
@@ -80,6 +82,7 @@ func Prepare(ctx context.Context, c *Campaign, env Env) (*Plan, error) {
 	p.requireFields()
 	p.resolveAccount(env)
 	p.requirePassword(env)
+	p.loadDKIM(env)
 	if c.Recipients == "" {
 		return p, nil
 	}
@@ -346,6 +349,9 @@ func (p *Plan) compose() error {
 		if tpl != "" {
 			opts = append(opts, with(tpl))
 		}
+	}
+	if p.dkim != nil {
+		opts = append(opts, p.dkim)
 	}
 	if u, ok := p.unsubscribe(); ok {
 		opts = append(opts, merge.WithUnsubscribe(u))

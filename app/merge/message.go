@@ -51,6 +51,9 @@ func (c *Composer) Message(key string, row Row, to []string) (sender.Message, er
 	if err != nil {
 		return sender.Message{}, err
 	}
+	if err := c.signDKIM(msg); err != nil {
+		return sender.Message{}, err
+	}
 	return c.senderMessage(key, r, msg, id), nil
 }
 
@@ -68,6 +71,9 @@ func (c *Composer) TestMessage(row Row, to string) (sender.Message, error) {
 	r.cc, r.bcc, r.toName = nil, nil, ""
 	msg, id, err := c.build(r, []string{to}, true)
 	if err != nil {
+		return sender.Message{}, err
+	}
+	if err := c.signDKIM(msg); err != nil {
 		return sender.Message{}, err
 	}
 	return c.senderMessage(fmt.Sprintf("test:%d:%s", row.Number, id), r, msg, id), nil

@@ -36,6 +36,7 @@ type config struct {
 	sizeLimit    int64
 	file, sheet  string
 	unsubscribe  *Unsubscribe
+	dkim         *dkimConfig
 }
 
 func optionError(format string, args ...any) error {
