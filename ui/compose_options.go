@@ -56,8 +56,12 @@ func newComposeOptions(doc *document) *composeOptions {
 	why := widget.NewLabel(lang.L("Gmail and Yahoo ask senders of bulk mail for a one-click unsubscribe link; mail programs then show an Unsubscribe button. {{.Field}} puts the link into the message.", map[string]any{"Field": "{{unsubscribe}}"}))
 	why.Wrapping = fyne.TextWrapWord
 	why.Importance = widget.LowImportance
-	o.content = container.NewVBox(o.marketing, o.unsubscribe,
-		container.NewPadded(container.NewVBox(o.mailto, o.url)), why, o.toName)
+	// In a short scroll of its own: opened under the body, it must not
+	// push the window taller than the screen.
+	scroll := container.NewVScroll(container.NewVBox(o.marketing, o.unsubscribe,
+		container.NewPadded(container.NewVBox(o.mailto, o.url)), why, o.toName))
+	scroll.SetMinSize(fyne.NewSize(0, 90))
+	o.content = scroll
 	o.show()
 	return o
 }
