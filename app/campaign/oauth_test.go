@@ -62,7 +62,10 @@ func newOAuthCampaign(t *testing.T, rows int) *oauthCampaign {
 		RevokeURL: o.fake.RevokeURL(), Scopes: []string{"https://mail.google.com/"}, ClientID: o.fake.ClientID}
 	o.svc = oauth.New(secrets, oauth.WithProvider(p))
 	acct := accounts.Account{DisplayName: "Billing", FromAddress: oauthUser, Host: o.smtp.Host(), Port: o.smtp.Port(),
-		Security: accounts.SecuritySTARTTLS, Auth: accounts.AuthXOAUTH2, Username: oauthUser, Preset: "gmail",
+		Security: accounts.SecuritySTARTTLS, Auth: accounts.AuthXOAUTH2, Username: oauthUser,
+		// No Gmail preset: Gmail files its own Sent copy, so a Gmail account
+		// never appends one (accounts.SentCopyFor). The copy that shares the
+		// sign-in's token is tested on a server that does not file its own.
 		OAuth: accounts.OAuth{Provider: accounts.OAuthGoogle}}
 	acct = mailbox.Configure(acct)
 	acct.IMAP.CopyToSent = true
