@@ -86,23 +86,9 @@ type Copier struct {
 // ErrConnect, ErrTLS, ErrLogin or ErrNoSentFolder, and say in plain words
 // what to do.
 func Open(ctx context.Context, acct accounts.Account, password string, opts ...Option) (*Copier, error) {
-	cfg := config{timeout: DefaultTimeout}
-	for _, opt := range opts {
-		if err := opt(&cfg); err != nil {
-			return nil, err
-		}
-	}
-	if acct.IMAP.Host == "" {
-		return nil, fmt.Errorf("account %q: %w", acct.Label(), ErrNotConfigured)
-	}
-	if err := acct.Validate(); err != nil {
+	cfg, err := configure(acct, password, opts)
+	if err != nil {
 		return nil, err
-	}
-	if cfg.cred == nil {
-		if password == "" {
-			return nil, fmt.Errorf("account %q: %w: save the password or authorisation code first", acct.Label(), ErrNoPassword)
-		}
-		cfg.cred = accounts.StaticCredential(password)
 	}
 	sess, err := connect(ctx, acct, cfg)
 	if err != nil {

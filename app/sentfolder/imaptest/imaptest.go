@@ -80,6 +80,7 @@ type Server struct {
 	mu       sync.Mutex
 	conns    map[net.Conn]struct{}
 	accepted int
+	changes  []string // commands that can modify the mailbox (Changes)
 }
 
 // New starts a server on 127.0.0.1 for one user. Close it when done.
