@@ -81,6 +81,7 @@ type Server struct {
 	conns    map[net.Conn]struct{}
 	accepted int
 	changes  []string // commands that can modify the mailbox (Changes)
+	sent     int64    // bytes written to clients (BytesSent)
 }
 
 // New starts a server on 127.0.0.1 for one user. Close it when done.
@@ -243,7 +244,31 @@ func (l *countingListener) Accept() (net.Conn, error) {
 	l.server.accepted++
 	l.server.conns[c] = struct{}{}
 	l.server.mu.Unlock()
-	return c, nil
+	return &countingConn{Conn: c, server: l.server}, nil
+}
+
+// countingConn counts what the server writes, so tests can show that a
+// reader fetched only part of a large message.
+type countingConn struct {
+	net.Conn
+	server *Server
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.server.mu.Lock()
+	c.server.sent += int64(n)
+	c.server.mu.Unlock()
+	return n, err
+}
+
+// BytesSent is how many bytes the server has written to all clients
+// (after TLS with STARTTLS, before it with implicit TLS: either way a
+// measure of what a client fetched).
+func (s *Server) BytesSent() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sent
 }
 
 // discardLogger keeps expected connection errors (dropped on purpose) out
