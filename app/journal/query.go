@@ -27,24 +27,66 @@ type Row struct {
 	Created  time.Time
 	Updated  time.Time
 	SentAt   time.Time
+	Mailbox
+}
+
+// Mailbox is what the account's mailbox said about a row after it was
+// sent (app/inbox): observations, which never change the delivery state
+// except to settle an unknown row.
+type Mailbox struct {
+	// Bounce is BounceHard, BounceSoft or "" (none).
+	Bounce       string
+	BounceStatus string // "5.1.1", or the SMTP code when there is no enhanced one
+	BounceText   string // the remote server's diagnostic
+	BouncedAt    time.Time
+	RepliedAt    time.Time
+	ReplySubject string // the first reply's subject (never its body)
+	AutoReplyAt  time.Time
+	Unsubscribed time.Time
+	// Settled says how an unknown row became sent: SettledSentFolder,
+	// SettledBounce, SettledReply; "" for rows the server answered.
+	Settled string
+	// NotInSent is when a search of the Sent folder, after the grace
+	// period, did not find this unknown row's message.
+	NotInSent time.Time
 }
 
 const rowColumns = `campaign, key, row_number, address, name, state, attempts, message_id, reply, reply_code,
-	content_hash, skip_reason, in_source, created, updated, sent_at`
+	content_hash, skip_reason, in_source, created, updated, sent_at,
+	bounce, bounce_status, bounce_text, bounced_at, replied_at, reply_subject, auto_reply_at, unsubscribed_at, settled, not_in_sent`
+
+// rowScanner receives rowColumns from rows.Scan and converts the stored
+// forms (state names, milliseconds) into a Row.
+type rowScanner struct {
+	r                                                            Row
+	state                                                        string
+	created, updated, sent, bounced, replied, auto, unsub, notIn int64
+}
+
+func (s *rowScanner) targets() []any {
+	r := &s.r
+	return []any{&r.Campaign, &r.Key, &r.Number, &r.Address, &r.Name, &s.state, &r.Attempts, &r.MessageID,
+		&r.Reply, &r.Code, &r.Hash, &r.SkipReason, &r.InSource, &s.created, &s.updated, &s.sent,
+		&r.Bounce, &r.BounceStatus, &r.BounceText, &s.bounced, &s.replied, &r.ReplySubject, &s.auto, &s.unsub, &r.Settled, &s.notIn}
+}
+
+func (s *rowScanner) row() Row {
+	r := s.r
+	r.State, r.Created, r.Updated, r.SentAt = State(s.state), fromMillis(s.created), fromMillis(s.updated), fromMillis(s.sent)
+	r.BouncedAt, r.RepliedAt, r.AutoReplyAt = fromMillis(s.bounced), fromMillis(s.replied), fromMillis(s.auto)
+	r.Unsubscribed, r.NotInSent = fromMillis(s.unsub), fromMillis(s.notIn)
+	return r
+}
 
 func scanRows(rows *sql.Rows) ([]Row, error) {
 	var out []Row
 	for rows.Next() {
-		var r Row
-		var state string
-		var created, updated, sent int64
-		if err := rows.Scan(&r.Campaign, &r.Key, &r.Number, &r.Address, &r.Name, &state, &r.Attempts, &r.MessageID,
-			&r.Reply, &r.Code, &r.Hash, &r.SkipReason, &r.InSource, &created, &updated, &sent); err != nil {
+		var sc rowScanner
+		if err := rows.Scan(sc.targets()...); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		r.State, r.Created, r.Updated, r.SentAt = State(state), fromMillis(created), fromMillis(updated), fromMillis(sent)
-		out = append(out, r)
+		out = append(out, sc.row())
 	}
 	return out, errors.Join(rows.Err(), rows.Close())
 }
@@ -113,15 +155,12 @@ func (j *Journal) Search(text string) ([]Hit, error) {
 	var hits []Hit
 	for rows.Next() {
 		var h Hit
-		var state string
-		var created, updated, sent int64
-		r := &h.Row
-		if err := rows.Scan(&h.CampaignName, &r.Campaign, &r.Key, &r.Number, &r.Address, &r.Name, &state, &r.Attempts,
-			&r.MessageID, &r.Reply, &r.Code, &r.Hash, &r.SkipReason, &r.InSource, &created, &updated, &sent); err != nil {
+		var sc rowScanner
+		if err := rows.Scan(append([]any{&h.CampaignName}, sc.targets()...)...); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		r.State, r.Created, r.Updated, r.SentAt = State(state), fromMillis(created), fromMillis(updated), fromMillis(sent)
+		h.Row = sc.row()
 		hits = append(hits, h)
 	}
 	return hits, errors.Join(rows.Err(), rows.Close())

@@ -60,6 +60,35 @@ var migrations = []string{
 	-- Serves the daily cap (outcomes per account since a time) and the
 	-- history's start and end.
 	CREATE INDEX events_by_state ON events (campaign, to_state, at);`,
+	// What the mailbox said about a row after it was sent (app/inbox):
+	// observations added to the row, never a change of its delivery state
+	// except an unknown row proven sent. observations makes reading the
+	// same notice twice a no-op; inbox_cursors is where reading stopped.
+	`ALTER TABLE rows ADD COLUMN bounce TEXT NOT NULL DEFAULT '' CHECK (bounce IN ('', 'hard', 'soft'));
+	ALTER TABLE rows ADD COLUMN bounce_status TEXT NOT NULL DEFAULT '';
+	ALTER TABLE rows ADD COLUMN bounce_text TEXT NOT NULL DEFAULT '';
+	ALTER TABLE rows ADD COLUMN bounced_at INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE rows ADD COLUMN replied_at INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE rows ADD COLUMN reply_subject TEXT NOT NULL DEFAULT '';
+	ALTER TABLE rows ADD COLUMN auto_reply_at INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE rows ADD COLUMN unsubscribed_at INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE rows ADD COLUMN settled TEXT NOT NULL DEFAULT '';
+	ALTER TABLE rows ADD COLUMN not_in_sent INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE observations (
+		campaign INTEGER NOT NULL REFERENCES campaigns(id),
+		key      TEXT NOT NULL,
+		kind     TEXT NOT NULL,
+		source   TEXT NOT NULL,
+		PRIMARY KEY (campaign, key, kind, source)
+	) WITHOUT ROWID;
+	CREATE TABLE inbox_cursors (
+		campaign     INTEGER NOT NULL REFERENCES campaigns(id),
+		folder       TEXT NOT NULL,
+		uid_validity INTEGER NOT NULL,
+		last_uid     INTEGER NOT NULL,
+		PRIMARY KEY (campaign, folder)
+	) WITHOUT ROWID;
+	ALTER TABLE campaigns ADD COLUMN inbox_checked INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrate brings the schema up to date in one transaction, and refuses a

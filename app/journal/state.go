@@ -30,6 +30,7 @@ const (
 	bySync                  // Sync: registering rows, skip decisions
 	byRecovery              // StartRun: interrupted sends
 	byUser                  // explicit actions: mark as sent, send again
+	byMailbox               // the mailbox proves an unknown row was accepted
 )
 
 // allowed is the whole state machine. States only move forward, except
@@ -53,6 +54,10 @@ func allowed(from, to State, by mover) bool {
 			(from == StateSkipped && to == StatePending)
 	case byRecovery:
 		return from == StateSending && to == StateUnknown
+	case byMailbox:
+		// Found in the Sent folder, or bounced or answered by its own
+		// Message-ID: the server accepted it.
+		return from == StateUnknown && to == StateSent
 	case byUser:
 		switch to {
 		case StateSent: // "mark as sent"

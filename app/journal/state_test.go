@@ -16,6 +16,7 @@ func TestStateMachineTable(t *testing.T) {
 		},
 		bySync:     {{StatePending, StateSkipped}, {StateSkipped, StatePending}},
 		byRecovery: {{StateSending, StateUnknown}},
+		byMailbox:  {{StateUnknown, StateSent}},
 		byUser: {
 			{StateUnknown, StateSent}, {StateUnknown, StatePending},
 			{StateFailed, StatePending}, {StateSent, StatePending},

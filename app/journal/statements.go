@@ -42,7 +42,7 @@ func prepare(ctx context.Context, conn *sql.Conn) (statements, error) {
 	s.sending = p(`UPDATE rows SET
 		attempts_before = CASE WHEN state = 'sending' THEN attempts_before ELSE attempts END,
 		attempts = attempts + 1,
-		state = 'sending', message_id = ?, content_hash = ?, updated = ?
+		state = 'sending', message_id = ?, content_hash = ?, updated = ?, not_in_sent = 0
 		WHERE campaign = ? AND key = ?`)
 	s.done = p(`UPDATE rows SET
 		state = ?1,

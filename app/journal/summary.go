@@ -32,10 +32,22 @@ func (c *Counts) add(s State, n int) {
 	}
 }
 
+// MailboxCounts is how many rows of a campaign the mailbox said
+// something about (app/inbox).
+type MailboxCounts struct {
+	BouncedHard, BouncedSoft, Replied, AutoReplied, Unsubscribed int
+	// ConfirmedInSent counts unknown rows settled by the Sent folder;
+	// NotInSent unknown rows whose message the Sent folder does not hold.
+	ConfirmedInSent, NotInSent int
+}
+
 // Summary is a campaign's line in the history view.
 type Summary struct {
 	Campaign
 	Counts
+	MailboxCounts
+	// InboxChecked is when the mailbox was last read for this campaign.
+	InboxChecked time.Time
 	// Started is the first send attempt, Finished the last outcome; both
 	// zero before the first message.
 	Started, Finished time.Time
@@ -73,6 +85,18 @@ func (j *Journal) Summary(campaign int64) (Summary, error) {
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return Summary{}, err
 	}
+	m := &s.MailboxCounts
+	var checked int64
+	err = j.db.QueryRow(`SELECT coalesce(sum(bounce = 'hard'), 0), coalesce(sum(bounce = 'soft'), 0),
+		coalesce(sum(replied_at > 0), 0), coalesce(sum(auto_reply_at > 0), 0), coalesce(sum(unsubscribed_at > 0), 0),
+		coalesce(sum(settled = 'sent-folder'), 0), coalesce(sum(state = 'unknown' AND not_in_sent > 0), 0),
+		(SELECT inbox_checked FROM campaigns WHERE id = ?1)
+		FROM rows WHERE campaign = ?1`, campaign).
+		Scan(&m.BouncedHard, &m.BouncedSoft, &m.Replied, &m.AutoReplied, &m.Unsubscribed, &m.ConfirmedInSent, &m.NotInSent, &checked)
+	if err != nil {
+		return Summary{}, err
+	}
+	s.InboxChecked = fromMillis(checked)
 	var started, finished int64
 	err = j.db.QueryRow(`SELECT
 		coalesce((SELECT min(at) FROM events WHERE campaign = ?1 AND to_state = 'sending'), 0),
