@@ -221,7 +221,7 @@ func isReport(bs imap.BodyStructure) bool {
 
 // partPlan says where a bounce's useful parts are.
 type partPlan struct {
-	report, original, text *imap.BodyStructureSinglePart
+	report, original, text             *imap.BodyStructureSinglePart
 	reportPath, originalPath, textPath []int
 }
 
