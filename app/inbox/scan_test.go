@@ -61,7 +61,7 @@ func dial(t testing.TB, srv *imaptest.Server) *sentfolder.Session {
 // deliverFixtures puts every fixture in INBOX, except the ones a spam
 // filter would take, which go to Junk. It returns the fixture per folder
 // and UID.
-func deliverFixtures(t testing.TB, srv *imaptest.Server) map[string]string {
+func deliverFixtures(t testing.TB, srv *imaptest.Server, at time.Time) map[string]string {
 	t.Helper()
 	names := make([]string, 0, len(fixtures))
 	for name := range fixtures {
@@ -74,7 +74,7 @@ func deliverFixtures(t testing.TB, srv *imaptest.Server) map[string]string {
 		if strings.HasPrefix(name, "bounce-exim") || strings.HasPrefix(name, "unrelated-newsletter") {
 			folder = "Junk"
 		}
-		uid, err := srv.Deliver(folder, readFixture(t, name), campaignStart.Add(time.Hour))
+		uid, err := srv.Deliver(folder, readFixture(t, name), at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func deliverFixtures(t testing.TB, srv *imaptest.Server) map[string]string {
 // gives, from INBOX and Junk alike.
 func TestScanFindsWhatClassifySees(t *testing.T) {
 	srv := startServer(t)
-	where := deliverFixtures(t, srv)
+	where := deliverFixtures(t, srv, campaignStart.Add(time.Hour))
 	// Old mail from before the campaign, and mail in another folder, is
 	// not read.
 	if _, err := srv.Deliver("INBOX", readFixture(t, "reply.eml"), campaignStart.AddDate(0, -2, 0)); err != nil {
@@ -131,7 +131,7 @@ func TestScanFindsWhatClassifySees(t *testing.T) {
 // the same after a pass, and no command that could change them was sent.
 func TestScanNeverChangesTheMailbox(t *testing.T) {
 	srv := startServer(t)
-	deliverFixtures(t, srv)
+	deliverFixtures(t, srv, campaignStart.Add(time.Hour))
 	before, err := srv.Snapshot()
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +163,7 @@ func TestScanNeverChangesTheMailbox(t *testing.T) {
 // SELECTs and fetches without PEEK is caught.
 func TestScanChangesAreDetected(t *testing.T) {
 	srv := startServer(t)
-	deliverFixtures(t, srv)
+	deliverFixtures(t, srv, campaignStart.Add(time.Hour))
 	before, _ := srv.Snapshot()
 	_, err := srv.Messages("INBOX") // EXAMINE + PEEK: no change
 	if err != nil || len(srv.Changes()) != 0 {
@@ -192,7 +192,7 @@ func TestScanChangesAreDetected(t *testing.T) {
 // arrived since, and a changed UIDVALIDITY starts the folder again.
 func TestScanReadsOnlyNewMail(t *testing.T) {
 	srv := startServer(t)
-	deliverFixtures(t, srv)
+	deliverFixtures(t, srv, campaignStart.Add(time.Hour))
 	s := dial(t, srv)
 	first, err := Scan(context.Background(), s, campaignStart, nil)
 	if err != nil {
