@@ -119,7 +119,8 @@ func (p *Plan) writeResults(j *journal.Journal, campaign int64) error {
 		if !r.InSource {
 			continue
 		}
-		res := recipients.RowResult{Status: string(r.State), Time: r.Updated, MessageID: r.MessageID, Reply: r.Reply}
+		res := recipients.RowResult{Status: string(r.State), Time: r.Updated, MessageID: r.MessageID, Reply: r.Reply,
+			Bounce: journal.BounceNote(r.Mailbox), Response: journal.ResponseNote(r.Mailbox)}
 		if r.State == journal.StateSkipped {
 			res.Reply = r.SkipReason
 		}
@@ -127,6 +128,8 @@ func (p *Plan) writeResults(j *journal.Journal, campaign int64) error {
 			res.Status = prev.Status + "; " + res.Status
 			res.MessageID = strings.Trim(prev.MessageID+"; "+res.MessageID, "; ")
 			res.Reply = strings.Trim(prev.Reply+"; "+res.Reply, "; ")
+			res.Bounce = strings.Trim(prev.Bounce+"; "+res.Bounce, "; ")
+			res.Response = strings.Trim(prev.Response+"; "+res.Response, "; ")
 		}
 		results[r.Number] = res
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,5 +189,41 @@ func TestSchemaOneJournalIsMigrated(t *testing.T) {
 	var version int
 	if err := j.db.QueryRow(`SELECT version FROM schema_version`).Scan(&version); err != nil || version != len(migrations) {
 		t.Errorf("schema version %d (%v), want %d", version, err, len(migrations))
+	}
+}
+
+func TestReportShowsWhatTheMailboxSaid(t *testing.T) {
+	j := openTest(t)
+	c, _ := campaignWith(t, j, "c", 2)
+	r := startRun(t, j, c.ID)
+	send(t, r, "user1@example.com", sender.OutcomeSent)
+	send(t, r, "user2@example.com", sender.OutcomeSent)
+	r.Close()
+	at := time.Date(2025, 3, 4, 10, 12, 0, 0, time.Local)
+	if _, err := j.Observe(c.ID, []Observation{
+		{Key: "user1@example.com", Kind: ObservedBounceHard, Status: "5.1.1", Detail: "550 5.1.1 User unknown", Source: "b", At: at},
+		{Key: "user2@example.com", Kind: ObservedReply, Detail: "Re: invoice", Source: "r", At: at},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := j.Rows(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteCSV(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Bounce reason", "Reply subject", "hard,5.1.1,mailbox does not exist,550 5.1.1 User unknown,2025-03-04 10:12:00",
+		"2025-03-04 10:12:00,Re: invoice"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+	if got := BounceNote(rows[0].Mailbox); got != "hard 5.1.1: mailbox does not exist" {
+		t.Errorf("BounceNote = %q", got)
+	}
+	if got := ResponseNote(rows[1].Mailbox); got != "replied 2025-03-04 10:12" {
+		t.Errorf("ResponseNote = %q", got)
 	}
 }

@@ -11,12 +11,16 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"mailroom/app/reason"
 )
 
 // reportHeader is the first line of every report.
 var reportHeader = []string{
 	"Row", "Address", "Name", "State", "Attempts", "Sent at", "Message-ID",
 	"Reply code", "Server reply", "Note", "Last change",
+	"Bounce", "Bounce code", "Bounce reason", "Bounce diagnostic", "Bounced at",
+	"Replied at", "Reply subject", "Automatic reply at", "Unsubscribed at", "Sent folder",
 }
 
 // reportTime is how reports show times: local, to the second, sortable.
@@ -42,7 +46,56 @@ func reportCells(r Row) []string {
 	return []string{
 		strconv.Itoa(r.Number), r.Address, r.Name, string(r.State), strconv.Itoa(r.Attempts),
 		formatTime(r.SentAt), r.MessageID, code, r.Reply, note, formatTime(r.Updated),
+		r.Bounce, r.BounceStatus, bounceReason(r.Mailbox), r.BounceText, formatTime(r.BouncedAt),
+		formatTime(r.RepliedAt), r.ReplySubject, formatTime(r.AutoReplyAt), formatTime(r.Unsubscribed), sentFolderNote(r),
 	}
+}
+
+// bounceReason is the bounce in plain words, empty without one.
+func bounceReason(m Mailbox) string {
+	if m.Bounce == "" {
+		return ""
+	}
+	return reason.Explain(m.BounceStatus, m.BounceText).String()
+}
+
+// sentFolderNote says what the Sent folder told about an unknown row.
+func sentFolderNote(r Row) string {
+	switch {
+	case r.Settled == SettledSentFolder:
+		return "found: sent"
+	case r.Settled != "":
+		return "settled by a " + r.Settled
+	case r.State == StateUnknown && !r.NotInSent.IsZero():
+		return "not found: send again?"
+	}
+	return ""
+}
+
+// BounceNote is a row's bounce in one line for the results workbook:
+// "hard 5.1.1: mailbox does not exist"; "" without one.
+func BounceNote(m Mailbox) string {
+	if m.Bounce == "" {
+		return ""
+	}
+	return strings.TrimSpace(m.Bounce+" "+m.BounceStatus) + ": " + bounceReason(m)
+}
+
+// ResponseNote is how the recipient answered, in one line for the
+// results workbook: "replied 2025-03-04 10:12", "automatic reply",
+// "unsubscribed 2025-03-04 11:00", joined with "; ".
+func ResponseNote(m Mailbox) string {
+	var parts []string
+	if !m.RepliedAt.IsZero() {
+		parts = append(parts, "replied "+m.RepliedAt.Local().Format("2006-01-02 15:04"))
+	}
+	if !m.AutoReplyAt.IsZero() {
+		parts = append(parts, "automatic reply")
+	}
+	if !m.Unsubscribed.IsZero() {
+		parts = append(parts, "unsubscribed "+m.Unsubscribed.Local().Format("2006-01-02 15:04"))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // WriteCSV writes the per-row report as UTF-8 CSV with a byte-order mark,

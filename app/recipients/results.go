@@ -22,12 +22,18 @@ type RowResult struct {
 	MessageID string
 	// Reply is the server's last reply, e.g. "250 2.0.0 Ok: queued".
 	Reply string
+	// Bounce is what a bounce said later ("hard 5.1.1: mailbox does not
+	// exist"), and Response how the recipient answered ("replied
+	// 2025-03-04 10:12", "automatic reply", "unsubscribed"); empty when
+	// the mailbox said nothing.
+	Bounce, Response string
 }
 
 // ResultHeaders are the headers of the columns added to the copy, in
 // order. A source that already has them (a copy from an earlier run) gets
 // them updated instead of added twice.
-var ResultHeaders = []string{"Mailroom status", "Mailroom time", "Mailroom Message-ID", "Mailroom server reply"}
+var ResultHeaders = []string{"Mailroom status", "Mailroom time", "Mailroom Message-ID", "Mailroom server reply",
+	"Mailroom bounce", "Mailroom response"}
 
 // WriteResults writes a copy of the recipient file src to dst with the
 // result columns added on the recipients sheet, filled for the rows in
@@ -84,7 +90,7 @@ func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first
 	defer f.Close()
 	// Reuse result columns of an earlier copy; otherwise append after the
 	// last used column of the sheet, not just of the table.
-	var resultCol [4]int
+	resultCol := make([]int, len(ResultHeaders))
 	for i, h := range ResultHeaders {
 		for _, c := range cols {
 			if c.Header == h {
@@ -126,7 +132,7 @@ func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first
 		if row <= headerRow {
 			continue
 		}
-		values := []any{res.Status, nil, res.MessageID, res.Reply}
+		values := []any{res.Status, nil, res.MessageID, res.Reply, res.Bounce, res.Response}
 		if !res.Time.IsZero() {
 			// Excel has no time zones: write the time the user's clock showed.
 			values[1] = res.Time.Local()
@@ -228,7 +234,7 @@ func copyCSVRecords(in *csvSource, text io.Writer, headerRow int, results map[in
 			if !res.Time.IsZero() {
 				ts = res.Time.Local().Format("2006-01-02 15:04:05")
 			}
-			rec = append(rec, res.Status, ts, res.MessageID, res.Reply)
+			rec = append(rec, res.Status, ts, res.MessageID, res.Reply, res.Bounce, res.Response)
 		}
 		if err := w.Write(rec); err != nil {
 			return err

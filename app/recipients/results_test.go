@@ -35,7 +35,7 @@ func TestWriteResultsWorkbookCopyKeepsEverything(t *testing.T) {
 	dst := filepath.Join(t.TempDir(), "客户名单 结果.xlsx")
 	at := time.Date(2024, 5, 1, 9, 30, 0, 0, time.Local)
 	results := map[int]RowResult{
-		5: {Status: "sent", Time: at, MessageID: "abc@mail.example.com", Reply: "250 2.0.0 Ok: queued"},
+		5: {Status: "sent", Time: at, MessageID: "abc@mail.example.com", Reply: "250 2.0.0 Ok: queued", Response: "replied 2024-05-02 10:00"},
 		6: {Status: "failed", Time: at, Reply: "550 5.1.1 用户不存在"},
 	}
 	if err := WriteResults(src, dst, results); err != nil {
@@ -53,11 +53,11 @@ func TestWriteResultsWorkbookCopyKeepsEverything(t *testing.T) {
 		t.Fatalf("columns %q, want %q", got, wantCols)
 	}
 	wantRow5 := []string{"张伟", "zhang.wei@qq.com", "2024-03-05", "13800138000", "000042", "20",
-		"sent", "2024-05-01 09:30", "abc@mail.example.com", "250 2.0.0 Ok: queued"}
+		"sent", "2024-05-01 09:30", "abc@mail.example.com", "250 2.0.0 Ok: queued", "", "replied 2024-05-02 10:00"}
 	if got := tab.Rows[0].Values; !reflect.DeepEqual(got, wantRow5) {
 		t.Errorf("row 5 = %q\nwant %q", got, wantRow5)
 	}
-	if got := tab.Rows[1].Values[6:]; !reflect.DeepEqual(got, []string{"failed", "2024-05-01 09:30", "", "550 5.1.1 用户不存在"}) {
+	if got := tab.Rows[1].Values[6:]; !reflect.DeepEqual(got, []string{"failed", "2024-05-01 09:30", "", "550 5.1.1 用户不存在", "", ""}) {
 		t.Errorf("row 6 results = %q", got)
 	}
 	out, err := excelize.OpenFile(dst)
@@ -81,7 +81,7 @@ func TestWriteResultsWorkbookCopyKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	tab2, _ := Load(dst2)
-	if len(tab2.Columns) != 10 || tab2.Rows[1].Values[6] != "sent" {
+	if len(tab2.Columns) != 6+len(ResultHeaders) || tab2.Rows[1].Values[6] != "sent" {
 		t.Errorf("second copy columns %q row 6 %q", tab2.Columns.Names(), tab2.Rows[1].Values)
 	}
 }
@@ -108,7 +108,8 @@ func TestWriteResultsCSVKeepsEncodingDelimiterAndRows(t *testing.T) {
 	src := filepath.Join("testdata", "gbk.csv")
 	dst := filepath.Join(t.TempDir(), "gbk-results.csv")
 	at := time.Date(2024, 5, 1, 9, 30, 0, 0, time.Local)
-	if err := WriteResults(src, dst, map[int]RowResult{3: {Status: "sent", Time: at, MessageID: "m1@x", Reply: "250 OK ✓"}}); err != nil {
+	if err := WriteResults(src, dst, map[int]RowResult{3: {Status: "sent", Time: at, MessageID: "m1@x", Reply: "250 OK ✓",
+		Bounce: "soft 4.2.2: 邮箱已满", Response: "automatic reply"}}); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(dst)
@@ -116,9 +117,9 @@ func TestWriteResultsCSVKeepsEncodingDelimiterAndRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "姓名,邮箱,城市,备注,Mailroom status,Mailroom time,Mailroom Message-ID,Mailroom server reply\r\n" +
+	want := "姓名,邮箱,城市,备注,Mailroom status,Mailroom time,Mailroom Message-ID,Mailroom server reply,Mailroom bounce,Mailroom response\r\n" +
 		"张三,zhangsan@qq.com,北京,老客户\r\n" +
-		"李四,lisi@163.com,上海,,sent,2024-05-01 09:30:00,m1@x,250 OK ✓\r\n" +
+		"李四,lisi@163.com,上海,,sent,2024-05-01 09:30:00,m1@x,250 OK ✓,soft 4.2.2: 邮箱已满,automatic reply\r\n" +
 		"王五,wangwu@gmial.com,深圳,\"地址含逗号,和换行\r\n第二行\"\r\n"
 	if string(text) != want {
 		t.Errorf("copy:\n%q\nwant\n%q", text, want)
