@@ -10,6 +10,7 @@ import (
 
 	"github.com/wneessen/go-mail"
 
+	"mailroom/app/accounts"
 	"mailroom/app/journal"
 	"mailroom/app/sentfolder"
 	"mailroom/sender"
@@ -72,25 +73,33 @@ func (p *Plan) newAcceptedStore(ctx context.Context, store sender.Store, env Env
 }
 
 func (p *Plan) openSentFolder(ctx context.Context, env Env, opts SendOptions) (*sentfolder.Copier, error) {
-	a := p.Account
-	password := opts.Password
-	// A signed-in account's mailbox takes the same access tokens as
-	// sending (one sign-in covers SMTP and IMAP); so does one that shares
-	// its secret.
+	password, options, err := imapLogin(env, p.Account, opts)
+	if err != nil {
+		return nil, err
+	}
+	return sentfolder.Open(ctx, p.Account, password, options...)
+}
+
+// imapLogin says how to log in to the account's mailbox, for the Sent copy
+// and for reading the inbox: a signed-in account's mailbox takes the same
+// access tokens as sending (one sign-in covers SMTP and IMAP), and so does
+// one that shares its secret; an account with its own IMAP password reads
+// it from the keychain.
+func imapLogin(env Env, a accounts.Account, opts SendOptions) (string, []sentfolder.Option, error) {
 	if opts.Credential != nil && (a.SignsInWithOAuth() || a.IMAPSecretID() == a.ID) {
-		return sentfolder.Open(ctx, a, "", sentfolder.WithCredential(opts.Credential))
+		return "", []sentfolder.Option{sentfolder.WithCredential(opts.Credential)}, nil
 	}
 	if id := a.IMAPSecretID(); id != a.ID {
 		if env.Accounts == nil {
-			return nil, errors.New("the IMAP password is not in the keychain")
+			return "", nil, errors.New("the IMAP password is not in the keychain")
 		}
 		pw, err := env.Accounts.Secrets().Get(id)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
-		password = pw
+		return pw, nil, nil
 	}
-	return sentfolder.Open(ctx, a, password)
+	return opts.Password, nil, nil
 }
 
 func (s *acceptedStore) remember(key string, f inFlight) {
