@@ -317,6 +317,8 @@ type CampaignRecord struct {
 	Started, Finished            time.Time
 	Total, Sent, Failed, Unknown int
 	Skipped, Pending             int
+	// What came back through the mailbox (history_mailbox.go).
+	MailboxCounts
 }
 
 // RowRecord is one row's outcome in the journal.
@@ -326,6 +328,8 @@ type RowRecord struct {
 	Attempts                 int
 	MessageID, Reply         string
 	At                       time.Time
+	// What came back through the mailbox (history_mailbox.go).
+	RowMailbox
 }
 
 // Problem is one thing to fix before sending, located as precisely as the

@@ -50,5 +50,8 @@ func (d *Deps) fillDefaults() error {
 	if d.History == nil {
 		d.History = &journalHistory{path: filepath.Join(dataDir, journal.DefaultFileName)}
 	}
+	if d.Mailbox == nil {
+		d.Mailbox = &mailboxBackend{path: filepath.Join(dataDir, journal.DefaultFileName), env: backend.env, login: backend.login}
+	}
 	return nil
 }

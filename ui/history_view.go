@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,8 +22,10 @@ type historyView struct {
 	bridge  *bridge
 
 	campaigns    []CampaignRecord
-	campaignID   string // "" = every campaign
-	rows         []RowRecord
+	campaignID   string      // "" = every campaign
+	allRows      []RowRecord // as loaded
+	rows         []RowRecord // after the mailbox filter
+	mailbox      *mailboxPanel
 	selectedRow  int
 	campaignList *widget.List
 	all          *widget.Button
@@ -41,6 +44,7 @@ var rowColumns = []func() string{
 	func() string { return lang.L("Campaign") },
 	func() string { return lang.L("Address") },
 	func() string { return lang.L("State") },
+	func() string { return lang.L("Came back") },
 	func() string { return lang.L("Attempts") },
 	func() string { return lang.L("Time") },
 	func() string { return lang.L("Server reply") },
@@ -59,7 +63,8 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := v.campaigns[i]
 			o.(*widget.Label).SetText(c.Name + " · " + c.Started.Local().Format("2006-01-02 15:04") + " · " +
-				lang.L("{{.Sent}} sent, {{.Failed}} failed, {{.Unknown}} unknown", map[string]any{"Sent": c.Sent, "Failed": c.Failed, "Unknown": c.Unknown}))
+				lang.L("{{.Sent}} sent, {{.Failed}} failed, {{.Unknown}} unknown", map[string]any{"Sent": c.Sent, "Failed": c.Failed, "Unknown": c.Unknown}) +
+				campaignCounts(c))
 		})
 	v.campaignList.OnSelected = func(i widget.ListItemID) {
 		v.export.Enable()
@@ -95,10 +100,12 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 			o.(*widget.Label).SetText(rowColumns[id.Col]())
 		}
 	}
-	for i, w := range []float32{160, 220, 90, 70, 170, 260, 260} {
+	for i, w := range []float32{160, 220, 90, 200, 70, 170, 260, 260} {
 		v.table.SetColumnWidth(i, w)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) { v.selectedRow = id.Row; v.showActions() }
+	v.mailbox = newMailboxPanel(nil, b)
+	v.mailbox.onFilter, v.mailbox.onNews = v.applyFilter, v.reload
 	v.summary = widget.NewLabel("")
 	v.markSent = widget.NewButton(lang.L("Mark as sent"), func() { v.resolve(true) })
 	v.sendAgain = widget.NewButton(lang.L("Send again"), func() { v.resolve(false) })
@@ -114,7 +121,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	hint.Wrapping = fyne.TextWrapWord
 	left := container.NewBorder(container.NewHBox(v.all, refresh), nil, nil, nil, v.campaignList)
 	actions := container.NewHBox(v.markSent, v.sendAgain, v.retry, v.export)
-	right := container.NewBorder(container.NewVBox(v.search, v.summary), container.NewVBox(hint, actions), nil, nil, v.table)
+	right := container.NewBorder(container.NewVBox(v.search, v.mailbox.content, v.summary), container.NewVBox(v.mailbox.detail, hint, actions), nil, nil, v.table)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
 	v.content = split
@@ -131,13 +138,15 @@ func rowCell(r RowRecord, col int) string {
 	case 2:
 		return stateLabel(r.State)
 	case 3:
-		return strconv.Itoa(r.Attempts)
+		return cameBack(r)
 	case 4:
+		return strconv.Itoa(r.Attempts)
+	case 5:
 		if r.At.IsZero() {
 			return ""
 		}
 		return r.At.Local().Format("2006-01-02 15:04:05")
-	case 5:
+	case 6:
 		return r.Reply
 	}
 	return r.MessageID
@@ -193,7 +202,7 @@ func (v *historyView) loadRows() {
 	id, query := v.campaignID, strings.TrimSpace(v.search.Text)
 	if id == "" && query == "" {
 		// Listing every row of every campaign helps nobody; ask instead.
-		v.rows = nil
+		v.allRows, v.rows = nil, nil
 		v.selectedRow = -1
 		v.table.UnselectAll()
 		v.table.Refresh()
@@ -211,18 +220,44 @@ func (v *historyView) loadRows() {
 				v.summary.SetText("✗ " + err.Error())
 				return
 			}
-			v.rows = rows
-			v.selectedRow = -1
-			v.table.UnselectAll()
-			v.table.Refresh()
-			v.summary.SetText(lang.L("{{.Count}} rows", map[string]any{"Count": len(rows)}))
-			v.showActions()
+			v.allRows = rows
+			v.applyFilter()
 		}
 	})
 }
 
+// applyFilter shows the loaded rows the mailbox filter keeps.
+func (v *historyView) applyFilter() {
+	v.rows = v.mailbox.keep(v.allRows)
+	v.selectedRow = -1
+	v.table.UnselectAll()
+	v.table.Refresh()
+	v.summary.SetText(lang.L("{{.Count}} rows", map[string]any{"Count": len(v.rows)}))
+	v.showActions()
+}
+
+// useMailbox connects History to the mailbox: a Check button, a check
+// every interval while the window is open (0: none).
+func (v *historyView) useMailbox(r MailboxReader, interval time.Duration) {
+	v.mailbox.setReader(r)
+	if interval > 0 {
+		v.mailbox.watch(interval)
+	}
+}
+
+// checkMailbox reads the mailbox for a campaign that just ran: the Sent
+// folder settles its unknown rows, and early bounces show at once.
+func (v *historyView) checkMailbox(campaignID string) {
+	v.mailbox.run(campaignID)
+}
+
 // showActions enables mark-as-sent / send-again only for an unknown row.
 func (v *historyView) showActions() {
+	if v.selectedRow >= 0 && v.selectedRow < len(v.rows) {
+		v.mailbox.show(&v.rows[v.selectedRow])
+	} else {
+		v.mailbox.show(nil)
+	}
 	unknown := v.selectedRow >= 0 && v.selectedRow < len(v.rows) && v.rows[v.selectedRow].State == "unknown"
 	setEnabled(v.markSent, unknown)
 	setEnabled(v.sendAgain, unknown)

@@ -67,8 +67,16 @@ func newMainWindow(a fyne.App, deps Deps, b *bridge) *mainWindow {
 	if m.accounts != nil {
 		m.accounts.onSaved = m.compose.refreshAccounts
 	}
+	if m.history != nil && deps.Mailbox != nil {
+		m.history.useMailbox(deps.Mailbox, DefaultMailboxInterval)
+	}
 	if m.send != nil && m.history != nil {
-		m.send.onFinished = m.history.showCampaign
+		m.send.onFinished = func(id string) {
+			m.history.showCampaign(id)
+			if deps.Mailbox != nil && id != "" {
+				m.history.checkMailbox(id)
+			}
+		}
 	}
 	m.tabs = container.NewAppTabs(tabs...)
 	m.tabs.SetTabLocation(container.TabLocationLeading)

@@ -25,6 +25,9 @@ type Deps struct {
 	TestSender   TestSender
 	Runner       Runner
 	History      History
+	// Mailbox reads bounces and replies back (nil: History has no Check
+	// button and the window does not read the mailbox).
+	Mailbox MailboxReader
 }
 
 // Run opens the main window and returns when the user closes it.
