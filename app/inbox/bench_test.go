@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 )
@@ -15,8 +16,13 @@ import (
 // side of every FETCH.
 func BenchmarkScan10000(b *testing.B) {
 	srv := startServer(b)
-	kinds := make([][]byte, 0, len(fixtures))
+	names := make([]string, 0, len(fixtures))
 	for name := range fixtures {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	kinds := make([][]byte, 0, len(names))
+	for _, name := range names {
 		kinds = append(kinds, readFixture(b, name))
 	}
 	const n = 10000
