@@ -197,6 +197,9 @@ func (p *mailboxPanel) unwatch() {
 }
 
 func newsText(n MailboxNews, at time.Time) string {
+	if n.Campaigns == 0 && n.Skipped > 0 {
+		return lang.L("No account of these campaigns has an IMAP server: set one up under Accounts to read bounces and replies.")
+	}
 	return lang.L("Mailbox read at {{.Time}}: {{.Read}} new messages; {{.Bounces}} bounces, {{.Replies}} replies, {{.Unsubscribes}} unsubscribed, {{.Confirmed}} unknown rows found in Sent",
 		map[string]any{"Time": at.Format("15:04"), "Read": n.Read, "Bounces": n.Bounces, "Replies": n.Replies,
 			"Unsubscribes": n.Unsubscribes, "Confirmed": n.Confirmed})

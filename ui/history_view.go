@@ -100,7 +100,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 			o.(*widget.Label).SetText(rowColumns[id.Col]())
 		}
 	}
-	for i, w := range []float32{160, 220, 90, 200, 70, 170, 260, 260} {
+	for i, w := range []float32{160, 220, 90, 250, 70, 170, 260, 260} {
 		v.table.SetColumnWidth(i, w)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) { v.selectedRow = id.Row; v.showActions() }
@@ -232,7 +232,13 @@ func (v *historyView) applyFilter() {
 	v.selectedRow = -1
 	v.table.UnselectAll()
 	v.table.Refresh()
-	v.summary.SetText(lang.L("{{.Count}} rows", map[string]any{"Count": len(v.rows)}))
+	text := lang.L("{{.Count}} rows", map[string]any{"Count": len(v.rows)})
+	for _, c := range v.campaigns {
+		if c.ID == v.campaignID {
+			text += campaignCounts(c)
+		}
+	}
+	v.summary.SetText(text)
 	v.showActions()
 }
 
