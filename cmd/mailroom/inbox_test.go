@@ -123,7 +123,9 @@ func TestKilledRunsUnknownRowsSettleFromTheSentFolder(t *testing.T) {
 		}
 	}
 	events, _ := j.Events(camps[0].ID, "c002@example.com")
-	if !slices.ContainsFunc(events, func(e journal.Event) bool { return e.Kind == string(journal.ObservedInSentFolder) && e.To == journal.StateSent }) {
+	if !slices.ContainsFunc(events, func(e journal.Event) bool {
+		return e.Kind == string(journal.ObservedInSentFolder) && e.To == journal.StateSent
+	}) {
 		t.Errorf("row 2's history does not say how it was settled: %+v", events)
 	}
 }
