@@ -69,6 +69,7 @@ func newMainWindow(a fyne.App, deps Deps, b *bridge) *mainWindow {
 	}
 	if m.history != nil && deps.Mailbox != nil {
 		m.history.useMailbox(deps.Mailbox, DefaultMailboxInterval)
+		m.win.SetOnClosed(m.history.mailbox.unwatch)
 	}
 	if m.send != nil && m.history != nil {
 		m.send.onFinished = func(id string) {
