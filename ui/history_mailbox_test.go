@@ -153,3 +153,30 @@ func TestMailboxTextsInChinese(t *testing.T) {
 		t.Errorf("detail %q", got)
 	}
 }
+
+// TestOpenWindowChecksTheMailboxByItself: with an interval, checks start
+// on their own (through the bridge, so never on a ticker goroutine
+// touching widgets) until the window closes.
+func TestOpenWindowChecksTheMailboxByItself(t *testing.T) {
+	test.NewTempApp(t)
+	h := mailboxHistory()
+	reader := &fakeMailbox{release: make(chan struct{}), history: h}
+	close(reader.release)
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newHistoryView(h, w, b)
+	w.SetContent(v.content)
+	v.useMailbox(reader, time.Millisecond)
+	// The ticker queues the check on the bridge; applying the queue here
+	// stands for the UI goroutine.
+	f := <-b.queue
+	f()
+	b.wait()
+	v.mailbox.unwatch()
+	reader.mu.Lock()
+	calls := len(reader.calls)
+	reader.mu.Unlock()
+	if calls < 1 || !strings.Contains(v.mailbox.status.Text, "Mailbox read at") {
+		t.Fatalf("%d checks, status %q", calls, v.mailbox.status.Text)
+	}
+}
