@@ -2,8 +2,11 @@
 // go-imap/v2 imapserver with its in-memory backend (imapmemserver), on
 // 127.0.0.1, over implicit TLS or STARTTLS with a certificate from a CA
 // generated for the server. It adds what that backend lacks for testing
-// Sent-folder copies: folders marked with special-use attributes (RFC
-// 6154), a count of connections, and a way to drop them.
+// Sent-folder copies and reading the inbox back: folders marked with
+// special-use attributes (RFC 6154), fixture mail delivered straight into
+// a folder (Deliver), a log of every command that could change the
+// mailbox (Changes), a Snapshot of UIDs and flags, a count of connections
+// and of bytes sent, and a way to drop connections.
 package imaptest
 
 import (
