@@ -152,9 +152,14 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 		opts.Control(engine)
 	}
 	_, runErr := engine.Run(ctx, src)
+	// Close makes every outcome the engine was told durable; only then are
+	// the rows counted, from the journal, so the summary is what the next
+	// run will find (never the engine's own tally).
 	if err := run.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
+	var countErr error
+	out.Counts, countErr = p.counts(j, camp.ID)
 	if stop := (*sender.StopError)(nil); errors.As(runErr, &stop) {
 		out.Stopped, runErr = stop, nil
 		if !stop.ResumeAt.IsZero() {
@@ -167,6 +172,9 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	if runErr != nil {
 		return out, runErr
 	}
+	if countErr != nil {
+		return out, countErr
+	}
 	if c.Report != "" {
 		if err := j.ExportReport(camp.ID, c.Report); err != nil {
 			return out, fmt.Errorf("write report %s: %w", c.Report, err)
@@ -177,8 +185,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 			return out, fmt.Errorf("write results copy %s: %w", c.Results, err)
 		}
 	}
-	out.Counts, err = p.counts(j, camp.ID)
-	return out, err
+	return out, nil
 }
 
 func (p *Plan) counts(j *journal.Journal, id int64) (journal.Counts, error) {

@@ -46,7 +46,9 @@ func (q *doneQueue) add(u doneUpdate) error {
 	return nil
 }
 
-// take returns what is queued; with refuse set, later adds fail with it.
+// take returns what is queued and empties the queue in one step; with
+// refuse set, later adds fail with it. Checking first and taking later
+// would drop an outcome added in between.
 func (q *doneQueue) take(refuse error) []doneUpdate {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -58,39 +60,52 @@ func (q *doneQueue) take(refuse error) []doneUpdate {
 	return items
 }
 
+// putBack returns taken outcomes to the front of the queue, for the next
+// attempt, when they could not be written yet.
+func (q *doneQueue) putBack(items []doneUpdate) {
+	if len(items) == 0 {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = append(items, q.items...)
+}
+
 func (q *doneQueue) pending() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.items) > 0
 }
 
-// applyDone writes the queued outcomes into the open transaction. They
-// were acknowledged already, so a write that fails here breaks the
-// writer: their rows stay "sending" on disk and are reported unknown.
-func (w *writer) applyDone(refuse error) {
+// applyDone writes the queued outcomes into the open transaction, opening
+// one if needed. They were acknowledged already, so a write that fails
+// here breaks the writer: their rows stay "sending" on disk and are
+// reported unknown. When the transaction cannot be opened (another
+// process holds the write lock) the outcomes stay queued and the error is
+// returned, so that a flush waiting on them is not told they are durable.
+func (w *writer) applyDone(refuse error) error {
 	if w.broken != nil {
 		w.done.take(w.broken)
-		return
+		return w.broken
 	}
-	if !w.inTx && !w.done.pending() {
-		w.done.take(refuse)
-		return
+	items := w.done.take(refuse)
+	if len(items) == 0 {
+		return nil
 	}
 	if err := w.begin(); err != nil {
-		// Another process holds the write lock: keep the outcomes queued
-		// for the next attempt unless the journal is closing.
-		if refuse != nil {
-			w.fail("begin", err)
+		if refuse != nil { // closing: there is no next attempt
+			return w.fail("begin", err)
 		}
-		return
+		w.done.putBack(items)
+		return err
 	}
-	for _, u := range w.done.take(refuse) {
+	for _, u := range items {
 		if err := w.tx.applyDone(u); err != nil {
-			w.fail("done", err)
-			return
+			return w.fail("done", err)
 		}
 		w.dirty = true
 	}
+	return nil
 }
 
 // applyDone runs one checked outcome. The row must still be "sending":

@@ -174,17 +174,20 @@ func (w *writer) runBatch(batch []*job) (stop bool) {
 		waiting = append(waiting, j)
 		stop = stop || j.final
 	}
+	var refuse error
 	if stop {
-		w.applyDone(ErrClosed)
-	} else {
-		w.applyDone(nil)
+		refuse = ErrClosed
 	}
+	queuedErr := w.applyDone(refuse)
 	if len(waiting) == 0 {
 		return stop
 	}
 	err := w.commit()
 	if err == nil && w.broken != nil {
 		err = w.broken // a queued outcome could not be written
+	}
+	if err == nil && queuedErr != nil {
+		err = queuedErr // queued outcomes are not durable yet: say so
 	}
 	for _, j := range waiting {
 		j.done <- err
