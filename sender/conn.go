@@ -25,7 +25,10 @@ type smtpConn struct {
 	mc      *mail.Client
 	sc      *smtp.Client
 	reused  bool // a transaction completed on sc
-	body    bodyWriter
+	// accepted counts the messages sc accepted: a 421 after some is a
+	// per-connection limit, before any a throttle (pacing.go).
+	accepted int
+	body     bodyWriter
 	// secret is what the open session logged in with; stale is a secret
 	// the server stopped accepting mid-session, renewed at the next login.
 	secret, stale string
@@ -94,11 +97,11 @@ func (c *smtpConn) ensure(ctx context.Context) *connectError {
 			return cerr
 		}
 		if c.cfg.username == "" {
-			c.sc, c.reused = sc, false
+			c.sc, c.reused, c.accepted = sc, false, 0
 			return nil
 		}
 		if cerr = c.login(sc, secret); cerr == nil {
-			c.sc, c.reused, c.secret = sc, false, secret
+			c.sc, c.reused, c.secret, c.accepted = sc, false, secret, 0
 			return nil
 		}
 		_ = sc.Close()
@@ -281,11 +284,12 @@ func (c *smtpConn) send(msg *mail.Msg, env *envelope, journaled func() error) at
 			if tpErr.Code == 421 {
 				c.drop()
 			}
-			return attempt{verdict: classifyReply(tpErr.Code, tpErr.Msg), code: tpErr.Code, reply: replyText(tpErr)}
+			return attempt{verdict: classifyReply(tpErr.Code, tpErr.Msg, c.accepted), code: tpErr.Code, reply: replyText(tpErr)}
 		}
 		c.drop()
 		return attempt{verdict: verdictUnknown, reply: "no reply after the end of the message (it may have been delivered): " + err.Error()}
 	}
+	c.accepted++
 	return attempt{verdict: verdictSent, code: code, reply: fmt.Sprintf("%03d %s", code, text)}
 }
 
@@ -296,7 +300,7 @@ func (c *smtpConn) failed(err error, inTransaction bool) attempt {
 	if !errors.As(err, &tpErr) {
 		return c.lost()
 	}
-	a := attempt{verdict: classifyReply(tpErr.Code, tpErr.Msg), code: tpErr.Code, reply: replyText(tpErr)}
+	a := attempt{verdict: classifyReply(tpErr.Code, tpErr.Msg, c.accepted), code: tpErr.Code, reply: replyText(tpErr)}
 	switch {
 	case tpErr.Code == 421:
 		c.drop() // the server closes after 421

@@ -132,6 +132,20 @@ func (r *run) settle(j *job, a attempt) {
 		if r.markPending(j, a) {
 			r.putBack(j, r.cfg.backoff.delay(j.attempts))
 		}
+	case verdictReconnect:
+		// The server ends connections after so many messages: the next
+		// attempt opens a new one at once. Not the row's fault, and no
+		// cool-down: a new connection that is refused or answered 421
+		// before its first message is what cools down (pacing.go).
+		j.attempts--
+		if r.markPending(j, a) {
+			r.putBack(j, 0)
+		}
+	case verdictUnavailable:
+		j.attempts--
+		if r.markPending(j, a) {
+			r.serverUnavailable(j, a.reply, fmt.Errorf("the server answered %s", a.reply))
+		}
 	case verdictQuotaWait:
 		j.attempts-- // the account's limit, not this row's fault
 		if !r.markPending(j, a) {
@@ -181,12 +195,20 @@ func (r *run) connectFailed(j *job, cerr *connectError) {
 		r.leavePending(j)
 		return
 	}
+	r.serverUnavailable(j, cerr.reply, cerr.err)
+}
+
+// serverUnavailable cools the run down after a connection that could not
+// be opened or was turned away before its first message, and stops it
+// with ErrUnreachable after more consecutive failures than retries. The
+// row goes back to the queue.
+func (r *run) serverUnavailable(j *job, reply string, err error) {
 	r.mu.Lock()
 	r.failures++
 	failures := r.failures
 	r.mu.Unlock()
 	if failures > r.cfg.retries {
-		r.stop(stop(ErrUnreachable, cerr.reply, cerr.err))
+		r.stop(stop(ErrUnreachable, reply, err))
 		r.leavePending(j)
 		return
 	}

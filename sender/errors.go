@@ -95,13 +95,15 @@ func stop(reason error, reply string, err error) *StopError {
 type verdict int
 
 const (
-	verdictSent      verdict = iota + 1
-	verdictPermanent         // 5xx: failed, never retried
-	verdictTemporary         // 4xx or lost before ".": retry
-	verdictUnknown           // lost after ".": maybe delivered
-	verdictQuotaWait         // 4xx quota/rate reply: cool down, row stays pending
-	verdictQuotaStop         // 5xx quota reply: stop the run
-	verdictAuthStop          // 530/535 during the transaction: stop the run
+	verdictSent        verdict = iota + 1
+	verdictPermanent           // 5xx: failed, never retried
+	verdictTemporary           // 4xx or lost before ".": retry
+	verdictUnknown             // lost after ".": maybe delivered
+	verdictReconnect           // the server ended a connection that had accepted messages: go on at once on a new one
+	verdictUnavailable         // 421 on a fresh connection: cool down as for a refused connection
+	verdictQuotaWait           // a throttle (see pacing.go): cool down, row stays pending
+	verdictQuotaStop           // 5xx quota reply: stop the run
+	verdictAuthStop            // 530/535 during the transaction: stop the run
 )
 
 // replyText renders a textproto error as the server sent it.
@@ -109,13 +111,20 @@ func replyText(e *textproto.Error) string {
 	return fmt.Sprintf("%03d %s", e.Code, e.Msg)
 }
 
-// classifyReply maps a negative server reply to a verdict.
-func classifyReply(code int, msg string) verdict {
-	switch {
-	case isQuotaReply(code, msg) && code >= 500:
+// classifyReply maps a negative server reply to a verdict; acceptedOnConn
+// is how many messages the connection had accepted before it.
+func classifyReply(code int, msg string, acceptedOnConn int) verdict {
+	switch classifyPacing(code, msg, acceptedOnConn) {
+	case pacingQuota:
 		return verdictQuotaStop
-	case isQuotaReply(code, msg):
+	case pacingThrottle:
 		return verdictQuotaWait
+	case pacingReconnect:
+		return verdictReconnect
+	case pacingUnavailable:
+		return verdictUnavailable
+	}
+	switch {
 	case code == 530 || code == 535:
 		return verdictAuthStop
 	case code >= 500:
@@ -126,37 +135,6 @@ func classifyReply(code int, msg string) verdict {
 	// A reply outside 4xx/5xx where 2xx/3xx was expected is a protocol
 	// error: treat as permanent rather than loop on it.
 	return verdictPermanent
-}
-
-// quotaWords appear in providers' quota and rate-limit replies that carry
-// no telling enhanced status code (e.g. QQ's "frequency limited").
-var quotaWords = []string{"quota", "rate limit", "ratelimit", "too many messages", "frequency limit", "sending limit", "limit exceeded"}
-
-// isQuotaReply recognises replies that concern the sending account rather
-// than the recipient: 5.4.5 (Gmail's daily limit), 421 4.7.x and 4xx 4.7.x
-// rate limiting, and quota wording. Mailbox-full replies (x.2.2) concern
-// the recipient and are excluded.
-func isQuotaReply(code int, msg string) bool {
-	enh, text, _ := strings.Cut(msg, " ")
-	switch {
-	case enh == "5.4.5":
-		return true
-	case enh == "5.2.2" || enh == "4.2.2":
-		return false
-	case code == 421 && strings.HasPrefix(enh, "4.7."):
-		return true
-	}
-	lower := strings.ToLower(text)
-	if code == 451 && strings.HasPrefix(enh, "4.7.") && strings.Contains(lower, "rate") {
-		return true
-	}
-	lower = strings.ToLower(msg)
-	for _, w := range quotaWords {
-		if strings.Contains(lower, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // isTLSError reports certificate and handshake failures, which no retry

@@ -44,8 +44,8 @@ func TestClassification(t *testing.T) {
 			retries: 3, outcome: OutcomeUnknown, attempts: 1, rcpts: 1, unanswered: 1},
 		{name: "stall at MAIL is retried", rule: smtptest.Rule{Stage: smtptest.StageMail, Times: 1, Fault: smtptest.Stall()},
 			retries: 1, outcome: OutcomeSent, attempts: 2, rcpts: 1, sleeps: []time.Duration{time.Minute}},
-		{name: "421 without quota wording is retried", rule: smtptest.Rule{Stage: smtptest.StageRcpt, Times: 1, Fault: smtptest.ReplyAndClose(421, "4.3.2", "shutting down")},
-			retries: 1, outcome: OutcomeSent, attempts: 2, rcpts: 2, sleeps: []time.Duration{time.Minute}},
+		{name: "421 on a fresh connection cools down, not charged to the row", rule: smtptest.Rule{Stage: smtptest.StageRcpt, Times: 1, Fault: smtptest.ReplyAndClose(421, "4.3.2", "shutting down")},
+			retries: 1, outcome: OutcomeSent, attempts: 1, rcpts: 2, sleeps: []time.Duration{time.Minute}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

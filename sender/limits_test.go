@@ -2,6 +2,7 @@ package sender
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -124,9 +125,13 @@ func TestDailyCapCountsEarlierRuns(t *testing.T) {
 }
 
 func TestQuotaReplies(t *testing.T) {
-	t.Run("421 4.7.0 cools down and continues", func(t *testing.T) {
-		srv := smtptest.Start(t, smtptest.WithRules(smtptest.Rule{Stage: smtptest.StageMail, Message: 2,
-			Fault: smtptest.ReplyAndClose(421, "4.7.0", "Too many messages, slow down")}))
+	t.Run("421 4.7.0 on a fresh connection cools down and continues", func(t *testing.T) {
+		// The second connection's first MAIL (message 2 is the first on
+		// it: the first connection takes one message).
+		srv := smtptest.Start(t, smtptest.WithRules(
+			smtptest.PerConnectionLimit(1),
+			smtptest.Rule{Stage: smtptest.StageMail, Times: 1, Match: func(e smtptest.Event) bool { return e.Conn == 2 },
+				Fault: smtptest.ReplyAndClose(421, "4.7.0", "Try again later, closing connection")}))
 		store := newMemStore()
 		e, clk := plainEngine(t, srv, store, WithRetries(3, Backoff{Initial: time.Minute, Max: time.Hour}))
 		sum, err := runAll(t, e, messages(t, 4))
@@ -171,24 +176,118 @@ func TestQuotaReplies(t *testing.T) {
 	})
 }
 
-func TestIsQuotaReply(t *testing.T) {
+// TestClassifyPacing is the policy table of docs/sender.md ("Server
+// limits"): what a reply means for the run, given how many messages the
+// connection had accepted before it.
+func TestClassifyPacing(t *testing.T) {
 	for _, c := range []struct {
-		code int
-		msg  string
-		want bool
+		code     int
+		msg      string
+		accepted int
+		want     pacing
 	}{
-		{550, "5.4.5 Daily user sending quota exceeded", true},
-		{421, "4.7.0 Try again later, closing connection", true},
-		{451, "4.7.1 rate limited", true},
-		{550, "Connection frequency limited", true},
-		{552, "5.2.2 Mailbox full, quota exceeded", false},
-		{452, "4.2.2 The email account that you tried to reach is over quota", false},
-		{550, "5.1.1 User unknown", false},
-		{451, "4.3.0 Temporary failure", false},
-		{450, "4.7.1 Client host rejected: greylisted", false},
+		// Quotas: 5xx about the account.
+		{550, "5.4.5 Daily user sending quota exceeded", 3, pacingQuota},
+		{550, "Connection frequency limited", 0, pacingQuota},
+		{554, "5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException", 0, pacingQuota},
+		// The recipient's quota is the row's business.
+		{552, "5.2.2 Mailbox full, quota exceeded", 0, pacingNone},
+		{452, "4.2.2 The email account that you tried to reach is over quota", 0, pacingNone},
+		// 421 after accepted messages: a per-connection limit, whatever
+		// the wording, unless it speaks of rate or quota.
+		{421, "4.7.0 Too many messages on this connection, closing transmission channel", 40, pacingReconnect},
+		{421, "4.7.0 Try again later, closing connection", 12, pacingReconnect},
+		{421, "4.3.2 Service shutting down", 5, pacingReconnect},
+		{421, "4.4.2 Message submission rate for this client has exceeded the configured limit", 30, pacingThrottle},
+		// 421 before the connection's first accepted message.
+		{421, "4.7.0 Try again later, closing connection", 0, pacingThrottle},
+		{421, "4.7.0 Too many messages on this connection, closing transmission channel", 0, pacingThrottle},
+		{421, "4.3.2 Service shutting down", 0, pacingUnavailable},
+		{421, "Service not available", 0, pacingUnavailable},
+		// Other 4xx: rate words decide; otherwise the row retries.
+		{451, "4.7.1 rate limited, try later", 7, pacingThrottle},
+		{450, "4.7.1 Error: too much mail from 192.0.2.1", 7, pacingThrottle},
+		{451, "4.3.0 Temporary failure", 0, pacingNone},
+		{450, "4.7.1 Client host rejected: greylisted", 0, pacingNone},
+		{451, "4.3.0 Failed to generate the message", 0, pacingNone},
+		// Row failures.
+		{550, "5.1.1 User unknown", 0, pacingNone},
+		{535, "5.7.8 Authentication credentials invalid", 0, pacingNone},
 	} {
-		if got := isQuotaReply(c.code, c.msg); got != c.want {
-			t.Errorf("%d %s: %v, want %v", c.code, c.msg, got, c.want)
+		if got := classifyPacing(c.code, c.msg, c.accepted); got != c.want {
+			t.Errorf("%d %s after %d accepted: %v, want %v", c.code, c.msg, c.accepted, got, c.want)
 		}
 	}
+}
+
+// TestPerConnectionLimitIsNotARateLimit: a server that closes every
+// connection after three messages (421 4.7.0 "Too many messages on this
+// connection") gets a new connection at once each time: no cool-down,
+// no attempt charged, every row sent once (issue 9, part 2).
+func TestPerConnectionLimitIsNotARateLimit(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.WithRules(smtptest.PerConnectionLimit(3)))
+	store := newMemStore()
+	e, clk := plainEngine(t, srv, store, WithRetries(3, Backoff{Initial: time.Minute, Max: time.Hour}))
+	sum, err := runAll(t, e, messages(t, 10))
+	if err != nil || sum.Sent != 10 || srv.Count() != 10 {
+		t.Fatalf("err %v, summary %+v, server accepted %d", err, sum, srv.Count())
+	}
+	if got := clk.slept(); len(got) != 0 {
+		t.Errorf("the run waited %v after a per-connection limit; want no wait", got)
+	}
+	for i := 1; i <= 10; i++ {
+		if r := store.result(t, fmt.Sprintf("row%03d", i)); r.Attempts != 1 {
+			t.Errorf("row %d: %d attempts, want 1 (a closed connection is not the row's fault)", i, r.Attempts)
+		}
+	}
+	if n := len(srv.Conns()); n != 4 {
+		t.Errorf("%d connections, want 4 (3+3+3+1 messages)", n)
+	}
+	store.check(t)
+}
+
+// TestThrottleShowsOnAFreshConnection: the same 421 on a new connection
+// before its first message is a throttle: the run cools down, longer each
+// time, and stops with ErrQuota once the retries are used up.
+func TestThrottleShowsOnAFreshConnection(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.WithRules(
+		smtptest.PerConnectionLimit(2),
+		smtptest.Rule{Stage: smtptest.StageMail, Match: func(e smtptest.Event) bool { return e.Conn > 1 && e.ConnAccepted == 0 },
+			Fault: smtptest.ReplyAndClose(421, "4.7.0", "Too many messages on this connection, closing transmission channel")}))
+	store := newMemStore()
+	e, clk := plainEngine(t, srv, store, WithRetries(3, Backoff{Initial: time.Minute, Max: time.Hour}))
+	sum, err := runAll(t, e, messages(t, 6))
+	wantStop(t, err, ErrQuota)
+	if sum.Sent != 2 || srv.Count() != 2 {
+		t.Fatalf("summary %+v, server accepted %d; want the first connection's 2", sum, srv.Count())
+	}
+	if got := clk.slept(); !equalDurations(got, []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute}) {
+		t.Errorf("cool-downs %v, want [1m 2m 4m]", got)
+	}
+	if r := store.result(t, "row003"); r.Outcome != OutcomeNotAttempted || r.Attempts != 0 {
+		t.Errorf("row 3: %s after %d attempts, want pending and never charged", r.Outcome, r.Attempts)
+	}
+	store.check(t)
+}
+
+// TestUnavailableFreshConnectionStopsAsUnreachable: a 421 that is not
+// about rate, on every new connection, is a server not taking mail: cool
+// down as for a refused connection, then stop with ErrUnreachable.
+func TestUnavailableFreshConnectionStopsAsUnreachable(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.WithRules(smtptest.Rule{Stage: smtptest.StageMail,
+		Fault: smtptest.ReplyAndClose(421, "4.3.2", "Service shutting down")}))
+	store := newMemStore()
+	e, clk := plainEngine(t, srv, store, WithRetries(2, Backoff{Initial: time.Minute, Max: time.Hour}))
+	sum, err := runAll(t, e, messages(t, 3))
+	se := wantStop(t, err, ErrUnreachable)
+	if se.Reply != "421 4.3.2 Service shutting down" {
+		t.Errorf("reply %q", se.Reply)
+	}
+	if sum.Sent != 0 || srv.Count() != 0 {
+		t.Fatalf("summary %+v", sum)
+	}
+	if got := clk.slept(); !equalDurations(got, []time.Duration{time.Minute, 2 * time.Minute}) {
+		t.Errorf("cool-downs %v, want [1m 2m]", got)
+	}
+	store.check(t)
 }

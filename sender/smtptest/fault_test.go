@@ -65,6 +65,31 @@ func TestReplyAndClose(t *testing.T) {
 	}
 }
 
+// TestPerConnectionLimit: every connection takes three messages, then
+// answers the next MAIL with 421 and closes; a new connection takes three
+// again.
+func TestPerConnectionLimit(t *testing.T) {
+	s := Start(t, WithRules(PerConnectionLimit(3)))
+	for conn := 1; conn <= 2; conn++ {
+		c := dial(t, s)
+		for range 3 {
+			c.send("a@example.com", "b@example.com", "Subject: x\r\n\r\nx\r\n")
+		}
+		if msg := c.cmd(421, "MAIL FROM:<a@example.com>"); !strings.Contains(msg, "4.7.0 Too many messages on this connection") {
+			t.Errorf("connection %d: reply %q", conn, msg)
+		}
+		if _, _, err := c.try("NOOP"); err == nil {
+			t.Fatalf("connection %d still open after 421", conn)
+		}
+	}
+	if s.Count() != 6 {
+		t.Errorf("%d messages accepted, want 6", s.Count())
+	}
+	if _, err := New(WithRules(PerConnectionLimit(0))); !errors.Is(err, ErrInvalidRule) {
+		t.Errorf("a limit of 0 messages: %v, want ErrInvalidRule", err)
+	}
+}
+
 func TestDropAfterDotIsLoggedAsUnanswered(t *testing.T) {
 	s := Start(t, WithRules(Rule{Stage: StageDataEnd, Message: 1, Fault: Drop()}))
 	c := dial(t, s)

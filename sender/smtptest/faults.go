@@ -65,6 +65,9 @@ type Event struct {
 	// Attempt counts the RCPT commands seen for Recipient so far,
 	// including this transaction's.
 	Attempt int
+	// ConnAccepted counts the messages accepted on this connection
+	// before this event.
+	ConnAccepted int
 }
 
 type faultKind int
@@ -158,4 +161,20 @@ func (r Rule) validate() error {
 		return fmt.Errorf("%w: negative Times or Message", ErrInvalidRule)
 	}
 	return nil
+}
+
+// PerConnectionLimit is a server that takes at most n messages per
+// connection, as Exchange connectors and many corporate relays do: the
+// MAIL after the nth accepted message is answered "421 4.7.0 Too many
+// messages on this connection" and the connection closed. The client may
+// reconnect at once and go on. n < 1 gives a rule that WithRules refuses.
+func PerConnectionLimit(n int) Rule {
+	if n < 1 {
+		return Rule{Stage: StageMail}
+	}
+	return Rule{
+		Stage: StageMail,
+		Match: func(e Event) bool { return e.ConnAccepted >= n },
+		Fault: ReplyAndClose(421, "4.7.0", "Too many messages on this connection, closing transmission channel"),
+	}
 }

@@ -55,6 +55,9 @@ func (s *Server) match(e Event, countAttempt bool) (Fault, bool) {
 		}
 		e.Attempt = s.attempts[key]
 	}
+	if e.Conn >= 1 && e.Conn-1 < len(s.conns) {
+		e.ConnAccepted = s.conns[e.Conn-1].Accepted
+	}
 	return s.matchLocked(e)
 }
 
