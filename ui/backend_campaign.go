@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2/lang"
@@ -15,6 +14,7 @@ import (
 	"mailroom/app/campaign"
 	"mailroom/app/journal"
 	"mailroom/app/oauth"
+	"mailroom/app/recipients"
 	"mailroom/sender"
 )
 
@@ -210,7 +210,7 @@ func engineProgress(p sender.Progress) Progress {
 	return Progress{
 		Total: p.Sent + p.Failed + p.Unknown + remaining, Sent: p.Sent, Failed: p.Failed, Unknown: p.Unknown,
 		Pending: remaining, PerMinute: p.Rate, ETA: p.ETA, Paused: p.Paused, ResumesAt: p.WaitingUntil,
-		LastAddress: strings.SplitN(p.Last.Key, "#", 2)[0], LastReply: p.Last.Reply,
+		LastAddress: recipients.RowKeyAddresses(p.Last.Key), LastReply: p.Last.Reply,
 	}
 }
 

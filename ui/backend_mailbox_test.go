@@ -46,7 +46,8 @@ func TestMailboxBackendReadsRecentCampaigns(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ := j.Campaign(journal.CampaignSpec{Key: "march", Name: "三月发票", Account: acct.ID})
-	if _, err := j.Sync(c.ID, []journal.RowInput{{Number: 2, Address: "zhang@example.com"}, {Number: 3, Address: "wang@example.com"}}); err != nil {
+	if _, err := j.Sync(c.ID, []journal.RowInput{{Key: "zhang@example.com", Number: 2, Address: "zhang@example.com"},
+		{Key: "wang@example.com", Number: 3, Address: "wang@example.com"}}); err != nil {
 		t.Fatal(err)
 	}
 	run, _, _ := j.StartRun(c.ID)

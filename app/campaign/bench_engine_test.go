@@ -18,6 +18,7 @@ import (
 
 	"mailroom/app/journal"
 	"mailroom/app/merge"
+	"mailroom/app/recipients"
 	"mailroom/sender"
 )
 
@@ -66,7 +67,7 @@ func benchSource(c *merge.Composer, from, to int) sender.Source {
 			return sender.Message{}, io.EOF
 		}
 		addr := benchAddress(i)
-		m, err := c.Message(journal.RowKey(addr, 1), benchRow(i), []string{addr})
+		m, err := c.Message(recipients.RowKey([]string{addr}, 1), benchRow(i), []string{addr})
 		i++
 		return m, err
 	})
@@ -143,7 +144,7 @@ func openBenchJournal(b *testing.B, n int) *benchJournal {
 	}
 	rows := make([]journal.RowInput, n)
 	for i := range rows {
-		rows[i] = journal.RowInput{Number: i + 2, Address: benchAddress(i), Name: fmt.Sprintf("张伟%d", i)}
+		rows[i] = journal.RowInput{Key: recipients.RowKey([]string{benchAddress(i)}, 1), Number: i + 2, Address: benchAddress(i), Name: fmt.Sprintf("张伟%d", i)}
 	}
 	if _, err := j.Sync(c.ID, rows); err != nil {
 		b.Fatal(err)

@@ -195,9 +195,11 @@ func (p *Plan) counts(j *journal.Journal, id int64) (journal.Counts, error) {
 
 // journalRows turns the plan into the journal's rows: one per message,
 // plus one per row that will not be sent, so nothing is dropped silently.
+// Each row's key is recipients.RowKeys' (docs/design.md, "Row identity").
 func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
 	var inputs []journal.RowInput
 	var plans []planned
+	keys := recipients.NewRowKeys()
 	nameCol := p.nameColumn()
 	for i := range p.Rows {
 		r := &p.Rows[i]
@@ -207,7 +209,8 @@ func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
 		}
 		reason := skipReason(r)
 		if len(r.Recipients) == 0 {
-			inputs = append(inputs, journal.RowInput{Number: r.Row.Number, Address: r.Row.Value(p.email.Index), Name: name, Skip: reason})
+			cell := r.Row.Value(p.email.Index)
+			inputs = append(inputs, journal.RowInput{Key: keys.Next(strings.Split(cell, ",")), Number: r.Row.Number, Address: cell, Name: name, Skip: reason})
 			plans = append(plans, planned{})
 			continue
 		}
@@ -220,7 +223,7 @@ func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
 			if reason != "" {
 				pl.row = nil
 			}
-			inputs = append(inputs, journal.RowInput{Number: r.Row.Number, Address: strings.Join(to, ","), Name: name, Skip: reason})
+			inputs = append(inputs, journal.RowInput{Key: keys.Next(to), Number: r.Row.Number, Address: strings.Join(to, ","), Name: name, Skip: reason})
 			plans = append(plans, pl)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"net/mail"
 	"strings"
 
-	"mailroom/app/journal"
 	"mailroom/app/merge"
 	"mailroom/app/recipients"
 )
@@ -46,10 +45,10 @@ func (p *Plan) unsubscribe() (merge.Unsubscribe, bool) {
 }
 
 // renderRow is the merge row for a message to the given addresses, keyed
-// the way the journal keys it, so a preview or a dry run shows the
-// unsubscribe link the real message will carry.
+// as recipients.RowKey keys its first occurrence, so a preview or a dry
+// run shows the unsubscribe link the real message will carry.
 func renderRow(r recipients.Row, to []string) merge.Row {
 	row := mergeRow(r)
-	row.Key = journal.RowKey(strings.Join(to, ","), 1)
+	row.Key = recipients.RowKey(to, 1)
 	return row
 }

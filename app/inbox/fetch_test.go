@@ -60,7 +60,7 @@ func sendFixtureCampaign(t *testing.T, dir string) (string, int64) {
 	}
 	in := make([]journal.RowInput, len(fixtureCampaign))
 	for i, r := range fixtureCampaign {
-		in[i] = journal.RowInput{Number: i + 2, Address: r.address}
+		in[i] = journal.RowInput{Key: recipients.RowKey([]string{r.address}, 1), Number: i + 2, Address: r.address}
 	}
 	if _, err := j.Sync(c.ID, in); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"mailroom/app/journal"
+	"mailroom/app/recipients"
 )
 
 // index finds a campaign's rows by Message-ID, address and key.
@@ -117,7 +118,10 @@ func (ix *index) matchFinding(f Finding) []match {
 		}
 	case Unsubscribe:
 		obs.Kind, obs.Detail = journal.ObservedUnsubscribe, f.Subject
-		switch k := strings.ToLower(strings.TrimSpace(f.Key)); {
+		// The key as recipients.RowKey writes it, even if a mail client
+		// rewrote the subject (case, a domain shown in Unicode).
+		addrs, n := recipients.SplitRowKey(strings.TrimSpace(f.Key))
+		switch k := recipients.RowKey(addrs, n); {
 		case ix.rows[k].Key != "":
 			keys = []string{k}
 		case byID:

@@ -3,9 +3,11 @@ package journal
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"mailroom/app/recipients"
 	"mailroom/sender"
 )
 
@@ -38,6 +40,16 @@ func numberedRows(n int) []RowInput {
 	rows := make([]RowInput, n)
 	for i := range rows {
 		rows[i] = RowInput{Number: i + 2, Address: fmt.Sprintf("User%d@Example.com", i+1), Name: fmt.Sprintf("User %d", i+1)}
+	}
+	return keyed(rows)
+}
+
+// keyed gives rows their keys as the campaign does: recipients.RowKeys
+// over the addresses, in order.
+func keyed(rows []RowInput) []RowInput {
+	keys := recipients.NewRowKeys()
+	for i := range rows {
+		rows[i].Key = keys.Next(strings.Split(rows[i].Address, ","))
 	}
 	return rows
 }

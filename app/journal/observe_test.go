@@ -159,7 +159,7 @@ func TestSchemaOneJournalIsMigrated(t *testing.T) {
 	}
 	ctx := context.Background()
 	for _, stmt := range []string{
-		migrations[0],
+		migrations[0].sql,
 		`CREATE TABLE schema_version (version INTEGER NOT NULL, opened INTEGER NOT NULL DEFAULT 0)`,
 		`INSERT INTO schema_version (version) VALUES (1)`,
 		`INSERT INTO campaigns (key, name, created) VALUES ('old', 'Old campaign', 1)`,

@@ -53,11 +53,11 @@ func TestSearchAcrossCampaigns(t *testing.T) {
 	j := openTest(t)
 	feb, _ := j.Campaign(CampaignSpec{Key: "feb", Name: "February invoice"})
 	mar, _ := j.Campaign(CampaignSpec{Key: "mar", Name: "March invoice"})
-	rows := []RowInput{
+	rows := keyed([]RowInput{
 		{Number: 2, Address: "Zhang.Wei@163.com", Name: "张伟 (Mr Zhang)"},
 		{Number: 3, Address: "li_na@qq.com", Name: "李娜"},
 		{Number: 4, Address: "lixna@qq.com", Name: "100% real"},
-	}
+	})
 	for _, c := range []Campaign{feb, mar} {
 		if _, err := j.Sync(c.ID, rows); err != nil {
 			t.Fatal(err)

@@ -30,12 +30,12 @@ func reportCampaign(t *testing.T) (*Journal, Campaign) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = j.Sync(c.ID, []RowInput{
+	_, err = j.Sync(c.ID, keyed([]RowInput{
 		{Number: 2, Address: "li.na@qq.com", Name: "李娜"},
 		{Number: 3, Address: "zhang.wei@163.com", Name: "=HYPERLINK(\"http://x\")"},
 		{Number: 4, Address: "chen@example.com", Name: "陈先生"},
 		{Number: 5, Address: "bad", Name: "王", Skip: "row 5, column Email: not an email address"},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

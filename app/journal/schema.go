@@ -6,6 +6,13 @@ import (
 	"fmt"
 )
 
+// migration is one step of the schema: SQL, or Go code for a step that
+// SQL cannot express.
+type migration struct {
+	sql string
+	run func(ctx context.Context, conn *sql.Conn) error
+}
+
 // migrations[i] brings the schema from version i to version i+1. Append
 // only: a released migration is never edited.
 //
@@ -13,8 +20,7 @@ import (
 // only the ones a query needs: rows by state are found through the
 // (campaign, key) primary key, and the daily cap counts outcome events
 // instead of keeping a table of its own.
-var migrations = []string{
-	`CREATE TABLE campaigns (
+var migrations = []migration{{sql: `CREATE TABLE campaigns (
 		id           INTEGER PRIMARY KEY,
 		key          TEXT NOT NULL UNIQUE,
 		name         TEXT NOT NULL,
@@ -59,12 +65,12 @@ var migrations = []string{
 	CREATE INDEX events_by_row ON events (campaign, key);
 	-- Serves the daily cap (outcomes per account since a time) and the
 	-- history's start and end.
-	CREATE INDEX events_by_state ON events (campaign, to_state, at);`,
+	CREATE INDEX events_by_state ON events (campaign, to_state, at);`},
 	// What the mailbox said about a row after it was sent (app/inbox):
 	// observations added to the row, never a change of its delivery state
 	// except an unknown row proven sent. observations makes reading the
 	// same notice twice a no-op; inbox_cursors is where reading stopped.
-	`ALTER TABLE rows ADD COLUMN bounce TEXT NOT NULL DEFAULT '' CHECK (bounce IN ('', 'hard', 'soft'));
+	{sql: `ALTER TABLE rows ADD COLUMN bounce TEXT NOT NULL DEFAULT '' CHECK (bounce IN ('', 'hard', 'soft'));
 	ALTER TABLE rows ADD COLUMN bounce_status TEXT NOT NULL DEFAULT '';
 	ALTER TABLE rows ADD COLUMN bounce_text TEXT NOT NULL DEFAULT '';
 	ALTER TABLE rows ADD COLUMN bounced_at INTEGER NOT NULL DEFAULT 0;
@@ -88,7 +94,11 @@ var migrations = []string{
 		last_uid     INTEGER NOT NULL,
 		PRIMARY KEY (campaign, folder)
 	) WITHOUT ROWID;
-	ALTER TABLE campaigns ADD COLUMN inbox_checked INTEGER NOT NULL DEFAULT 0;`,
+	ALTER TABLE campaigns ADD COLUMN inbox_checked INTEGER NOT NULL DEFAULT 0;`},
+	// Schema 3: row keys as recipients.RowKey defines them (IDNA domains,
+	// sorted "together" addresses); schemas 1 and 2 lower-cased the text
+	// only.
+	{run: rekeyRows},
 }
 
 // migrate brings the schema up to date in one transaction, and refuses a
@@ -127,7 +137,14 @@ func migrateInTx(ctx context.Context, conn *sql.Conn) error {
 			ErrNewerSchema, version, len(migrations))
 	}
 	for v := version; v < len(migrations); v++ {
-		if _, err := conn.ExecContext(ctx, migrations[v]); err != nil {
+		m := migrations[v]
+		var err error
+		if m.run != nil {
+			err = m.run(ctx, conn)
+		} else {
+			_, err = conn.ExecContext(ctx, m.sql)
+		}
+		if err != nil {
 			return fmt.Errorf("journal: migration to schema %d: %w", v+1, err)
 		}
 	}

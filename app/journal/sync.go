@@ -2,12 +2,15 @@ package journal
 
 import (
 	"context"
-	"strconv"
+	"fmt"
 	"strings"
 )
 
 // RowInput is one spreadsheet row as the current run sees it.
 type RowInput struct {
+	// Key is the row's identity inside its campaign, recipients.RowKey
+	// (numbered by recipients.RowKeys): the journal never derives it.
+	Key string
 	// Number is the spreadsheet row number, for reports.
 	Number int
 	// Address is the recipient address as written in the sheet.
@@ -18,18 +21,6 @@ type RowInput struct {
 	// Skip is why this run will not send the row (bad address, missing
 	// attachment, suppressed…); empty to send it.
 	Skip string
-}
-
-// RowKey is a row's identity inside its campaign: the trimmed, lower-cased
-// address, plus "#n" for the n-th occurrence (n ≥ 2) of the same address
-// when the user keeps duplicates. Domains never contain '#', so the suffix
-// cannot collide with a real address.
-func RowKey(address string, occurrence int) string {
-	key := strings.ToLower(strings.TrimSpace(address))
-	if occurrence > 1 {
-		key += "#" + strconv.Itoa(occurrence)
-	}
-	return key
 }
 
 // SyncResult is the journal's view of the rows passed to Sync, in the
@@ -74,10 +65,15 @@ func (j *Journal) Sync(campaign int64, rows []RowInput) (SyncResult, error) {
 	out := make([]Row, len(rows))
 	seen := make(map[string]int, len(rows))
 	for i, in := range rows {
-		norm := RowKey(in.Address, 1)
-		seen[norm]++
+		if in.Key == "" {
+			return SyncResult{}, fmt.Errorf("journal: row %d (%q) has no key", in.Number, in.Address)
+		}
+		if first, dup := seen[in.Key]; dup {
+			return SyncResult{}, fmt.Errorf("journal: rows %d and %d have the same key %q", first, in.Number, in.Key)
+		}
+		seen[in.Key] = in.Number
 		out[i] = Row{
-			Campaign: campaign, Key: RowKey(in.Address, seen[norm]), Number: in.Number,
+			Campaign: campaign, Key: in.Key, Number: in.Number,
 			Address: strings.TrimSpace(in.Address), Name: in.Name, SkipReason: in.Skip, InSource: true,
 		}
 	}

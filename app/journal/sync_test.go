@@ -25,12 +25,12 @@ func TestTypoFixRerun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := []RowInput{
+	first := keyed([]RowInput{
 		{Number: 2, Address: "li.na@example.com", Name: "李娜"},
 		{Number: 3, Address: "zhang.wei@exmaple.com", Name: "Mr Zhang"}, // typo
 		{Number: 4, Address: " Chen@Example.com "},
 		{Number: 5, Address: "not an address", Skip: "row 5, column Email: not an email address"},
-	}
+	})
 	res, err := j.Sync(c.ID, first)
 	if err != nil {
 		t.Fatal(err)
@@ -44,13 +44,13 @@ func TestTypoFixRerun(t *testing.T) {
 	send(t, run, "chen@example.com", sender.OutcomeSent)
 	run.Close()
 
-	second := []RowInput{
+	second := keyed([]RowInput{
 		{Number: 2, Address: "li.na@example.com", Name: "李娜"},
 		{Number: 3, Address: "zhang.wei@example.com", Name: "Mr Zhang"}, // fixed
 		{Number: 4, Address: "chen@example.com"},
 		{Number: 5, Address: "wang@example.com"}, // fixed: new address
 		{Number: 6, Address: "new@example.com"},  // new row
-	}
+	})
 	res, err = j.Sync(c.ID, second)
 	if err != nil {
 		t.Fatal(err)
@@ -79,11 +79,11 @@ func TestTypoFixRerun(t *testing.T) {
 func TestDuplicatesAndSkipDecisions(t *testing.T) {
 	j := openTest(t)
 	c, _ := j.Campaign(CampaignSpec{Key: "dups"})
-	rows := []RowInput{
+	rows := keyed([]RowInput{
 		{Number: 2, Address: "a@example.com"},
 		{Number: 3, Address: "A@example.com"},
 		{Number: 4, Address: "b@example.com", Skip: "attachment missing"},
-	}
+	})
 	res, err := j.Sync(c.ID, rows)
 	if err != nil {
 		t.Fatal(err)

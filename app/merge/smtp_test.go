@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"mailroom/app/journal"
+	"mailroom/app/recipients"
 	"mailroom/sender"
 	"mailroom/sender/smtptest"
 )
@@ -48,7 +49,7 @@ func TestEndToEndThroughSMTP(t *testing.T) {
 	}
 	var inputs []journal.RowInput
 	for _, r := range rows {
-		inputs = append(inputs, journal.RowInput{Number: r.Number, Address: r.Values[0], Name: r.Values[3]})
+		inputs = append(inputs, journal.RowInput{Key: recipients.RowKey([]string{r.Values[0]}, 1), Number: r.Number, Address: r.Values[0], Name: r.Values[3]})
 	}
 	if _, err := j.Sync(camp.ID, inputs); err != nil {
 		t.Fatal(err)
@@ -60,7 +61,7 @@ func TestEndToEndThroughSMTP(t *testing.T) {
 	defer run.Close()
 	var msgs []sender.Message
 	for _, r := range rows {
-		m, err := c.Message(journal.RowKey(r.Values[0], 1), r, []string{r.Values[0]})
+		m, err := c.Message(recipients.RowKey([]string{r.Values[0]}, 1), r, []string{r.Values[0]})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package recipients
 
 import (
 	"errors"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -100,10 +99,10 @@ func WithFilter(f *Filter) CheckOption {
 type Recipient struct {
 	Row       Row
 	Addresses []Address
-	// Key identifies the message in the journal: the normalised address
-	// (addresses joined by "," when together), plus "#n" for the n-th
-	// occurrence when duplicates are kept. Fixing one row's typo and
-	// running again leaves the other rows' keys unchanged.
+	// Key is the message's identity (RowKey): the normalised addresses,
+	// sorted, plus "#n" for the n-th occurrence when duplicates are kept.
+	// Fixing one row's typo and running again leaves the other rows' keys
+	// unchanged.
 	Key string
 }
 
@@ -235,12 +234,7 @@ func (c *Checker) Check(row Row) CheckedRow {
 
 // recipient applies the duplicate policy to one message's addresses.
 func (c *Checker) recipient(row Row, addrs []Address, out *CheckedRow) (Recipient, bool) {
-	keys := make([]string, len(addrs))
-	for i, a := range addrs {
-		keys[i] = a.Key()
-	}
-	sort.Strings(keys)
-	key := strings.Join(keys, ",")
+	key := RowKey(addrStrings(addrs), 1)
 	c.seen[key]++
 	n := c.seen[key]
 	if n == 1 {
@@ -248,7 +242,7 @@ func (c *Checker) recipient(row Row, addrs []Address, out *CheckedRow) (Recipien
 		return Recipient{Row: row, Addresses: addrs, Key: key}, true
 	}
 	if c.dups == KeepAll {
-		return Recipient{Row: row, Addresses: addrs, Key: key + "#" + strconv.Itoa(n)}, true
+		return Recipient{Row: row, Addresses: addrs, Key: RowKey(addrStrings(addrs), n)}, true
 	}
 	first := c.firstRow[key]
 	where := "on row " + strconv.Itoa(first)
