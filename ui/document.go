@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"mailroom/app/atomicfile"
 	"mailroom/app/campaign"
 )
 
@@ -122,7 +123,7 @@ func (d *document) write(path string) error {
 	if c.Body == "" || d.path != path || formatFromPath(c.Body) != d.bodyFormat {
 		c.Body = strings.TrimSuffix(path, filepath.Ext(path)) + ".body" + extensionFor(d.bodyFormat)
 	}
-	if err := writeFileAtomic(c.Body, []byte(d.bodyText)); err != nil {
+	if err := atomicfile.WriteFile(c.Body, []byte(d.bodyText), 0o644); err != nil {
 		return fmt.Errorf("save body: %w", err)
 	}
 	if err := c.Save(path); err != nil {
@@ -150,20 +151,4 @@ func extensionFor(format string) string {
 		return ".txt"
 	}
 	return ".md"
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".body-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"mailroom/app/atomicfile"
 )
 
 // SettingsFileName is the name of the accounts file inside the settings
@@ -199,34 +201,14 @@ func (s *Store) index(id string) int {
 	return slices.IndexFunc(s.accounts, func(a Account) bool { return a.ID == id })
 }
 
-// write replaces the settings file atomically (temporary file, fsync,
-// rename) so a crash never leaves half a file.
+// write replaces the settings file atomically (atomicfile) so a crash
+// never leaves half a file.
 func (s *Store) write(accounts []Account) error {
 	data, err := json.MarshalIndent(settingsFile{Version: settingsVersion, Accounts: accounts}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("cannot encode the accounts: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".accounts-*.json")
-	if err != nil {
-		return fmt.Errorf("cannot save the accounts in %s: %w", filepath.Dir(s.path), err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot save the accounts file %s: %w", s.path, err)
-	}
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot save the accounts file %s: %w", s.path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot save the accounts file %s: %w", s.path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cannot save the accounts file %s: %w", s.path, err)
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
+	if err := atomicfile.WriteFile(s.path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("cannot save the accounts file %s: %w", s.path, err)
 	}
 	return nil

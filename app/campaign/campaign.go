@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"mailroom/app/atomicfile"
 )
 
 // FormatVersion is written into every campaign file; files with a newer
@@ -128,23 +130,10 @@ func (c *Campaign) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".campaign-*.json")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("save campaign: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save campaign: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save campaign: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save campaign: %w", err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 func (c *Campaign) resolvePaths(base string, conv func(base, p string) string) {

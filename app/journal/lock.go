@@ -37,13 +37,26 @@ func (l *runLocks) acquire(campaign int64) (*runLock, error) {
 	if held[path] {
 		return nil, fmt.Errorf("%w (campaign %d, in this program)", ErrCampaignBusy, campaign)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, &DurabilityError{Path: path, Op: "lock", Err: err}
-	}
-	if err := lockFile(f); err != nil {
+	var f *os.File
+	for attempt := 0; ; attempt++ {
+		var err error
+		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, &DurabilityError{Path: path, Op: "lock", Err: err}
+		}
+		if err := lockFile(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%w (campaign %d, by another Mailroom process): %v", ErrCampaignBusy, campaign, err)
+		}
+		// The holder before us removes the file when it releases it: if
+		// the file we locked is no longer the one at path, lock again.
+		if stillAt(f, path) {
+			break
+		}
 		f.Close()
-		return nil, fmt.Errorf("%w (campaign %d, by another Mailroom process): %v", ErrCampaignBusy, campaign, err)
+		if attempt == 10 {
+			return nil, fmt.Errorf("%w (campaign %d: its lock file keeps changing)", ErrCampaignBusy, campaign)
+		}
 	}
 	held[path] = true
 	lock := &runLock{key: path, file: f}
@@ -51,8 +64,10 @@ func (l *runLocks) acquire(campaign int64) (*runLock, error) {
 	return lock, nil
 }
 
-// release unlocks by closing: the OS drops the lock with the descriptor.
-// The file stays: deleting lock files races with the next locker.
+// release unlocks and removes the lock file, so a clean exit leaves
+// nothing next to the journal (unlockAndRemove: how, per OS, without
+// racing the next locker). A crash leaves the file, unlocked: the OS drops
+// the lock with the process, and the next run takes and removes it.
 func (l *runLocks) release(lock *runLock) {
 	heldMu.Lock()
 	defer heldMu.Unlock()
@@ -68,11 +83,21 @@ func (l *runLocks) releaseAll() {
 	}
 }
 
+// stillAt reports whether f is the file now at path.
+func stillAt(f *os.File, path string) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	pi, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, pi)
+}
+
 func (l *runLocks) releaseLocked(lock *runLock) {
 	if lock.file == nil {
 		return
 	}
-	lock.file.Close()
+	unlockAndRemove(lock.file, lock.key)
 	lock.file = nil
 	delete(held, lock.key)
 	delete(l.mine, lock)

@@ -14,3 +14,12 @@ func lockFile(f *os.File) error {
 	return windows.LockFileEx(windows.Handle(f.Fd()),
 		windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, new(windows.Overlapped))
 }
+
+// unlockAndRemove closes (which unlocks), then removes the file. Windows
+// refuses to remove a file another process has open, which is exactly the
+// case where the next locker got it first: the removal then fails and is
+// ignored, and that process keeps a valid lock file.
+func unlockAndRemove(f *os.File, path string) {
+	_ = f.Close()
+	_ = os.Remove(path)
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"mailroom/app/atomicfile"
 	"mailroom/app/reason"
 )
 
@@ -205,28 +205,10 @@ func (j *Journal) ExportReport(campaign int64, path string) error {
 	return writeAtomically(path, func(w io.Writer) error { return write(w, rows) })
 }
 
-// writeAtomically writes to a temporary file next to path and renames it
-// over path, so a crash or a full disk never leaves half a report.
+// writeAtomically replaces path through atomicfile, so a crash or a full
+// disk never leaves half a report; a new report is readable by others.
 func writeAtomically(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	err = write(tmp)
-	if err == nil {
-		err = tmp.Chmod(0o644) // CreateTemp's 0600 would hide the report from other users
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
+	if err := atomicfile.Write(path, 0o644, write); err != nil {
 		return fmt.Errorf("report %s: %w", path, err)
 	}
 	return nil

@@ -20,6 +20,9 @@ var (
 	ErrNoData        = errors.New("no data")
 	ErrNoColumn      = errors.New("column not found")
 	ErrSameFile      = errors.New("target is the source file")
+	// ErrNotWritten: a file Mailroom writes (the results copy) could not
+	// be written or put in place; the source file is fine.
+	ErrNotWritten = errors.New("file could not be written")
 )
 
 // FileError is a file-level problem: the embedded Problem holds what the
@@ -76,6 +79,8 @@ func codeFor(kind error) string {
 		return "column-not-found"
 	case ErrSameFile:
 		return "same-file"
+	case ErrNotWritten:
+		return "file-not-written"
 	}
 	return "file-error"
 }

@@ -2,7 +2,9 @@ package recipients
 
 import (
 	"encoding/csv"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/transform"
+
+	"mailroom/app/atomicfile"
 )
 
 // RowResult is what happened to one row, written next to it in the copy.
@@ -152,23 +156,24 @@ func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first
 			}
 		}
 	}
-	return saveAtomically(dst, func(tmp string) error { return f.SaveAs(tmp) })
+	return saveAtomically(dst, func(w io.Writer) error { return f.Write(w) })
 }
 
-// saveAtomically writes through a temporary file in the target folder, so
-// a failure never leaves a half-written copy under the user's chosen name.
-func saveAtomically(dst string, write func(tmp string) error) error {
-	tmp := filepath.Join(filepath.Dir(dst), ".mailroom-"+filepath.Base(dst))
-	if err := write(tmp); err != nil {
-		os.Remove(tmp)
-		return fileErr(ErrCorrupt, dst, "the results copy could not be written", "check the folder is writable and has space", err)
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
-		return fileErr(ErrCorrupt, dst, "the results copy could not be saved under this name",
+// saveAtomically writes the copy through atomicfile, so a failure never
+// leaves a half-written copy under the user's chosen name. A failure is
+// the target's (folder, disk, a program holding the file), never the
+// recipient list's: it is ErrNotWritten, not ErrCorrupt.
+func saveAtomically(dst string, write func(w io.Writer) error) error {
+	err := atomicfile.Write(dst, 0o644, write)
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &pe) && pe.Op == "replace":
+		return fileErr(ErrNotWritten, dst, "the results copy could not be saved under this name",
 			"close it if it is open in Excel, or choose another name", err)
 	}
-	return nil
+	return fileErr(ErrNotWritten, dst, "the results copy could not be written", "check the folder is writable and has space", err)
 }
 
 func writeCSVResults(src, dst string, headerRow int, results map[int]RowResult) error {
@@ -177,17 +182,7 @@ func writeCSVResults(src, dst string, headerRow int, results map[int]RowResult) 
 		return err
 	}
 	defer in.close()
-	return saveAtomically(dst, func(tmp string) error {
-		out, err := os.Create(tmp)
-		if err != nil {
-			return err
-		}
-		if err := copyCSVWithResults(in, out, headerRow, results); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
+	return saveAtomically(dst, func(w io.Writer) error { return copyCSVWithResults(in, w, headerRow, results) })
 }
 
 func copyCSVWithResults(in *csvSource, out io.Writer, headerRow int, results map[int]RowResult) error {

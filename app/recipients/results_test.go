@@ -129,3 +129,27 @@ func TestWriteResultsCSVKeepsEncodingDelimiterAndRows(t *testing.T) {
 		t.Errorf("copy reads back as %+v, %v", tab, err)
 	}
 }
+
+// TestFailedResultsWriteIsNotADamagedFile: when the copy cannot be
+// written (here its name is taken by a folder), the error says the copy
+// could not be saved, names the copy, and is not ErrCorrupt ("file is
+// damaged"): the user's list is fine. The folder is left as it was.
+func TestFailedResultsWriteIsNotADamagedFile(t *testing.T) {
+	src := chineseCustomerBook(t)
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "结果.xlsx")
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteResults(src, dst, map[int]RowResult{5: {Status: "sent"}}, WithSheet("客户"))
+	var fe *FileError
+	if !errors.As(err, &fe) || !errors.Is(err, ErrNotWritten) || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("WriteResults = %v, want ErrNotWritten and not ErrCorrupt", err)
+	}
+	if fe.Code != "file-not-written" || fe.File != dst || strings.Contains(err.Error(), "damaged") {
+		t.Errorf("problem %+v: want code file-not-written about %s", fe.Problem, dst)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the failed write left %d entries in the folder", len(entries))
+	}
+}

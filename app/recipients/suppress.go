@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"golang.org/x/net/idna"
+
+	"mailroom/app/atomicfile"
 )
 
 // SuppressionEntry is one do-not-send entry: an address, or a whole domain
@@ -182,23 +184,7 @@ func (s *SuppressionList) Save() error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return fmt.Errorf("do-not-send list %s: %w", s.path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".suppression-*.tmp")
-	if err != nil {
-		return fmt.Errorf("do-not-send list %s: %w", s.path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(b.String()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("do-not-send list %s: %w", s.path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("do-not-send list %s: %w", s.path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("do-not-send list %s: %w", s.path, err)
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
+	if err := atomicfile.WriteFile(s.path, []byte(b.String()), 0o600); err != nil {
 		return fmt.Errorf("do-not-send list %s: %w", s.path, err)
 	}
 	return nil
