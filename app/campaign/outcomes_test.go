@@ -24,8 +24,11 @@ import (
 // writer between them far more often, so the loop raises GOMAXPROCS.
 func TestEveryAcceptedOutcomeIsDurableWhenTheRunReturns(t *testing.T) {
 	runs, rows := 6, 400
+	if raceEnabled {
+		runs, rows = 5, 250
+	}
 	if testing.Short() {
-		runs = 3
+		runs = 2
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(16, runtime.NumCPU())))
 	srv := smtptest.Start(t, smtptest.WithoutBodies())

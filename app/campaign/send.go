@@ -48,6 +48,9 @@ type Outcome struct {
 	// Recovered are rows a crashed earlier run left "sending": they may have
 	// been delivered, so they are reported and not resent.
 	Recovered []journal.Row
+	// Decisions are every row of the campaign that needs the user's
+	// decision (unknown, failed), whichever run found them, in sheet order.
+	Decisions []Decision
 	// Stopped is set when the run stopped with rows left (quota,
 	// authentication, cancel).
 	Stopped *sender.StopError
@@ -95,8 +98,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	if !camp.ResumesAt.IsZero() {
 		if now().Before(camp.ResumesAt) {
 			out.ResumesAt = camp.ResumesAt
-			out.Counts, err = p.counts(j, camp.ID)
-			return out, err
+			return out, out.readJournal(j, camp.ID)
 		}
 		if err := j.Resume(camp.ID); err != nil {
 			return out, err
@@ -158,8 +160,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	if err := run.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
-	var countErr error
-	out.Counts, countErr = p.counts(j, camp.ID)
+	countErr := out.readJournal(j, camp.ID)
 	if stop := (*sender.StopError)(nil); errors.As(runErr, &stop) {
 		out.Stopped, runErr = stop, nil
 		if !stop.ResumeAt.IsZero() {
@@ -188,9 +189,13 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	return out, nil
 }
 
-func (p *Plan) counts(j *journal.Journal, id int64) (journal.Counts, error) {
-	s, err := j.Summary(id)
-	return s.Counts, err
+// readJournal fills the counts and the rows needing a decision from the
+// journal, the record of truth.
+func (o *Outcome) readJournal(j *journal.Journal, id int64) error {
+	var st Status
+	err := fillStatus(&st, j, id)
+	o.Counts, o.Decisions = st.Counts, st.Decisions
+	return err
 }
 
 // journalRows turns the plan into the journal's rows: one per message,

@@ -36,6 +36,8 @@ type options struct {
 	testTo   string // preview --send-test
 	// decisions about unknown and failed rows (send only)
 	decisions campaign.Decisions
+	// journalFlag is --journal as given on the command line, "" if not.
+	journalFlag string
 }
 
 // errHelp is returned when the user asked for -h; usage was printed.
@@ -143,7 +145,11 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("preview needs --row N (1 = first row under the header)")
 	}
 	decisions := campaign.Decisions{MarkSent: markSent, SendAgain: sendAgain, RetryFailed: retryFailed}
-	return &options{campaign: c, path: path, row: row, testTo: testTo, decisions: decisions}, nil
+	o := &options{campaign: c, path: path, row: row, testTo: testTo, decisions: decisions}
+	if set["journal"] {
+		o.journalFlag = f.Journal
+	}
+	return o, nil
 }
 
 func usage(w io.Writer, cmd string, fs *flag.FlagSet) {
@@ -154,6 +160,8 @@ func usage(w io.Writer, cmd string, fs *flag.FlagSet) {
 		fmt.Fprintln(w, "usage: mailroom check [CAMPAIGN] [flags]\n  preflight only: print every blocking problem; exit 0 clean, 2 problems")
 	case "preview":
 		fmt.Fprintln(w, "usage: mailroom preview [CAMPAIGN] --row N [flags]\n  print the rendered message for data row N as RFC 5322 text")
+	case "status":
+		fmt.Fprintln(w, "usage: mailroom status [CAMPAIGN] [--journal PATH]\n  read-only: the journal's counts per state and every row needing a decision; exit 0 none, 1 some, 2 no journal or no record of the campaign\n  (a campaign run without a file is found with the same campaign flags as its send)")
 	}
 	// The documented spelling is --flag; Go's PrintDefaults shows -flag.
 	fs.VisitAll(func(f *flag.Flag) {

@@ -25,7 +25,7 @@ func IsCommand(args []string) bool {
 		return false
 	}
 	switch args[0] {
-	case "send", "check", "preview", "help", "-h", "-help", "--help":
+	case "send", "check", "preview", "status", "help", "-h", "-help", "--help":
 		return true
 	}
 	return false
@@ -54,6 +54,10 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mailroom %s: %v\n", cmd, err)
 		return ExitUsage
 	}
+	if cmd == "status" {
+		// Read-only: the journal alone, not the recipient list.
+		return status(opts, env, stdout, stderr)
+	}
 	env.CanPrompt = stdin != nil && term.IsTerminal(int(stdin.Fd()))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -71,7 +75,7 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		}
 		return preview(plan, opts.row, stdout, stderr)
 	default:
-		return send(ctx, plan, env, opts.decisions, stdin, stderr)
+		return send(ctx, plan, env, opts, stdin, stderr)
 	}
 }
 
@@ -80,6 +84,7 @@ const topUsage = `usage:
   mailroom send    [CAMPAIGN] [flags]   deliver
   mailroom check   [CAMPAIGN] [flags]   preflight only
   mailroom preview [CAMPAIGN] --row N [flags]
+  mailroom status  [CAMPAIGN] [--journal PATH]   what the journal holds; rows needing a decision
 Run "mailroom send -h" for the flags. Documentation: docs/headless.md
 `
 

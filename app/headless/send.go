@@ -19,7 +19,7 @@ import (
 )
 
 // send runs preflight, then delivery, and maps the outcome to an exit code.
-func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, decisions campaign.Decisions, stdin *os.File, stderr io.Writer) int {
+func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *options, stdin *os.File, stderr io.Writer) int {
 	c := plan.Campaign
 	if !plan.Ready() {
 		printProblems(stderr, plan.Problems)
@@ -44,9 +44,9 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, decisions 
 		return ExitUsage
 	}
 	progress := newProgressPrinter(stderr)
-	opts := login.sendOptions()
-	opts.Progress, opts.Decisions = progress.update, decisions
-	out, err := plan.Send(ctx, env, opts)
+	sendOpts := login.sendOptions()
+	sendOpts.Progress, sendOpts.Decisions = progress.update, opts.decisions
+	out, err := plan.Send(ctx, env, sendOpts)
 	progress.finish()
 	for _, w := range out.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
@@ -62,6 +62,7 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, decisions 
 		if out.JournalPath == "" { // the journal could not be opened: nothing was sent
 			return ExitUsage
 		}
+		printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts))
 		return ExitStopped
 	}
 	fmt.Fprintf(stderr, "sent %d, failed %d, unknown %d, skipped %d, pending %d\n", out.Sent, out.Failed, out.Unknown, out.Skipped, out.Pending+out.Sending)
@@ -72,10 +73,11 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, decisions 
 	if !out.ResumesAt.IsZero() {
 		fmt.Fprintf(stderr, "paused: the provider's limit was reached; resumes at %s (run the same command again then)\n", out.ResumesAt.Local().Format("15:04"))
 	}
+	printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts))
 	switch {
 	case out.Pending+out.Sending > 0:
 		return ExitStopped
-	case out.Failed > 0 || out.Unknown > 0:
+	case len(out.Decisions) > 0: // failed or unknown rows still in the list
 		return ExitFailed
 	}
 	return ExitOK

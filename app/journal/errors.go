@@ -29,6 +29,12 @@ var (
 	// ErrReportFormat is returned for a report path that is neither .csv
 	// nor .xlsx.
 	ErrReportFormat = errors.New("journal: unsupported report format")
+	// ErrReadOnly is returned by every change to a journal opened with
+	// OpenReadOnly.
+	ErrReadOnly = errors.New("journal: opened read-only")
+	// ErrNoJournal is returned by OpenReadOnly when there is no journal
+	// file at the path.
+	ErrNoJournal = errors.New("journal: no journal file")
 )
 
 // TransitionError names the row and the refused state change.

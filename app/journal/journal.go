@@ -210,6 +210,10 @@ func (j *Journal) Flush() error { return j.w.flush() }
 // Close commits what is pending, releases run locks and closes the file.
 func (j *Journal) Close() error {
 	j.closeOnce.Do(func() {
+		if j.w == nil { // read-only
+			j.closeErr = j.db.Close()
+			return
+		}
 		err := j.w.stop()
 		if errors.Is(err, ErrClosed) {
 			err = nil

@@ -58,8 +58,12 @@ func newWriter(tx *wtx, path string, flushDelay time.Duration, maxBatch int) *wr
 	return w
 }
 
-// do hands fn to the writer and waits for its reply.
+// do hands fn to the writer and waits for its reply. A read-only journal
+// has no writer.
 func (w *writer) do(j *job) error {
+	if w == nil {
+		return ErrReadOnly
+	}
 	j.done = make(chan error, 1)
 	select {
 	case w.jobs <- j:

@@ -132,7 +132,57 @@ func TestKilledSendsResumeWithoutDoubles(t *testing.T) {
 	if srv.Count() > rows {
 		t.Errorf("server accepted %d messages for %d rows", srv.Count(), rows)
 	}
+	// Every unknown row is listed by the final summary, although most were
+	// found by runs that were killed before they could print anything, and
+	// by `mailroom status` (issue 9, part 5).
+	wantListed := map[string]bool{}
+	for addr, state := range states {
+		if state == "unknown" {
+			wantListed[addr] = true
+		}
+	}
+	if got := listedDecisions(final.Stderr); !sameSet(got, wantListed) {
+		t.Errorf("the final summary lists %d rows needing a decision, the journal has %d unknown:\n%s", len(got), unknown, final.Stderr)
+	}
+	st := runMailroom(t, dir, env, append([]string{"status"}, args[1:]...)...)
+	wantCode := 0
+	if unknown > 0 {
+		wantCode = 1
+	}
+	if st.Code != wantCode || !sameSet(listedDecisions(st.Stdout), wantListed) ||
+		!strings.Contains(st.Stdout, fmt.Sprintf("sent %d, failed 0, unknown %d, skipped 0", rows-unknown, unknown)) {
+		t.Errorf("mailroom status: exit %d (want %d), output:\n%s%s", st.Code, wantCode, st.Stdout, st.Stderr)
+	}
 	t.Logf("%d kills, %d unknown rows, %d messages received", killed, unknown, srv.Count())
+}
+
+// listedDecisions returns the addresses of the "  row N, ADDRESS: reason"
+// lines of a summary or of `mailroom status`.
+func listedDecisions(out string) map[string]bool {
+	got := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(line, "  row ")
+		if !ok {
+			continue
+		}
+		_, after, ok := strings.Cut(rest, ", ")
+		if addr, _, ok2 := strings.Cut(after, ": "); ok && ok2 {
+			got[addr] = true
+		}
+	}
+	return got
+}
+
+func sameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // readReportStates maps each address of a --report CSV to its state.

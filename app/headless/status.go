@@ -1,0 +1,104 @@
+package headless
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"mailroom/app/campaign"
+	"mailroom/app/journal"
+	"mailroom/app/msg"
+)
+
+// maxListed is how many rows needing a decision the send summary lists
+// before pointing to `mailroom status` for the rest.
+const maxListed = 50
+
+// say renders a text for the headless command: English, the documented
+// language of its output.
+func say(t msg.Text) string { return t.String() }
+
+// status is `mailroom status [CAMPAIGN] [--journal PATH]`: the journal's
+// counts per state and every row needing a decision, read without
+// changing anything. Exit 0 when nothing needs a decision, 1 otherwise,
+// 2 when there is nothing to read.
+//
+// Its steps are: find the journal, (later: --fetch reads the account's
+// mailbox over IMAP with campaign.CheckMailbox and records bounces,
+// replies and settled unknown rows in the journal, issue 14), read the
+// status, print it. A fetch slots in before ReadStatus (the only step that
+// writes) and changes neither the output format nor the exit codes.
+func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
+	st, err := opts.campaign.ReadStatus(env)
+	switch {
+	case errors.Is(err, journal.ErrNoJournal):
+		fmt.Fprintln(stderr, "mailroom status: "+say(msg.T("no journal at {{.Path}}: this campaign has not been sent yet, or its journal is elsewhere (give --journal PATH)",
+			"Path", opts.campaign.JournalPath(env))))
+		return ExitUsage
+	case errors.Is(err, campaign.ErrNotRun):
+		fmt.Fprintln(stderr, "mailroom status: "+say(msg.T("the journal {{.Path}} has no record of this campaign: it has not been sent with this journal",
+			"Path", st.JournalPath)))
+		return ExitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "mailroom status: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintln(stdout, say(msg.T("campaign: {{.Name}}", "Name", msg.Raw(st.Name))))
+	fmt.Fprintln(stdout, say(msg.T("journal: {{.Path}}", "Path", st.JournalPath)))
+	fmt.Fprintln(stdout, say(msg.T("pending {{.Pending}}, sending {{.Sending}}, sent {{.Sent}}, failed {{.Failed}}, unknown {{.Unknown}}, skipped {{.Skipped}}",
+		"Pending", st.Pending, "Sending", st.Sending, "Sent", st.Sent, "Failed", st.Failed, "Unknown", st.Unknown, "Skipped", st.Skipped)))
+	if !st.ResumesAt.IsZero() {
+		fmt.Fprintln(stdout, say(msg.T("paused by the provider's limit until {{.Time}}", "Time", st.ResumesAt.Local().Format("2006-01-02 15:04"))))
+	}
+	printDecisions(stdout, st.Decisions, len(st.Decisions), "")
+	if len(st.Decisions) > 0 {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// printDecisions lists the rows needing a decision, at most limit of
+// them; more names where the full list is.
+func printDecisions(w io.Writer, ds []campaign.Decision, limit int, more string) {
+	if len(ds) == 0 {
+		return
+	}
+	unknown := 0
+	for _, d := range ds {
+		if d.State == journal.StateUnknown {
+			unknown++
+		}
+	}
+	fmt.Fprintln(w, say(msg.T("needs a decision: {{.Count}} rows ({{.Unknown}} unknown, {{.Failed}} failed)",
+		"Count", len(ds), "Unknown", unknown, "Failed", len(ds)-unknown)))
+	for i, d := range ds {
+		if i == limit {
+			fmt.Fprintln(w, "  "+say(msg.T("… and {{.Count}} more; the full list: {{.Where}}", "Count", len(ds)-limit, "Where", more)))
+			break
+		}
+		fmt.Fprintln(w, "  "+say(msg.T("row {{.Row}}, {{.Address}}: {{.Reason}}", "Row", d.Row, "Address", msg.Raw(d.Address), "Reason", d.Reason)))
+	}
+	fmt.Fprintln(w, "  "+say(msg.T("decide with mailroom send --mark-sent ROWS (they were delivered), --send-again ROWS or --retry-failed")))
+}
+
+// statusCommand is the command that lists this campaign's status, for
+// the send summary to point to.
+func statusCommand(opts *options) string {
+	if opts.path == "" {
+		return say(msg.T("mailroom status with the same campaign flags as this send"))
+	}
+	cmd := "mailroom status " + shellQuote(opts.path)
+	if opts.journalFlag != "" {
+		cmd += " --journal " + shellQuote(opts.journalFlag)
+	}
+	return cmd
+}
+
+// shellQuote quotes a path for copying into a shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t'\"\\$`!*?&;|<>(){}[]#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
