@@ -36,6 +36,10 @@ type Status struct {
 	Decisions []Decision
 	// ResumesAt is when a provider's quota pause ends; zero when none.
 	ResumesAt time.Time
+	// Mailbox is what the account's mailbox said (app/inbox), as of
+	// InboxChecked; zero when it was never read for this campaign.
+	Mailbox      journal.MailboxCounts
+	InboxChecked time.Time
 }
 
 // ErrNotRun is returned by ReadStatus when the journal holds no such
@@ -80,7 +84,7 @@ func fillStatus(st *Status, j *journal.Journal, id int64) error {
 	if err != nil {
 		return err
 	}
-	st.Counts = s.Counts
+	st.Counts, st.Mailbox, st.InboxChecked = s.Counts, s.MailboxCounts, s.InboxChecked
 	st.Decisions, err = decisions(j, id)
 	return err
 }
@@ -119,6 +123,8 @@ func decisionReason(r journal.Row, recovered bool) msg.Text {
 		return msg.T("failed: {{.Reply}}", "Reply", msg.Raw(r.Reply))
 	case r.State == journal.StateFailed:
 		return msg.T("failed")
+	case !r.NotInSent.IsZero():
+		return msg.T("not found in your Sent folder: probably not delivered; send it again?")
 	case recovered || r.Reply == "":
 		return msg.T("may have been delivered: a run stopped while it was being sent")
 	}

@@ -51,6 +51,11 @@ func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
 	if !st.ResumesAt.IsZero() {
 		fmt.Fprintln(stdout, say(msg.T("paused by the provider's limit until {{.Time}}", "Time", st.ResumesAt.Local().Format("2006-01-02 15:04"))))
 	}
+	if m := st.Mailbox; !st.InboxChecked.IsZero() {
+		fmt.Fprintln(stdout, say(msg.T("mailbox read at {{.Time}}: bounced {{.Hard}} hard, {{.Soft}} soft; replied {{.Replied}}; automatic replies {{.Auto}}; unsubscribed {{.Unsubscribed}}; confirmed in Sent {{.Confirmed}}; not in Sent {{.NotInSent}}",
+			"Time", st.InboxChecked.Local().Format("2006-01-02 15:04"), "Hard", m.BouncedHard, "Soft", m.BouncedSoft, "Replied", m.Replied,
+			"Auto", m.AutoReplied, "Unsubscribed", m.Unsubscribed, "Confirmed", m.ConfirmedInSent, "NotInSent", m.NotInSent)))
+	}
 	printDecisions(stdout, st.Decisions, len(st.Decisions), "")
 	if len(st.Decisions) > 0 {
 		return ExitFailed
