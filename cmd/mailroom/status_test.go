@@ -53,6 +53,10 @@ func TestStatusListsRowsNeedingADecisionReadOnly(t *testing.T) {
 	}
 
 	journalPath := filepath.Join(dir, "march.journal")
+	// A clean exit leaves no run lock file next to the journal.
+	if locks, _ := filepath.Glob(journalPath + ".run-*.lock"); len(locks) != 0 {
+		t.Errorf("send left lock files behind: %v", locks)
+	}
 	before, err := os.ReadFile(journalPath)
 	if err != nil {
 		t.Fatal(err)
