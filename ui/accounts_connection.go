@@ -27,6 +27,7 @@ func (v *accountsView) testConnection() {
 	v.testBusy.Show()
 	v.testBusy.Start()
 	v.testSteps.SetText("")
+	v.steps.Show()
 	v.trust.Hide()
 	var lines string
 	v.bridge.run(func() func() {

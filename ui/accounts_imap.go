@@ -128,30 +128,34 @@ func (v *accountsView) fillIMAP(m IMAPSettings) {
 	v.refreshSentCopy(false)
 }
 
-// applyIMAPPreset fills the section from the provider's mailbox settings;
-// refreshSentCopy then sets whether copying is on.
-func (v *accountsView) applyIMAPPreset(p Preset) {
+// fillIMAPServer shows the mailbox side a preset filled (or withdrew);
+// refreshSentCopy then sets whether copying is on. The password choice is
+// the user's and stays.
+func (v *accountsView) fillIMAPServer(m IMAPSettings) {
 	s := v.imap
-	if p.IMAPHost == "" {
-		return
-	}
-	s.host.SetText(p.IMAPHost)
-	s.port.SetText(intText(p.IMAPPort))
-	setChoice(s.security, imapSecurityModes, p.IMAPSecurity)
+	s.filling = true
+	defer func() { s.filling = false }()
+	s.host.SetText(m.Host)
+	s.port.SetText(intText(m.Port))
+	setChoice(s.security, imapSecurityModes, m.Security)
+	s.username.SetText(m.Username)
+	s.sentFolder.SetText(m.SentFolder)
+	s.copyToSent.SetChecked(m.CopyToSent)
+	s.result.SetText("")
 }
 
 // readIMAP reads the section into a; the error names the field.
 func (v *accountsView) readIMAP(a *Account) error {
 	s := v.imap
 	port, err := parseCount(s.port.Text)
-	if err != nil {
-		return fieldError(lang.L("IMAP port"), lang.L("enter a whole number, or leave it empty"))
-	}
 	a.IMAP = IMAPSettings{
 		CopyToSent: s.copyToSent.Checked, Host: s.host.Text, Port: port,
 		Security: choiceValue(s.security, imapSecurityModes),
 		Username: s.username.Text, SentFolder: s.sentFolder.Text,
 		OwnPassword: s.ownPassword(), HasPassword: v.current.IMAP.HasPassword,
+	}
+	if err != nil {
+		return fieldError(lang.L("IMAP port"), lang.L("enter a whole number, or leave it empty"))
 	}
 	return nil
 }

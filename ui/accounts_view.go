@@ -50,6 +50,19 @@ type accountsView struct {
 	// tests replace it with a scripted browser.
 	openURL func(authURL string) error
 	dkim    *dkimSection
+	// passwordItem is the secret's row, named as the provider names it.
+	passwordItem *widget.FormItem
+	// formPreset is the preset the form's settings came from ("" for a
+	// custom server); guessedPreset the one last picked from the address.
+	formPreset, guessedPreset string
+	// autoUsername is the user name the form filled in by itself: while
+	// the field still holds it, it follows the address.
+	autoUsername string
+	// filling is set while an account is shown, so the fields' change
+	// handlers do not take it for the user's choices.
+	filling bool
+	// steps holds the connection test's lines; hidden until a test runs.
+	steps   fyne.CanvasObject
 	content fyne.CanvasObject
 }
 
@@ -116,6 +129,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 		}
 	}
 	v.fromAddress.SetPlaceHolder("name@example.com")
+	v.fromAddress.OnChanged = v.addressChanged
 	v.security = newChoice(securityModes, securityLabel)
 	v.auth = newChoice(authModes, authLabel)
 	v.auth.OnChanged = func(string) { v.passwordHint() }
@@ -140,6 +154,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.testBusy.Hide()
 	v.oauth = v.newOAuthSection()
 
+	v.passwordItem = widget.NewFormItem(lang.L("Password"), v.password)
 	v.fields = widget.NewForm(
 		widget.NewFormItem(lang.L("Provider"), container.NewVBox(v.preset, v.presetNote, v.oauth.box)),
 		widget.NewFormItem(lang.L("Account name"), v.name),
@@ -151,7 +166,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 		widget.NewFormItem(lang.L("Security"), v.security),
 		widget.NewFormItem(lang.L("Authentication"), v.auth),
 		widget.NewFormItem(lang.L("User name"), v.username),
-		widget.NewFormItem(lang.L("Password"), v.password),
+		v.passwordItem,
 		widget.NewFormItem(lang.L("Messages per minute"), v.perMinute),
 		widget.NewFormItem(lang.L("Messages per hour"), v.perHour),
 		widget.NewFormItem(lang.L("Messages per day"), v.perDay),
@@ -161,10 +176,14 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.imap = v.newIMAPSection()
 	v.dkim = v.newDKIMSection()
 	buttons := container.NewHBox(v.save, v.test, v.testMessage, v.remove)
-	// The buttons and the test's steps stay in view below the long form.
+	// The buttons and the test's steps stay in view below the long form;
+	// the steps take room only once a test has run.
 	steps := container.NewVScroll(container.NewVBox(v.testSteps, container.NewHBox(v.trust)))
 	steps.SetMinSize(fyne.NewSize(0, 130))
-	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, container.NewVScroll(container.NewVBox(v.fields, v.imap.accordion, v.dkim.accordion)))
+	steps.Hide()
+	v.steps = steps
+	form := container.NewVScroll(container.NewVBox(v.fields, v.imap.accordion, v.dkim.accordion))
+	editor := container.NewBorder(nil, container.NewVBox(buttons, v.testBusy, steps), nil, nil, wheelAnywhere(form))
 
 	v.empty = widget.NewLabel(lang.L("No accounts yet. Fill in the form, or pick your provider first."))
 	v.empty.Wrapping = fyne.TextWrapWord
@@ -236,13 +255,11 @@ func (v *accountsView) reload(id string) {
 
 // edit fills the form with a.
 func (v *accountsView) edit(a Account) {
+	v.filling = true
+	defer func() { v.filling = false }()
 	v.current = a
-	v.preset.SetSelectedIndex(0)
-	for i, p := range v.book.Presets() {
-		if p.ID == a.PresetID {
-			v.preset.SetSelectedIndex(i + 1)
-		}
-	}
+	v.formPreset, v.guessedPreset = a.PresetID, ""
+	v.selectPreset(a.PresetID)
 	v.name.SetText(a.Name)
 	v.fromName.SetText(a.FromName)
 	v.fromAddress.SetText(a.FromAddress)
@@ -252,6 +269,7 @@ func (v *accountsView) edit(a Account) {
 	setChoice(v.security, securityModes, a.Security)
 	setChoice(v.auth, authModes, a.Auth)
 	v.username.SetText(a.Username)
+	v.autoUsername = v.book.DefaultUsername(a)
 	v.password.SetText("")
 	v.passwordHint()
 	v.perMinute.SetText(intText(a.PerMinute))
@@ -262,8 +280,10 @@ func (v *accountsView) edit(a Account) {
 	v.fillIMAP(a.IMAP)
 	v.fillOAuth(a.OAuth)
 	v.showOAuth(v.selectedPreset())
+	v.showSecretField(v.selectedPreset())
 	v.fillDKIM(a.DKIM)
 	v.testSteps.SetText("")
+	v.steps.Hide()
 	v.trust.Hide()
 	if a.ID == "" {
 		v.remove.Disable()
@@ -310,49 +330,6 @@ func (v *accountsView) setPasswordEnabled(on bool) {
 	}
 }
 
-// applyPreset copies the chosen provider's server settings and limits
-// into the form, leaving the user's own fields alone.
-func (v *accountsView) applyPreset() {
-	i := v.preset.SelectedIndex() - 1
-	presets := v.book.Presets()
-	if i < 0 || i >= len(presets) {
-		v.presetNote.SetText("")
-		v.presetNote.Hide()
-		v.refreshSentCopy(false)
-		v.showOAuth(nil)
-		return
-	}
-	p := presets[i]
-	v.presetNote.SetText(p.Note)
-	v.presetNote.Show()
-	v.showOAuth(&p)
-	if p.ID == v.current.PresetID && v.current.ID != "" {
-		v.refreshSentCopy(false)
-		return // opening a saved account must not overwrite its edits
-	}
-	v.host.SetText(p.Host)
-	v.port.SetText(intText(p.Port))
-	setChoice(v.security, securityModes, p.Security)
-	if p.Auth != "" {
-		setChoice(v.auth, authModes, p.Auth)
-	}
-	v.perMinute.SetText(intText(p.PerMinute))
-	v.perHour.SetText(intText(p.PerHour))
-	v.perDay.SetText(intText(p.PerDay))
-	v.maxMB.SetText(intText(p.MaxMessageMB))
-	v.applyIMAPPreset(p)
-	v.refreshSentCopy(true)
-}
-
-// selectedPreset is the preset chosen in the form, nil for a custom server.
-func (v *accountsView) selectedPreset() *Preset {
-	presets := v.book.Presets()
-	if i := v.preset.SelectedIndex() - 1; i >= 0 && i < len(presets) {
-		return &presets[i]
-	}
-	return nil
-}
-
 // form reads the account from the widgets; the error names the field.
 func (v *accountsView) form() (Account, error) {
 	a := v.current
@@ -373,22 +350,30 @@ func (v *accountsView) form() (Account, error) {
 		{lang.L("Largest message (MB)"), v.maxMB, &a.MaxMessageMB},
 		{lang.L("Connections at once"), v.maxConns, &a.MaxConnections},
 	}
+	var first error
 	for _, f := range fields {
 		n, err := parseCount(f.entry.Text)
-		if err != nil {
-			return a, fieldError(f.label, lang.L("enter a whole number, or leave it empty"))
+		if err != nil && first == nil {
+			first = fieldError(f.label, lang.L("enter a whole number, or leave it empty"))
 		}
 		*f.dst = n
 	}
-	if err := v.readIMAP(&a); err != nil {
-		return a, err
+	if err := v.readIMAP(&a); err != nil && first == nil {
+		first = err
 	}
 	v.readOAuth(&a)
 	v.readDKIM(&a)
 	if a.Name == "" {
 		a.Name = a.FromAddress
 	}
-	return a, nil
+	return a, first
+}
+
+// formFields reads the widgets as they are, a field that is not a whole
+// number as empty: what a preset switch starts from.
+func (v *accountsView) formFields() Account {
+	a, _ := v.form()
+	return a
 }
 
 func (v *accountsView) saveAccount() {

@@ -32,6 +32,17 @@ type AccountBook interface {
 	// With sendMessage it also sends a test message to the account's own
 	// address.
 	TestConnection(ctx context.Context, a Account, password string, sendMessage bool, step func(ConnStep)) error
+	// ApplyPreset switches the account as the form holds it to the preset
+	// with that ID ("" for a server set up by hand) by app/accounts' rule:
+	// what the previous preset filled goes, the new one's settings come.
+	// It does no I/O.
+	ApplyPreset(a Account, presetID string) Account
+	// GuessPreset names the preset of the provider hosting the address
+	// ("zhang@qq.com" → "qq"), "" when none does.
+	GuessPreset(address string) string
+	// DefaultUsername is the user name the account's provider expects when
+	// the user types none (the From address; nothing for Amazon SES).
+	DefaultUsername(a Account) string
 	// SentCopy is the provider's rule for the copy into the Sent folder of
 	// the account as the form holds it (preset and servers). It does no
 	// I/O, so the view may call it as the user types.
@@ -110,23 +121,15 @@ type SentCopyRule struct {
 	Note             string
 }
 
-// Preset fills an account's server settings for a known provider.
+// Preset is a known provider in the form's choice; AccountBook.ApplyPreset
+// fills its settings.
 type Preset struct {
-	ID, Name     string
-	Host         string
-	Port         int
-	Security     string
-	Auth         string
-	Note         string
-	PerMinute    int
-	PerHour      int
-	PerDay       int
-	MaxMessageMB int
-	// IMAPHost is empty where the provider offers no mailbox; whether
-	// Mailroom copies into Sent there is AccountBook.SentCopy's rule.
-	IMAPHost     string
-	IMAPPort     int
-	IMAPSecurity string
+	ID, Name string
+	Note     string
+	// SecretLabel names the secret the provider asks for ("Authorisation
+	// code" for QQ Mail), SecretHelp says where to get it; both are in the
+	// window's language.
+	SecretLabel, SecretHelp string
 	// OAuth is the provider whose sign-in the form offers ("google",
 	// "microsoft"), OAuthName its brand; empty where there is none.
 	OAuth, OAuthName string

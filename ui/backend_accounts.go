@@ -91,6 +91,11 @@ func (b *accountBook) fromUI(u Account) accounts.Account {
 	if err != nil {
 		a = accounts.Account{}
 	}
+	return overlayForm(a, u)
+}
+
+// overlayForm puts what the form shows over a.
+func overlayForm(a accounts.Account, u Account) accounts.Account {
 	a.DisplayName, a.Preset = u.Name, u.PresetID
 	a.FromName, a.FromAddress, a.ReplyTo = u.FromName, u.FromAddress, u.ReplyTo
 	a.Host, a.Port, a.Username = strings.TrimSpace(u.Host), u.Port, strings.TrimSpace(u.Username)
@@ -130,19 +135,44 @@ func (b *accountBook) Presets() []Preset {
 		if p.ID == "custom" {
 			continue // the view offers its own "custom server" entry
 		}
-		name, note := p.Name, p.Note
+		name := p.Name
 		if b.chinese {
-			name, note = orDefault(p.NameZH, name), orDefault(p.NoteZH, note)
+			name = orDefault(p.NameZH, name)
 		}
-		up := Preset{ID: p.ID, Name: name, Host: p.Host, Port: p.Port, Security: string(p.Security), Auth: string(p.Auth), Note: note,
-			PerMinute: p.Limits.PerMinute, PerHour: p.Limits.PerHour, PerDay: p.Limits.PerDay, MaxMessageMB: megabytes(p.Limits.MaxMessageBytes),
-			IMAPHost: p.IMAPHost, IMAPPort: p.IMAPPort, IMAPSecurity: string(p.IMAPSecurity)}
-		if op, ok := b.oauth.Provider(p.OAuth); ok {
-			up.OAuth, up.OAuthName, up.OAuthBuiltIn = op.ID, op.Name, op.ClientID != ""
+		up := Preset{ID: p.ID, Name: name, Note: say(p.Note), SecretLabel: say(p.Secret.Label()), SecretHelp: say(p.SecretHelp)}
+		if b.oauth != nil {
+			if op, ok := b.oauth.Provider(p.OAuth); ok {
+				up.OAuth, up.OAuthName, up.OAuthBuiltIn = op.ID, op.Name, op.ClientID != ""
+			}
 		}
 		out = append(out, up)
 	}
 	return out
+}
+
+// ApplyPreset is app/accounts' rule for switching provider, on the form's
+// fields.
+func (b *accountBook) ApplyPreset(u Account, presetID string) Account {
+	a := accounts.ApplyPreset(overlayForm(accounts.Account{}, u), presetID)
+	u.Host, u.Port, u.Username = a.Host, a.Port, a.Username
+	u.Security, u.Auth = string(a.Security), string(a.Auth)
+	u.PerMinute, u.PerHour, u.PerDay = a.Limits.PerMinute, a.Limits.PerHour, a.Limits.PerDay
+	u.MaxMessageMB, u.MaxConnections = megabytes(a.Limits.MaxMessageBytes), a.Limits.MaxConnections
+	m := a.IMAP
+	u.IMAP = IMAPSettings{CopyToSent: m.CopyToSent, Host: m.Host, Port: m.Port, Security: string(m.Security),
+		Username: m.Username, SentFolder: m.SentFolder, OwnPassword: m.OwnPassword, HasPassword: u.IMAP.HasPassword}
+	return u
+}
+
+// GuessPreset names the provider hosting the address ("" for none).
+func (b *accountBook) GuessPreset(address string) string {
+	p, _ := accounts.GuessPreset(address)
+	return p.ID
+}
+
+// DefaultUsername is the user name the form's provider expects.
+func (b *accountBook) DefaultUsername(u Account) string {
+	return accounts.WithDefaults(overlayForm(accounts.Account{}, Account{PresetID: u.PresetID, FromAddress: u.FromAddress, Auth: u.Auth})).Username
 }
 
 // SentCopy renders app/accounts' rule for the account in the form.
@@ -167,9 +197,8 @@ func (b *accountBook) Save(u Account, password, imapPassword string) (Account, e
 			return u, errors.New(sayErr(err))
 		}
 	}
-	if a.Username == "" && a.Auth != accounts.AuthNone {
-		a.Username = a.FromAddress
-	}
+	// The preset's own rules (Amazon SES: no user name from the address).
+	a = accounts.WithDefaults(a)
 	if u.ID == "" {
 		added, err := b.store.Add(a)
 		if err != nil {
@@ -286,15 +315,12 @@ func (b *accountBook) TestIMAP(ctx context.Context, u Account, password string) 
 }
 
 func connStep(s accounts.Step) ConnStep {
-	detail := s.Summary
-	if !s.Text.IsZero() {
-		detail = say(s.Text)
-	}
+	detail := say(s.Text)
 	if s.Reply != "" && !strings.Contains(detail, s.Reply) {
 		detail += " (" + s.Reply + ")"
 	}
-	if s.Hint != "" {
-		detail += " " + s.Hint
+	if hint := say(s.HintText); hint != "" {
+		detail += " " + hint
 	}
 	c := ConnStep{Step: string(s.Kind), OK: s.OK, Detail: detail}
 	if !s.OK && len(s.Certificates) > 0 {

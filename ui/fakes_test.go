@@ -35,14 +35,16 @@ type fakeAccounts struct {
 
 func (f *fakeAccounts) List() ([]Account, error) { return append([]Account(nil), f.accounts...), nil }
 
-func (f *fakeAccounts) Presets() []Preset {
-	return []Preset{
-		{ID: "qq", Name: "QQ Mail", Host: "smtp.qq.com", Port: 465, Security: "tls", Note: "QQ Mail needs an authorisation code.", PerDay: 500,
-			IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: "tls"},
-		{ID: "gmail", Name: "Gmail", Host: "smtp.gmail.com", Port: 587, Security: "starttls", Note: "Use an app password.", PerDay: 500,
-			IMAPHost: "imap.gmail.com", IMAPPort: 993, IMAPSecurity: "tls"},
-	}
+// The presets and their rules are app/accounts' own: pure functions of the
+// form's fields, so the fake uses them rather than imitate them.
+func (f *fakeAccounts) Presets() []Preset { return (&accountBook{}).Presets() }
+func (f *fakeAccounts) ApplyPreset(a Account, id string) Account {
+	return (&accountBook{}).ApplyPreset(a, id)
 }
+func (f *fakeAccounts) GuessPreset(address string) string {
+	return (&accountBook{}).GuessPreset(address)
+}
+func (f *fakeAccounts) DefaultUsername(a Account) string { return (&accountBook{}).DefaultUsername(a) }
 
 func (f *fakeAccounts) Save(a Account, password, imapPassword string) (Account, error) {
 	if f.saveErr != nil {

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"errors"
-
 	"fyne.io/fyne/v2/lang"
 
 	"mailroom/app/msg"
@@ -16,6 +14,9 @@ func say(t msg.Text) string {
 	if t.IsZero() {
 		return ""
 	}
+	if t.Untranslated() { // a server's reply, a file name: nothing to look up
+		return msg.Execute(t.Key, t.Args, say)
+	}
 	// Not lang.L: the catalogue test wants literal keys there, and app/'s
 	// keys are checked where they are written (msg.T).
 	return lang.LocalizeKey(t.Key, t.Key, t.Resolved(say))
@@ -27,9 +28,8 @@ func sayErr(err error) string {
 	if err == nil {
 		return ""
 	}
-	var m *msg.Error
-	if errors.As(err, &m) {
-		return say(m.Text)
+	if t, ok := msg.TextOf(err); ok {
+		return say(t)
 	}
 	return err.Error()
 }

@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/mail"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // Security is how the connection to the server is protected.
@@ -128,68 +130,79 @@ func (a Account) Label() string {
 // is a *FieldError matching ErrInvalidAccount.
 func (a Account) Validate() error {
 	var problems []error
-	bad := func(field, format string, args ...any) {
-		problems = append(problems, &FieldError{Account: a.Label(), Field: field, Problem: fmt.Sprintf(format, args...)})
+	bad := func(field, problem msg.Text) {
+		problems = append(problems, &FieldError{Account: a.Label(), Field: field.String(), Problem: problem.String(),
+			FieldText: field, ProblemText: problem})
 	}
 	if strings.TrimSpace(a.FromAddress) == "" {
-		bad("From address", "is empty: enter the address your messages come from, e.g. name@example.com")
+		bad(msg.T("From address"), msg.T("is empty: enter the address your messages come from, e.g. name@example.com"))
 	} else if err := checkAddress(a.FromAddress); err != nil {
-		bad("From address", "%q is not an e-mail address (%v)", a.FromAddress, err)
+		bad(msg.T("From address"), msg.T("“{{.Value}}” is not an e-mail address ({{.Reason}})", "Value", a.FromAddress, "Reason", msg.Raw(err.Error())))
 	}
 	if a.ReplyTo != "" {
 		if err := checkAddress(a.ReplyTo); err != nil {
-			bad("Reply-To", "%q is not an e-mail address (%v)", a.ReplyTo, err)
+			bad(msg.T("Reply-To"), msg.T("“{{.Value}}” is not an e-mail address ({{.Reason}})", "Value", a.ReplyTo, "Reason", msg.Raw(err.Error())))
 		}
 	}
 	if strings.ContainsAny(a.FromName, "\r\n") {
-		bad("From name", "must be on one line")
+		bad(msg.T("From name"), msg.T("must be on one line"))
 	}
-	if err := checkHost(a.Host); err != nil {
-		bad("Server", "%v", err)
+	if problem := checkHost(a.Host); !problem.IsZero() {
+		bad(msg.T("Server"), problem)
 	}
 	if a.Port < 1 || a.Port > 65535 {
-		bad("Port", "must be between 1 and 65535 (got %d); common ports are 465 (SSL/TLS) and 587 (STARTTLS)", a.Port)
+		bad(msg.T("Port"), msg.T("must be between 1 and 65535 (got {{.Port}}); common ports are 465 (SSL/TLS) and 587 (STARTTLS)", "Port", a.Port))
 	}
 	switch a.Security {
 	case SecurityTLS, SecuritySTARTTLS, SecurityNone:
 	default:
-		bad("Security", "%q is not one of tls, starttls, none", a.Security)
+		bad(msg.T("Security"), msg.T("“{{.Value}}” is not one of {{.Choices}}", "Value", string(a.Security), "Choices", "tls, starttls, none"))
 	}
 	switch a.Auth {
 	case AuthAuto, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2:
 		if strings.TrimSpace(a.Username) == "" {
-			bad("Username", "is empty: most servers want your full e-mail address here")
+			bad(msg.T("User name"), a.emptyUsername())
 		}
 	case AuthNone:
 	default:
-		bad("Authentication", "%q is not one of auto, plain, login, cram-md5, xoauth2, none", a.Auth)
+		bad(msg.T("Authentication"), msg.T("“{{.Value}}” is not one of {{.Choices}}", "Value", string(a.Auth), "Choices", "auto, plain, login, cram-md5, xoauth2, none"))
 	}
 	if a.Security == SecurityNone && a.Auth != AuthNone && a.Host != "" && !IsLoopback(a.Host) {
-		bad("Security", "sending a password without encryption is only allowed to this computer (localhost); choose SSL/TLS or STARTTLS for %s", a.Host)
+		bad(msg.T("Security"), msg.T("sending a password without encryption is only allowed to this computer (localhost); choose SSL/TLS or STARTTLS for {{.Host}}", "Host", a.Host))
 	}
 	checkLimits(a.Limits, bad)
 	a.validateIMAP(bad)
 	a.validateOAuth(bad)
 	a.validateDKIM(bad)
 	if err := a.Trust.validate(); err != nil {
-		bad("Trusted certificate", "%v", err)
+		bad(msg.T("Trusted certificate"), msg.Raw(err.Error()))
 	}
 	return errors.Join(problems...)
 }
 
-func checkLimits(l Limits, bad func(field, format string, args ...any)) {
+// emptyUsername says what goes into an empty user name, by the preset's
+// rule: the address for most providers, the provider's own SMTP user name
+// for Amazon SES and relays.
+func (a Account) emptyUsername() msg.Text {
+	if p, ok := PresetByID(a.Preset); ok && p.OwnUsername {
+		return msg.T("is empty: enter the SMTP user name {{.Provider}} gave you (it is not your e-mail address)", "Provider", p.Name)
+	}
+	return msg.T("is empty: most servers want your full e-mail address here")
+}
+
+func checkLimits(l Limits, bad func(field, problem msg.Text)) {
 	for _, f := range []struct {
-		name  string
+		name  msg.Text
 		value int64
 	}{
-		{"Messages per minute", int64(l.PerMinute)},
-		{"Messages per hour", int64(l.PerHour)},
-		{"Messages per day", int64(l.PerDay)},
-		{"Maximum message size", l.MaxMessageBytes},
-		{"Maximum connections", int64(l.MaxConnections)},
+		{msg.T("Messages per minute"), int64(l.PerMinute)},
+		{msg.T("Messages per hour"), int64(l.PerHour)},
+		{msg.T("Messages per day"), int64(l.PerDay)},
+		{msg.T("Largest message (MB)"), l.MaxMessageBytes},
+		{msg.T("Connections at once"), int64(l.MaxConnections)},
 	} {
 		if f.value < 0 {
-			bad(f.name, "cannot be negative (got %d); use 0 for no limit", f.value)
+			bad(f.name, msg.T("cannot be negative (got {{.Value}}); leave it empty for no limit", "Value", f.value))
 		}
 	}
 }
@@ -205,14 +218,14 @@ func checkAddress(s string) error {
 	return nil
 }
 
-func checkHost(host string) error {
+func checkHost(host string) msg.Text {
 	switch {
 	case strings.TrimSpace(host) == "":
-		return errors.New("is empty: enter the SMTP server name, e.g. smtp.example.com")
+		return msg.T("is empty: enter the SMTP server name, e.g. smtp.example.com")
 	case strings.ContainsAny(host, " /:@\r\n\t") && net.ParseIP(host) == nil:
-		return fmt.Errorf("%q is not a server name: enter only the name, e.g. smtp.example.com, without smtp:// or a port", host)
+		return msg.T("“{{.Value}}” is not a server name: enter only the name, e.g. smtp.example.com, without smtp:// or a port", "Value", host)
 	}
-	return nil
+	return msg.Text{}
 }
 
 // IsLoopback reports whether host names this computer: "localhost" or a

@@ -38,7 +38,7 @@ func TestValidateReportsEachProblemByField(t *testing.T) {
 		{"port too big", func(a *Account) { a.Port = 70000 }, "Port", "between 1 and 65535"},
 		{"unknown security", func(a *Account) { a.Security = "ssl" }, "Security", "not one of"},
 		{"unknown auth", func(a *Account) { a.Auth = "ntlm" }, "Authentication", "not one of"},
-		{"no username", func(a *Account) { a.Username = " " }, "Username", "is empty"},
+		{"no username", func(a *Account) { a.Username = " " }, "User name", "is empty"},
 		{"plain auth to remote", func(a *Account) { a.Security = SecurityNone }, "Security", "only allowed to this computer"},
 		{"negative limit", func(a *Account) { a.Limits.PerHour = -1 }, "Messages per hour", "cannot be negative"},
 		{"bad pin", func(a *Account) { a.Trust.PinnedSHA256 = "abc" }, "Trusted certificate", "not a SHA-256 fingerprint"},

@@ -71,10 +71,15 @@ func (p Problem) String() string {
 // Step is the outcome of one step, in words for the user plus the typed
 // details a program needs.
 type Step struct {
-	Kind    StepKind
-	OK      bool
-	Summary string  // one or two plain sentences
-	Problem Problem // ProblemNone when OK
+	Kind StepKind
+	OK   bool
+	// Text says what happened in one or two plain sentences, and HintText
+	// what to change; both render in the user's language. Summary and
+	// Hint are the same in English, for logs and the headless command.
+	Text     msg.Text
+	HintText msg.Text
+	Summary  string
+	Problem  Problem // ProblemNone when OK
 	// Reply is the server's reply text when it gave one ("535 5.7.8 …").
 	Reply string
 	Code  int
@@ -86,9 +91,6 @@ type Step struct {
 	Elapsed      time.Duration
 	// Err is the underlying error of a failed step.
 	Err error
-	// Text, when set, is Summary and Hint in the user's language (the
-	// DKIM step sets it; the window renders it instead of Summary).
-	Text msg.Text
 	// DKIM is what the DKIM step found; zero on other steps.
 	DKIM DKIMRecordState
 }
@@ -99,11 +101,19 @@ type StepError struct {
 }
 
 func (e *StepError) Error() string {
-	msg := e.Step.Summary
+	text := e.Step.Summary
 	if e.Step.Hint != "" {
-		msg += " " + e.Step.Hint
+		text += " " + e.Step.Hint
 	}
-	return msg
+	return text
+}
+
+// UserText is the step's words and hint in the user's language.
+func (e *StepError) UserText() msg.Text {
+	if e.Step.HintText.IsZero() {
+		return e.Step.Text
+	}
+	return msg.T("{{.Summary}} {{.Hint}}", "Summary", e.Step.Text, "Hint", e.Step.HintText)
 }
 
 func (e *StepError) Unwrap() error { return e.Step.Err }

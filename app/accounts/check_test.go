@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"mailroom/app/msg"
 	"mailroom/sender/smtptest"
 )
 
@@ -156,7 +157,19 @@ func TestCheckWrongPasswordGivesProviderHint(t *testing.T) {
 func TestCheckOffersNoLogin(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.WithTLS(smtptest.TLSImplicit))
 	r := runCheck(t, serverAccount(srv, SecurityTLS), testPassword)
-	failedStep(t, r, StepAuth, ProblemAuthUnavailable)
+	noAuth := failedStep(t, r, StepAuth, ProblemAuthUnavailable)
+	// The server takes mail without a login: say so, and which choice in
+	// the form fixes it, in the user's language.
+	if !strings.Contains(noAuth.Summary, "needs no sign-in") || !strings.Contains(noAuth.Hint, "Choose None under Authentication") {
+		t.Errorf("no-AUTH server explained as %q / %q", noAuth.Summary, noAuth.Hint)
+	}
+	var stepErr *StepError
+	if !errors.As(r.Err(), &stepErr) {
+		t.Fatalf("report error %T", r.Err())
+	}
+	if zh := stepErr.UserText().In(msg.SimplifiedChinese); !strings.Contains(zh, "不需要登录") || !strings.Contains(zh, "“身份验证”中选择“无”") {
+		t.Errorf("in Chinese: %q", zh)
+	}
 
 	withLogin := smtptest.Start(t, smtptest.WithTLS(smtptest.TLSImplicit), smtptest.WithAuth(testUser, testPassword), smtptest.WithAuthMechanisms("LOGIN"))
 	a := serverAccount(withLogin, SecurityTLS)
@@ -280,11 +293,11 @@ func addrAccount(addr *net.TCPAddr, sec Security) Account {
 func TestCheckServerThatNeverAnswersTimesOut(t *testing.T) {
 	addr := silentListener(t)
 	s := failedStep(t, runCheck(t, addrAccount(addr, SecuritySTARTTLS), testPassword, WithStepTimeout(200*time.Millisecond)), StepGreeting, ProblemTimeout)
-	if !strings.Contains(s.Summary, "no greeting within 200ms") {
+	if !strings.Contains(s.Summary, "no greeting within 200 ms") {
 		t.Fatalf("summary %q", s.Summary)
 	}
 	s = failedStep(t, runCheck(t, addrAccount(addr, SecurityTLS), testPassword, WithStepTimeout(200*time.Millisecond)), StepTLS, ProblemTimeout)
-	if !strings.Contains(s.Summary, "within 200ms") {
+	if !strings.Contains(s.Summary, "within 200 ms") {
 		t.Fatalf("summary %q", s.Summary)
 	}
 }

@@ -52,19 +52,19 @@ func (d DKIM) DKIMRecordName() string {
 
 // validateDKIM adds the problems of the DKIM section; an empty section is
 // valid.
-func (a Account) validateDKIM(bad func(field, format string, args ...any)) {
+func (a Account) validateDKIM(bad func(field, problem msg.Text)) {
 	d := a.DKIM
 	if d == (DKIM{}) {
 		return
 	}
 	if !isDNSName(d.Domain) {
-		bad("DKIM domain", "%q is not a domain name such as example.com", d.Domain)
+		bad(msg.T("DKIM domain"), msg.T("“{{.Value}}” is not a domain name such as example.com", "Value", d.Domain))
 	}
 	if !isDNSName(d.Selector) {
-		bad("DKIM selector", "%q is not a selector such as mail or s2026 (letters, digits, dots and dashes)", d.Selector)
+		bad(msg.T("DKIM selector"), msg.T("“{{.Value}}” is not a selector such as mail or s2026 (letters, digits, dots and dashes)", "Value", d.Selector))
 	}
 	if d.KeyFile != "" && !filepath.IsAbs(d.KeyFile) {
-		bad("DKIM key file", "%q must be a full path to the file", d.KeyFile)
+		bad(msg.T("Private key"), msg.T("“{{.Value}}” must be a full path to the file", "Value", d.KeyFile))
 	}
 }
 

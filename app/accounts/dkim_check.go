@@ -172,6 +172,6 @@ func (p *probe) checkDKIM() {
 	default:
 		s.OK, s.Problem = false, ProblemDKIM
 	}
-	s.Text, s.Summary = text, text.String()
+	s.Text = text
 	p.record(s, started)
 }

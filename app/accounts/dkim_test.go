@@ -140,7 +140,7 @@ func TestDKIMValidation(t *testing.T) {
 	a := Account{ID: "v", FromAddress: "me@example.com", Host: "smtp.example.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthNone,
 		DKIM: DKIM{Domain: "exa mple.com", Selector: "mail\r\nX: y", KeyFile: "relative.pem"}}
 	err := a.Validate()
-	for _, field := range []string{"DKIM domain", "DKIM selector", "DKIM key file"} {
+	for _, field := range []string{"DKIM domain", "DKIM selector", "Private key"} {
 		if err == nil || !strings.Contains(err.Error(), field) {
 			t.Errorf("%s is not reported: %v", field, err)
 		}

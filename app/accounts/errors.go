@@ -3,6 +3,8 @@ package accounts
 import (
 	"errors"
 	"fmt"
+
+	"mailroom/app/msg"
 )
 
 // Sentinel errors; the typed errors below match them with errors.Is.
@@ -30,12 +32,20 @@ var (
 // person filling in the form.
 type FieldError struct {
 	Account string // the account's label
-	Field   string // the field's name as the form shows it
-	Problem string
+	Field   string // the field's name as the form shows it, in English
+	Problem string // what is wrong with it, in English
+	// FieldText and ProblemText are Field and Problem in the user's
+	// language.
+	FieldText, ProblemText msg.Text
 }
 
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("account %q: %s %s", e.Account, e.Field, e.Problem)
+}
+
+// UserText names the field and the problem in the user's language.
+func (e *FieldError) UserText() msg.Text {
+	return msg.T("{{.Field}} {{.Problem}}", "Field", e.FieldText, "Problem", e.ProblemText)
 }
 
 // Is makes every FieldError match ErrInvalidAccount.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // IMAPSecretSuffix is appended to the account ID to name the keychain entry
@@ -80,18 +82,18 @@ func (a Account) IMAPTLSConfig() (*tls.Config, error) {
 }
 
 // LoginHint is what to tell the user when a login with the account's
-// preset fails, in English and Chinese; a general hint without a preset.
-func LoginHint(presetID string) string {
+// preset fails; a general hint without a preset.
+func LoginHint(presetID string) msg.Text {
 	return authHint(presetID)
 }
 
 // ExplainCertificate turns a certificate verification failure for host into
 // a sentence with the certificate's details and a hint of what to do. ok is
 // false when err is not about the certificate.
-func ExplainCertificate(err error, host string) (summary, hint string, ok bool) {
+func ExplainCertificate(err error, host string) (summary, hint msg.Text, ok bool) {
 	var verr *tls.CertificateVerificationError
 	if !errors.As(err, &verr) {
-		return "", "", false
+		return msg.Text{}, msg.Text{}, false
 	}
 	summary, hint = explainCertificate(verr, host)
 	return summary, hint, true
@@ -99,44 +101,44 @@ func ExplainCertificate(err error, host string) (summary, hint string, ok bool) 
 
 // validateIMAP adds the problems of the IMAP section; an empty section
 // (no server, copy off) is valid.
-func (a Account) validateIMAP(bad func(field, format string, args ...any)) {
+func (a Account) validateIMAP(bad func(field, problem msg.Text)) {
 	m := a.IMAP
 	if m.Host == "" && !m.CopyToSent {
 		return
 	}
 	switch {
 	case strings.TrimSpace(m.Host) == "":
-		bad("IMAP server", "is empty: copying sent messages to the Sent folder needs the IMAP server name, e.g. imap.example.com")
+		bad(msg.T("IMAP server"), msg.T("is empty: copying sent messages to the Sent folder needs the IMAP server name, e.g. imap.example.com"))
 	case strings.ContainsAny(m.Host, " /:@\r\n\t") && net.ParseIP(m.Host) == nil:
-		bad("IMAP server", "%q is not a server name: enter only the name, e.g. imap.example.com, without imap:// or a port", m.Host)
+		bad(msg.T("IMAP server"), msg.T("“{{.Value}}” is not a server name: enter only the name, e.g. imap.example.com, without imap:// or a port", "Value", m.Host))
 	}
 	if m.Port < 1 || m.Port > 65535 {
-		bad("IMAP port", "must be between 1 and 65535 (got %d); IMAP uses 993 with SSL/TLS and 143 with STARTTLS", m.Port)
+		bad(msg.T("IMAP port"), msg.T("must be between 1 and 65535 (got {{.Port}}); IMAP uses 993 with SSL/TLS and 143 with STARTTLS", "Port", m.Port))
 	}
 	switch m.Security {
 	case SecurityTLS, SecuritySTARTTLS:
 	case SecurityNone:
-		bad("IMAP security", "must be SSL/TLS or STARTTLS: the IMAP login carries your password")
+		bad(msg.T("IMAP security"), msg.T("must be SSL/TLS or STARTTLS: the IMAP login carries your password"))
 	default:
-		bad("IMAP security", "%q is not one of tls, starttls", m.Security)
+		bad(msg.T("IMAP security"), msg.T("“{{.Value}}” is not one of {{.Choices}}", "Value", string(m.Security), "Choices", "tls, starttls"))
 	}
 	if strings.ContainsAny(m.Username, "\r\n") {
-		bad("IMAP username", "must be on one line")
+		bad(msg.T("IMAP user name"), msg.T("must be on one line"))
 	}
 	if a.Auth == AuthNone {
 		// The SMTP side logs in with nothing, so there is no username or
 		// password to share.
 		if strings.TrimSpace(m.Username) == "" {
-			bad("IMAP username", "is empty: the SMTP server needs no login, so enter the mailbox's IMAP username")
+			bad(msg.T("IMAP user name"), msg.T("is empty: the SMTP server needs no login, so enter the mailbox's IMAP user name"))
 		}
 		if !m.OwnPassword {
-			bad("IMAP password", "cannot be shared with SMTP, which has none: choose a separate IMAP password")
+			bad(msg.T("IMAP password"), msg.T("cannot be shared with SMTP, which has none: choose a separate IMAP password"))
 		}
 	}
 	if strings.ContainsAny(m.SentFolder, "\r\n\x00") {
-		bad("Sent folder", "must be on one line")
+		bad(msg.T("Sent folder"), msg.T("must be on one line"))
 	}
 	if m.SentFolder != strings.TrimSpace(m.SentFolder) {
-		bad("Sent folder", "%q starts or ends with spaces; enter the name exactly as your mail program shows it", m.SentFolder)
+		bad(msg.T("Sent folder"), msg.T("“{{.Value}}” starts or ends with spaces; enter the name exactly as your mail program shows it", "Value", m.SentFolder))
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"mailroom/app/msg"
 )
 
 func accountWithIMAP() Account {
@@ -36,12 +38,12 @@ func TestIMAPValidationReportsEachProblemByField(t *testing.T) {
 		{"port zero", func(a *Account) { a.IMAP.Port = 0 }, "IMAP port", "993"},
 		{"plain text", func(a *Account) { a.IMAP.Security = SecurityNone }, "IMAP security", "carries your password"},
 		{"unknown security", func(a *Account) { a.IMAP.Security = "ssl" }, "IMAP security", "not one of"},
-		{"two-line username", func(a *Account) { a.IMAP.Username = "a\r\nb" }, "IMAP username", "one line"},
+		{"two-line username", func(a *Account) { a.IMAP.Username = "a\r\nb" }, "IMAP user name", "one line"},
 		{"two-line folder", func(a *Account) { a.IMAP.SentFolder = "Sent\r\nX" }, "Sent folder", "one line"},
 		{"padded folder", func(a *Account) { a.IMAP.SentFolder = " Sent" }, "Sent folder", "spaces"},
 		{"relay without login needs a username", func(a *Account) {
 			a.Auth, a.Username, a.IMAP.OwnPassword = AuthNone, "", true
-		}, "IMAP username", "is empty"},
+		}, "IMAP user name", "is empty"},
 		{"relay without login needs its own password", func(a *Account) {
 			a.Auth, a.Username, a.IMAP.Username = AuthNone, "", "me@example.com"
 		}, "IMAP password", "separate IMAP password"},
@@ -165,10 +167,10 @@ func TestPresetIMAPDefaults(t *testing.T) {
 }
 
 func TestLoginHintNamesThePreset(t *testing.T) {
-	if h := LoginHint("qq"); !strings.Contains(h, "授权码") {
+	if h := LoginHint("qq").In(msg.SimplifiedChinese); !strings.Contains(h, "授权码") {
 		t.Errorf("QQ hint %q lacks the authorisation code", h)
 	}
-	if h := LoginHint(""); !strings.Contains(h, "app password") {
+	if h := LoginHint("").String(); !strings.Contains(h, "app password") {
 		t.Errorf("general hint %q", h)
 	}
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
+
+	"mailroom/app/msg"
 )
 
 // mechanismOrder is the preference of AuthAuto. Every connection that
@@ -68,15 +70,17 @@ func (p *probe) login() bool {
 	if !advertised || !ok {
 		s := Step{Kind: StepAuth, Problem: ProblemAuthUnavailable}
 		switch {
-		case !advertised && p.acct.Security == SecurityNone:
-			s.Summary = "The server offers no login (AUTH) on this unencrypted connection."
-			s.Hint = "Many servers offer login only after encryption: choose STARTTLS or SSL/TLS."
+		case !advertised && p.acct.Security == SecurityNone && !IsLoopback(p.acct.Host):
+			s.Text = msg.T("The server offers no sign-in on this unencrypted connection.")
+			s.HintText = msg.T("Many servers offer sign-in only after encryption: choose STARTTLS or SSL/TLS under Security.")
 		case !advertised:
-			s.Summary = "The server offers no login (AUTH)."
-			s.Hint = "Check the port (587 or 465 are for mail programs, 25 is for servers), or choose \"no authentication\" if the server accepts you without a login."
+			// A server that offers no AUTH takes mail without a login
+			// (a company relay that knows this computer, a test server).
+			s.Text = msg.T("This server needs no sign-in: it offers none.")
+			s.HintText = msg.T("Choose None under Authentication. If this server should know you, check the server and port: 587 and 465 are for mail programs, 25 is for servers.")
 		default:
-			s.Summary = fmt.Sprintf("The server does not offer %s login; it offers %s.", mechanismNames[mech], strings.Join(offered, ", "))
-			s.Hint = "Choose \"automatic\" authentication or one of the offered methods."
+			s.Text = msg.T("The server does not offer {{.Method}} sign-in; it offers {{.Offered}}.", "Method", mechanismNames[mech], "Offered", strings.Join(offered, ", "))
+			s.HintText = msg.T("Choose Automatic under Authentication, or one of the offered methods.")
 		}
 		return p.record(s, started)
 	}
@@ -88,26 +92,27 @@ func (p *probe) login() bool {
 		switch {
 		case s.Code == 504:
 			s.Problem = ProblemAuthUnavailable
-			s.Summary = fmt.Sprintf("The server does not accept %s login: %s", mechanismNames[mech], s.Reply)
+			s.Text = msg.T("The server does not accept {{.Method}} sign-in: {{.Reply}}", "Method", mechanismNames[mech], "Reply", s.Reply)
+			s.HintText = msg.T("Choose Automatic under Authentication, or one of the offered methods.")
 		case s.Code >= 500:
 			s.Problem = ProblemAuthFailed
-			s.Summary = fmt.Sprintf("The server refused the login for %s: %s", p.acct.Username, s.Reply)
-			s.Hint = authHint(p.acct.Preset)
+			s.Text = msg.T("The server refused the sign-in for {{.User}}: {{.Reply}}", "User", p.acct.Username, "Reply", s.Reply)
+			s.HintText = authHint(p.acct.Preset)
 		case s.Code >= 400:
 			s.Problem = ProblemRejected
-			s.Summary = "The server could not check the login right now (temporary problem): " + s.Reply
-			s.Hint = "Try again in a few minutes."
+			s.Text = msg.T("The server could not check the sign-in right now (a temporary problem): {{.Reply}}", "Reply", s.Reply)
+			s.HintText = msg.T("Try again in a few minutes.")
 		case errors.Is(err, smtp.ErrUnencrypted):
 			s.Problem = ProblemAuthUnavailable
-			s.Summary = "Mailroom did not send the password because the connection is not encrypted."
-			s.Hint = "Choose STARTTLS or SSL/TLS."
+			s.Text = msg.T("Mailroom did not send the password because the connection is not encrypted.")
+			s.HintText = msg.T("Choose STARTTLS or SSL/TLS under Security.")
 		default:
-			s.Problem, s.Summary = p.explainIO(err, "logging in")
+			s.Problem, s.Text = p.explainIO(err, msg.T("signing in"))
 		}
 		return p.record(s, started)
 	}
 	return p.record(Step{Kind: StepAuth, OK: true,
-		Summary: fmt.Sprintf("Logged in as %s (%s).", p.acct.Username, mechanismNames[mech])}, started)
+		Text: msg.T("Signed in as {{.User}} ({{.Method}}).", "User", p.acct.Username, "Method", mechanismNames[mech])}, started)
 }
 
 // sendTestMessage sends a short bilingual message to the account's own
@@ -119,15 +124,15 @@ func (p *probe) sendTestMessage() bool {
 		s := Step{Kind: StepTestMessage, Err: err}
 		s.Code, s.Reply = serverReply(err)
 		if s.Code != 0 {
-			s.Problem, s.Summary = ProblemRejected, fmt.Sprintf("The server refused the test message (%s): %s", doing, s.Reply)
+			s.Problem, s.Text = ProblemRejected, msg.T("The server refused the test message ({{.Command}}): {{.Reply}}", "Command", doing, "Reply", s.Reply)
 		} else {
-			s.Problem, s.Summary = p.explainIO(err, "sending the test message ("+doing+")")
+			s.Problem, s.Text = p.explainIO(err, msg.T("sending the test message ({{.Command}})", "Command", doing))
 		}
 		return p.record(s, started)
 	}
-	msg, err := testMessage(a)
+	m, err := testMessage(a)
 	if err != nil {
-		return fail(err, "building it")
+		return fail(err, "—")
 	}
 	p.deadline()
 	if err := p.client.Mail(a.FromAddress); err != nil {
@@ -142,19 +147,18 @@ func (p *probe) sendTestMessage() bool {
 	if err != nil {
 		return fail(err, "DATA")
 	}
-	if _, err := msg.WriteTo(w); err != nil {
-		return fail(err, "message text")
+	if _, err := m.WriteTo(w); err != nil {
+		return fail(err, "DATA")
 	}
 	p.deadline()
 	if err := w.Close(); err != nil {
-		return fail(err, "end of message")
+		return fail(err, "DATA .")
 	}
-	reply := "accepted"
+	text := msg.T("The server accepted a test message to {{.Address}}.", "Address", a.FromAddress)
 	if dc, ok := w.(*smtp.DataCloser); ok && dc.ServerResponse() != "" {
-		reply = dc.ServerResponse()
+		text = msg.T("The server accepted a test message to {{.Address}}: {{.Reply}}", "Address", a.FromAddress, "Reply", dc.ServerResponse())
 	}
-	return p.record(Step{Kind: StepTestMessage, OK: true,
-		Summary: fmt.Sprintf("The server accepted a test message to %s: %s", a.FromAddress, reply)}, started)
+	return p.record(Step{Kind: StepTestMessage, OK: true, Text: text}, started)
 }
 
 func testMessage(a Account) (io.WriterTo, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // The OAuth 2 providers an account can sign in with ("Sign in with
@@ -71,24 +73,27 @@ func StaticCredential(secret string) Credential {
 	return func(context.Context, string) (string, error) { return secret, nil }
 }
 
-func (a Account) validateOAuth(bad func(field, format string, args ...any)) {
+func (a Account) validateOAuth(bad func(field, problem msg.Text)) {
 	o := a.OAuth
 	switch o.Provider {
 	case "":
 		return
 	case OAuthGoogle, OAuthMicrosoft:
 	default:
-		bad("Sign-in", "%q is not one of google, microsoft", o.Provider)
+		bad(msg.T("Sign-in"), msg.T("“{{.Value}}” is not one of {{.Choices}}", "Value", o.Provider, "Choices", "google, microsoft"))
 		return
 	}
 	if a.Auth != AuthXOAUTH2 {
-		bad("Authentication", "must be XOAUTH2 for an account that signs in with %s", oauthName(o.Provider))
+		bad(msg.T("Authentication"), msg.T("must be XOAUTH2 for an account that signs in with {{.Provider}}", "Provider", oauthName(o.Provider)))
 	}
-	for _, f := range []struct{ name, value string }{
-		{"Client ID", o.ClientID}, {"Client secret", o.ClientSecret}, {"Tenant", o.Tenant},
+	for _, f := range []struct {
+		name  msg.Text
+		value string
+	}{
+		{msg.T("Client ID"), o.ClientID}, {msg.T("Client secret"), o.ClientSecret}, {msg.T("Tenant"), o.Tenant},
 	} {
 		if strings.ContainsAny(f.value, " \r\n\t") {
-			bad(f.name, "must be one word without spaces; paste it exactly as your app registration shows it")
+			bad(f.name, msg.T("must be one word without spaces; paste it exactly as your app registration shows it"))
 		}
 	}
 }

@@ -3,6 +3,8 @@ package accounts
 import (
 	"fmt"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // Preset is what Mailroom knows about one mail provider: the server
@@ -32,10 +34,19 @@ type Preset struct {
 	// its SMTP server in Sent itself; it decides whether Mailroom offers
 	// its own copy and whether that starts on (see SentCopyFor).
 	SentFiling SentFiling
-	Note       string // what the provider needs, shown next to the form
-	NoteZH     string
-	AuthHint   string // shown when the login fails
-	AuthHintZH string
+	// Note is what the provider needs, shown next to the form; AuthHint
+	// is shown when the login fails. Both are catalogue texts, so they
+	// read in the user's language.
+	Note     msg.Text
+	AuthHint msg.Text
+	// Secret is what the provider calls the secret the account logs in
+	// with (a password, an app password, an authorisation code), which
+	// labels the form's field; SecretHelp says where to get one.
+	Secret     SecretKind
+	SecretHelp msg.Text
+	// OwnUsername says the provider hands out its own SMTP user names
+	// (Amazon SES, relay services), so the From address is no default.
+	OwnUsername bool
 	// OAuth is the provider whose sign-in the account form offers
 	// (OAuthGoogle, OAuthMicrosoft); empty where the provider has none.
 	OAuth string
@@ -94,13 +105,106 @@ func (p Preset) WithRegion(region string) (Preset, error) {
 	return p, nil
 }
 
+// SecretKind names the secret an account logs in with.
+type SecretKind int
+
+// The kinds of secret providers ask mail programs for.
+const (
+	SecretPassword     SecretKind = iota // the mailbox password
+	SecretAppPassword                    // an app password (Gmail, Yahoo, iCloud)
+	SecretAuthCode                       // an authorisation code, 授权码 (QQ, NetEase)
+	SecretSMTPPassword                   // SMTP credentials from a console (Amazon SES)
+)
+
+// Label is the secret's name as the form's field shows it.
+func (k SecretKind) Label() msg.Text {
+	switch k {
+	case SecretAppPassword:
+		return msg.T("App password")
+	case SecretAuthCode:
+		return msg.T("Authorisation code")
+	case SecretSMTPPassword:
+		return msg.T("SMTP password")
+	}
+	return msg.T("Password")
+}
+
+// customPreset is the rules of a server set up by hand.
+func customPreset() Preset {
+	p, _ := PresetByID("custom")
+	return p
+}
+
+// ApplyPreset switches the account to the preset with that ID ("" or an
+// unknown ID is a server set up by hand). This is the one rule the window
+// follows when the user picks a provider: everything the previous preset
+// filled and the user left as it was (its server, its IMAP side with the
+// copy to Sent, a user name that was only the From address) is withdrawn
+// first, so no setting of the old provider stays behind the new choice,
+// and then the new preset fills its own.
+func ApplyPreset(a Account, id string) Account {
+	next, ok := PresetByID(id)
+	if !ok {
+		next = customPreset()
+	}
+	if prev, ok := PresetByID(a.Preset); ok && prev.ID != next.ID {
+		a = prev.withdraw(a)
+	}
+	return next.Apply(a)
+}
+
+// withdraw takes back what the preset filled into a and is still there.
+func (p Preset) withdraw(a Account) Account {
+	if p.Host != "" && (strings.EqualFold(strings.TrimSpace(a.Host), p.Host) || p.regionHost(a.Host)) {
+		a.Host = ""
+	}
+	if p.IMAPHost != "" && strings.EqualFold(strings.TrimSpace(a.IMAP.Host), p.IMAPHost) {
+		a.IMAP = IMAP{}
+	}
+	if a.Username != "" && a.Username == p.DefaultUsername(a) {
+		a.Username = ""
+	}
+	return a
+}
+
+// regionHost reports whether host is the preset's host for some region.
+func (p Preset) regionHost(host string) bool {
+	before, after, ok := strings.Cut(p.RegionHost, "{region}")
+	host = strings.ToLower(strings.TrimSpace(host))
+	return ok && len(host) > len(before)+len(after) && strings.HasPrefix(host, before) && strings.HasSuffix(host, after)
+}
+
+// DefaultUsername is the user name the provider expects for the account
+// when the user gives none: the From address, except where the provider
+// hands out its own user names (Amazon SES, relays) or nobody logs in.
+func (p Preset) DefaultUsername(a Account) string {
+	if p.OwnUsername || a.Auth == AuthNone {
+		return ""
+	}
+	return strings.TrimSpace(a.FromAddress)
+}
+
+// WithDefaults fills what the user left empty by the account's preset's
+// rules (a server set up by hand follows the custom preset's): today the
+// user name. Saving an account calls it, so every way of saving agrees.
+func WithDefaults(a Account) Account {
+	p, ok := PresetByID(a.Preset)
+	if !ok {
+		p = customPreset()
+	}
+	if strings.TrimSpace(a.Username) == "" {
+		a.Username = p.DefaultUsername(a)
+	}
+	return a
+}
+
 // Apply fills the account's server, security, authentication and limits,
 // and the IMAP server and copy-to-Sent default where the preset has them,
 // from the preset and records the preset's ID. A sign-in with another
 // provider is dropped; one with this provider is kept. Identity fields (name,
-// addresses) are kept; an empty username becomes the From address, which is
-// what every listed provider expects (except Amazon SES, whose SMTP
-// username the user pastes in).
+// addresses) are kept; an empty username becomes the preset's default
+// (DefaultUsername). To switch an account from one preset to another, use
+// ApplyPreset, which also withdraws what the old preset filled.
 func (p Preset) Apply(a Account) Account {
 	if p.Host != "" {
 		a.Host = p.Host
@@ -120,17 +224,17 @@ func (p Preset) Apply(a Account) Account {
 	if a.SignsInWithOAuth() {
 		a.Auth = AuthXOAUTH2
 	}
-	if a.Username == "" && a.Auth != AuthNone && p.ID != "ses" {
-		a.Username = a.FromAddress
+	if a.Username == "" {
+		a.Username = p.DefaultUsername(a)
 	}
 	return a
 }
 
-// authHint returns the hint of the account's preset for a failed login, in
-// English and Chinese, or a general one.
-func authHint(presetID string) string {
-	if p, ok := PresetByID(presetID); ok && p.AuthHint != "" {
-		return p.AuthHint + " / " + p.AuthHintZH
+// authHint returns the hint of the account's preset for a failed login, or
+// a general one.
+func authHint(presetID string) msg.Text {
+	if p, ok := PresetByID(presetID); ok && !p.AuthHint.IsZero() {
+		return p.AuthHint
 	}
-	return "Check the username and password. Many providers need an app password or authorisation code instead of the login password. / 请检查用户名和密码;许多邮箱需要使用应用专用密码或授权码,而不是登录密码。"
+	return msg.T("Check the user name and password. Many providers need an app password or authorisation code instead of the login password.")
 }

@@ -1,5 +1,7 @@
 package accounts
 
+import "mailroom/app/msg"
+
 // presetTable is the provider data, kept in this one file so that it is easy
 // to check and update. Every figure carries its source; a limit left at zero
 // means the provider publishes no figure we could cite, and the engine then
@@ -30,16 +32,15 @@ var presetTable = []Preset{
 			// 25 MB per message: https://support.google.com/mail/answer/6584
 			MaxMessageBytes: 25 << 20,
 		},
-		Note:       "Sign in with Google (recommended), or turn on 2-Step Verification, create an app password (https://myaccount.google.com/apppasswords) and use it here instead of your Google password. About 500 recipients per day.",
-		NoteZH:     "推荐使用“用 Google 登录”；也可以先开启两步验证，再创建“应用专用密码”（https://myaccount.google.com/apppasswords），在这里填写它而不是 Google 账号密码。每天约 500 位收件人。",
-		AuthHint:   "Gmail refuses your normal password here: sign in with Google, or use a 16-letter app password (Google Account → Security → App passwords).",
-		AuthHintZH: "Gmail 不接受普通密码：请用 Google 登录，或使用 16 位“应用专用密码”（Google 账号 → 安全性 → 应用专用密码）。",
+		Note:     msg.T("Sign in with Google (recommended), or turn on 2-Step Verification, create an app password (https://myaccount.google.com/apppasswords) and use it here instead of your Google password. About 500 recipients per day."),
+		AuthHint: msg.T("Gmail refuses your normal password here: sign in with Google, or use a 16-letter app password (Google Account → Security → App passwords)."),
+		Secret:   SecretAppPassword, SecretHelp: msg.T("Google Account → Security → 2-Step Verification → App passwords (myaccount.google.com/apppasswords)."),
 		// SMTP and IMAP accept OAuth 2 access tokens (XOAUTH2):
 		// https://developers.google.com/gmail/imap/xoauth2-protocol
 		OAuth: OAuthGoogle,
 	},
 	{
-		ID: "google-workspace", Name: "Google Workspace", NameZH: "Google Workspace(企业版 Gmail)",
+		ID: "google-workspace", Name: "Google Workspace", NameZH: "Google Workspace（企业版 Gmail）",
 		// Same server as Gmail: https://support.google.com/mail/answer/7126229
 		Host: "smtp.gmail.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
 		// imap.gmail.com, 993 SSL, same page; Sent Mail filed by the
@@ -54,10 +55,9 @@ var presetTable = []Preset{
 			// https://support.google.com/mail/answer/6584
 			MaxMessageBytes: 25 << 20,
 		},
-		Note:       "Sign in with Google (recommended), or use an app password (your administrator must allow 2-Step Verification). 2,000 messages per day per user, 500 during a trial.",
-		NoteZH:     "推荐使用“用 Google 登录”，或使用应用专用密码（需管理员允许两步验证）。每位用户每天 2,000 封，试用期 500 封。",
-		AuthHint:   "Google Workspace needs Sign in with Google or an app password, and your administrator may have turned off sign-in from mail programs.",
-		AuthHintZH: "Google Workspace 需要用 Google 登录或应用专用密码；管理员也可能禁止了邮件客户端登录。",
+		Note:     msg.T("Sign in with Google (recommended), or use an app password (your administrator must allow 2-Step Verification). 2,000 messages per day per user, 500 during a trial."),
+		AuthHint: msg.T("Google Workspace needs Sign in with Google or an app password, and your administrator may have turned off sign-in from mail programs."),
+		Secret:   SecretAppPassword, SecretHelp: msg.T("Google Account → Security → 2-Step Verification → App passwords, if your administrator allows them."),
 		// XOAUTH2, as for Gmail:
 		// https://developers.google.com/gmail/imap/xoauth2-protocol
 		OAuth: OAuthGoogle,
@@ -82,16 +82,14 @@ var presetTable = []Preset{
 		IMAPHost: "outlook.office365.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
 		SentFiling: SentFiledByServer,
 		// Microsoft publishes no fixed daily figure for personal accounts.
-		Note:       "Outlook.com accepts only OAuth 2 sign-in (XOAUTH2) since September 2024: a password no longer works. Press Sign in with Microsoft.",
-		NoteZH:     "自 2024 年 9 月起，Outlook.com 只接受 OAuth 2 登录（XOAUTH2），密码已无法使用。请点击“用 Microsoft 登录”。",
-		AuthHint:   "Outlook.com no longer accepts passwords from mail programs: sign in with Microsoft.",
-		AuthHintZH: "Outlook.com 已不再接受邮件客户端的密码登录，请用 Microsoft 登录。",
+		Note:     msg.T("Outlook.com accepts only OAuth 2 sign-in (XOAUTH2) since September 2024: a password no longer works. Press Sign in with Microsoft."),
+		AuthHint: msg.T("Outlook.com no longer accepts passwords from mail programs: sign in with Microsoft."),
 		// SMTP and IMAP with OAuth 2 (XOAUTH2):
 		// https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth
 		OAuth: OAuthMicrosoft,
 	},
 	{
-		ID: "microsoft365", Name: "Microsoft 365 (Exchange Online)", NameZH: "Microsoft 365(Exchange Online)",
+		ID: "microsoft365", Name: "Microsoft 365 (Exchange Online)", NameZH: "Microsoft 365（Exchange Online）",
 		// smtp.office365.com, 587, STARTTLS:
 		// https://learn.microsoft.com/exchange/mail-flow-best-practices/how-to-set-up-a-multifunction-device-or-application-to-send-email-using-microsoft-365-or-office-365
 		Host: "smtp.office365.com", Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
@@ -113,10 +111,8 @@ var presetTable = []Preset{
 		// Basic AUTH retirement (MC786329, updated January 2026: off by
 		// default for existing tenants from the end of December 2026):
 		// https://techcommunity.microsoft.com/blog/exchange/exchange-online-to-retire-basic-auth-for-client-submission-smtp-auth/4114750
-		Note:       "30 messages per minute, 10,000 recipients per day. Your administrator must enable SMTP AUTH for your mailbox. Microsoft is retiring password (basic) SMTP AUTH: press Sign in with Microsoft.",
-		NoteZH:     "每分钟 30 封，每天 10,000 位收件人。管理员需为你的邮箱开启 SMTP AUTH。微软正在停用密码（基本）认证，请点击“用 Microsoft 登录”。",
-		AuthHint:   "Microsoft 365 may have SMTP AUTH turned off for your mailbox, or no longer accept passwords (basic authentication): ask your administrator, or sign in with Microsoft.",
-		AuthHintZH: "Microsoft 365 可能未为你的邮箱开启 SMTP AUTH，或已不再接受密码（基本认证）：请联系管理员，或用 Microsoft 登录。",
+		Note:     msg.T("30 messages per minute, 10,000 recipients per day. Your administrator must enable SMTP AUTH for your mailbox. Microsoft is retiring password (basic) SMTP AUTH: press Sign in with Microsoft."),
+		AuthHint: msg.T("Microsoft 365 may have SMTP AUTH turned off for your mailbox, or no longer accept passwords (basic authentication): ask your administrator, or sign in with Microsoft."),
 		// OAuth 2 for SMTP AUTH (XOAUTH2):
 		// https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth
 		OAuth: OAuthMicrosoft,
@@ -136,10 +132,9 @@ var presetTable = []Preset{
 		// copies by default, and the note tells the user to turn the copy
 		// off if every message shows twice.
 		IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
-		Note:       "In QQ Mail, Settings → Account, turn on the POP3/IMAP/SMTP service and generate an authorisation code (授权码). Use that code here, not your QQ password.",
-		NoteZH:     "请在 QQ 邮箱“设置 → 账户”中开启 POP3/IMAP/SMTP 服务并生成授权码,在这里填写授权码,而不是 QQ 密码。",
-		AuthHint:   "QQ Mail needs an authorisation code (授权码), not your QQ password: Settings → Account → generate authorisation code.",
-		AuthHintZH: "QQ 邮箱需要授权码,而不是 QQ 密码:设置 → 账户 → 生成授权码。",
+		Note:     msg.T("In QQ Mail, Settings → Account, turn on the POP3/IMAP/SMTP service and generate an authorisation code (授权码). Use that code here, not your QQ password."),
+		AuthHint: msg.T("QQ Mail needs an authorisation code (授权码), not your QQ password: Settings → Account → generate authorisation code."),
+		Secret:   SecretAuthCode, SecretHelp: msg.T("QQ Mail on the web: Settings → Account → POP3/IMAP/SMTP service → Generate authorisation code. It is a 16-letter code, not your QQ password."),
 	},
 	{
 		ID: "exmail", Name: "Tencent Exmail (WeCom mail)", NameZH: "腾讯企业邮箱",
@@ -151,29 +146,27 @@ var presetTable = []Preset{
 		// filing: UNSURE, as for QQ Mail (nothing in Exmail's help or
 		// providers.md); copy on by default.
 		IMAPHost: "imap.exmail.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
-		Note:       "Use your full company address as the username. If secure login (安全登录) is on, generate a client-specific password / authorisation code in Settings → Account and use it here.",
-		NoteZH:     "用户名填写完整的企业邮箱地址。若开启了安全登录,请在“设置 → 账户”中生成客户端专用密码(授权码)并在这里填写。",
-		AuthHint:   "Tencent Exmail: with secure login on, the mailbox password is refused; use a client-specific password (客户端专用密码, authorisation code).",
-		AuthHintZH: "腾讯企业邮箱开启安全登录后不接受邮箱密码,请使用客户端专用密码(授权码)。",
+		Note:     msg.T("Use your full company address as the username. If secure login (安全登录) is on, generate a client-specific password / authorisation code in Settings → Account and use it here."),
+		AuthHint: msg.T("Tencent Exmail: with secure login on, the mailbox password is refused; use a client-specific password (客户端专用密码, authorisation code)."),
+		Secret:   SecretPassword, SecretHelp: msg.T("Your mailbox password; with secure login on, a client-specific password from Settings → Account."),
 	},
 	neteasePreset("163", "NetEase 163 Mail", "网易 163 邮箱", "163.com", "smtp.163.com", "imap.163.com"),
 	neteasePreset("126", "NetEase 126 Mail", "网易 126 邮箱", "126.com", "smtp.126.com", "imap.126.com"),
 	neteasePreset("yeah", "NetEase yeah.net", "网易 yeah.net 邮箱", "yeah.net", "smtp.yeah.net", "imap.yeah.net"),
 	{
-		ID: "aliyun", Name: "Alibaba Mail (Aliyun, business)", NameZH: "阿里邮箱(企业版)",
+		ID: "aliyun", Name: "Alibaba Mail (Aliyun, business)", NameZH: "阿里邮箱（企业版）",
 		// smtp.qiye.aliyun.com, 465 SSL (25 plain):
 		// https://help.aliyun.com/document_detail/36687.html
 		Host: "smtp.qiye.aliyun.com", Port: 465, Security: SecurityTLS, Auth: AuthAuto,
 		// imap.qiye.aliyun.com, 993 SSL, same document. Sent filing:
 		// UNSURE (not documented); copy on by default.
 		IMAPHost: "imap.qiye.aliyun.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
-		Note:       "Use your full address as the username. If your administrator turned on third-party client passwords (三方客户端安全密码), generate one and use it here.",
-		NoteZH:     "用户名填写完整邮箱地址。若管理员开启了三方客户端安全密码,请生成并在这里填写。",
-		AuthHint:   "Alibaba Mail: third-party clients may be disabled by your administrator, or need a third-party client password (三方客户端安全密码).",
-		AuthHintZH: "阿里邮箱:管理员可能禁止了三方客户端,或需要使用三方客户端安全密码。",
+		Note:     msg.T("Use your full address as the username. If your administrator turned on third-party client passwords (三方客户端安全密码), generate one and use it here."),
+		AuthHint: msg.T("Alibaba Mail: third-party clients may be disabled by your administrator, or need a third-party client password (三方客户端安全密码)."),
+		Secret:   SecretPassword, SecretHelp: msg.T("Your mailbox password, or the third-party client password if your administrator requires one."),
 	},
 	{
-		ID: "aliyun-personal", Name: "Aliyun Mail (personal)", NameZH: "阿里邮箱(个人版)",
+		ID: "aliyun-personal", Name: "Aliyun Mail (personal)", NameZH: "阿里邮箱（个人版）",
 		Domains: []string{"aliyun.com"},
 		// smtp.aliyun.com, 465 SSL: Aliyun Mail help, "客户端设置"
 		// (https://help.aliyun.com/ , personal mailbox section).
@@ -181,10 +174,8 @@ var presetTable = []Preset{
 		// imap.aliyun.com, 993 SSL, same help section. Sent filing:
 		// UNSURE (not documented); copy on by default.
 		IMAPHost: "imap.aliyun.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
-		Note:       "Turn on SMTP in the web mail settings (POP3/SMTP/IMAP) first; use your full address as the username.",
-		NoteZH:     "请先在网页版设置(POP3/SMTP/IMAP)中开启 SMTP;用户名填写完整邮箱地址。",
-		AuthHint:   "Aliyun Mail: check that SMTP is turned on in the web mail settings and that the password is right.",
-		AuthHintZH: "阿里邮箱:请确认已在网页版设置中开启 SMTP,且密码正确。",
+		Note:     msg.T("Turn on SMTP in the web mail settings (POP3/SMTP/IMAP) first; use your full address as the username."),
+		AuthHint: msg.T("Aliyun Mail: check that SMTP is turned on in the web mail settings and that the password is right."),
 	},
 	{
 		ID: "yahoo", Name: "Yahoo Mail", NameZH: "雅虎邮箱",
@@ -198,10 +189,9 @@ var presetTable = []Preset{
 		// providers.md): UNSURE, so the copy is offered but starts off.
 		IMAPHost: "imap.mail.yahoo.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
 		SentFiling: SentMaybeFiled,
-		Note:       "Generate an app password (Account security → Generate app password) and use it here.",
-		NoteZH:     "请生成应用密码(账户安全 → 生成应用密码)并在这里填写。",
-		AuthHint:   "Yahoo Mail needs an app password, not your Yahoo password.",
-		AuthHintZH: "雅虎邮箱需要应用密码,而不是雅虎账号密码。",
+		Note:       msg.T("Generate an app password (Account security → Generate app password) and use it here."),
+		AuthHint:   msg.T("Yahoo Mail needs an app password, not your Yahoo password."),
+		Secret:     SecretAppPassword, SecretHelp: msg.T("Yahoo account → Account security → Generate app password."),
 	},
 	{
 		ID: "icloud", Name: "iCloud Mail", NameZH: "iCloud 邮件",
@@ -221,10 +211,9 @@ var presetTable = []Preset{
 			MaxMessageBytes: 20 << 20,
 		},
 		// App-specific passwords: https://support.apple.com/102654
-		Note:       "Create an app-specific password at account.apple.com (Sign-In and Security) and use it here. The username is your full iCloud address. 1,000 messages per day.",
-		NoteZH:     "请在 account.apple.com(登录与安全)创建 App 专用密码并在这里填写。用户名为完整的 iCloud 地址。每天 1,000 封。",
-		AuthHint:   "iCloud Mail needs an app-specific password, not your Apple Account password.",
-		AuthHintZH: "iCloud 邮件需要 App 专用密码,而不是 Apple 账户密码。",
+		Note:     msg.T("Create an app-specific password at account.apple.com (Sign-In and Security) and use it here. The username is your full iCloud address. 1,000 messages per day."),
+		AuthHint: msg.T("iCloud Mail needs an app-specific password, not your Apple Account password."),
+		Secret:   SecretAppPassword, SecretHelp: msg.T("account.apple.com → Sign-In and Security → App-Specific Passwords."),
 	},
 	{
 		ID: "zoho", Name: "Zoho Mail", NameZH: "Zoho 邮箱",
@@ -239,10 +228,9 @@ var presetTable = []Preset{
 		// copy is offered but starts off.
 		IMAPHost: "imap.zoho.com", IMAPPort: 993, IMAPSecurity: SecurityTLS,
 		SentFiling: SentMaybeFiled,
-		Note:       "Accounts in the EU or India data centre use smtp.zoho.eu or smtp.zoho.in. With two-factor authentication, use an application-specific password.",
-		NoteZH:     "欧盟或印度数据中心的账号请使用 smtp.zoho.eu 或 smtp.zoho.in。开启两步验证后需使用应用专用密码。",
-		AuthHint:   "Zoho Mail: with two-factor authentication on, use an application-specific password; also check the data-centre host (zoho.com / zoho.eu / zoho.in).",
-		AuthHintZH: "Zoho 邮箱:开启两步验证后请使用应用专用密码;并确认服务器地址对应你的数据中心(zoho.com / zoho.eu / zoho.in)。",
+		Note:       msg.T("Accounts in the EU or India data centre use smtp.zoho.eu or smtp.zoho.in. With two-factor authentication, use an application-specific password."),
+		AuthHint:   msg.T("Zoho Mail: with two-factor authentication on, use an application-specific password; also check the data-centre host (zoho.com / zoho.eu / zoho.in)."),
+		Secret:     SecretPassword, SecretHelp: msg.T("Your Zoho password; with two-factor authentication, an application-specific password."),
 	},
 	{
 		ID: "ses", Name: "Amazon SES", NameZH: "Amazon SES",
@@ -259,27 +247,26 @@ var presetTable = []Preset{
 			MaxMessageBytes: 40 << 20,
 		},
 		// SMTP credentials: https://docs.aws.amazon.com/ses/latest/dg/smtp-credentials.html
-		Note:       "Use the SMTP credentials created in the SES console (not your AWS access keys) and the host of your region. The limits shown are the sandbox ones (200 per day, 1 per second): raise them to your account's quota.",
-		NoteZH:     "请使用 SES 控制台生成的 SMTP 凭证(不是 AWS 访问密钥),并选择你所在区域的服务器。这里的限额是沙盒限额(每天 200 封、每秒 1 封),请改为你账户的实际配额。",
-		AuthHint:   "Amazon SES needs the SMTP username and password created in the SES console for this region, not your AWS access keys.",
-		AuthHintZH: "Amazon SES 需要在该区域的 SES 控制台生成的 SMTP 用户名和密码,而不是 AWS 访问密钥。",
+		Note:     msg.T("Use the SMTP credentials created in the SES console (not your AWS access keys) and the host of your region. The limits shown are the sandbox ones (200 per day, 1 per second): raise them to your account's quota."),
+		AuthHint: msg.T("Amazon SES needs the SMTP username and password created in the SES console for this region, not your AWS access keys."),
+		Secret:   SecretSMTPPassword, SecretHelp: msg.T("SES console → SMTP settings → Create SMTP credentials: paste the SMTP user name and password it shows."),
+		OwnUsername: true,
 	},
 	{
 		ID: "relay", Name: "Other relay service", NameZH: "其他中继服务",
 		// Port 587 with STARTTLS is the message submission default: RFC 6409
 		// section 3.1 and RFC 3207.
 		Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
-		Note:       "For SendGrid, Mailgun, Postmark, a company relay…: enter the host, username and password your provider gives you.",
-		NoteZH:     "适用于 SendGrid、Mailgun、Postmark、公司内部中继等:请填写服务商提供的服务器、用户名和密码。",
-		AuthHint:   "Check the relay's SMTP username and password (often an API key) in your provider's dashboard.",
-		AuthHintZH: "请在服务商后台核对中继的 SMTP 用户名和密码(通常是 API 密钥)。",
+		Note:     msg.T("For SendGrid, Mailgun, Postmark, a company relay…: enter the host, username and password your provider gives you."),
+		AuthHint: msg.T("Check the relay's SMTP username and password (often an API key) in your provider's dashboard."),
+		Secret:   SecretPassword, SecretHelp: msg.T("The SMTP password or API key from your provider's dashboard."),
+		OwnUsername: true,
 	},
 	{
 		ID: "custom", Name: "Custom", NameZH: "自定义",
 		// RFC 6409 section 3.1: submission on port 587.
 		Port: 587, Security: SecuritySTARTTLS, Auth: AuthAuto,
-		Note:   "Enter your server's settings. Port 465 usually means SSL/TLS, port 587 STARTTLS.",
-		NoteZH: "请填写服务器设置。端口 465 通常对应 SSL/TLS,587 对应 STARTTLS。",
+		Note: msg.T("Enter your server's settings. Port 465 usually means SSL/TLS, port 587 STARTTLS."),
 	},
 }
 
@@ -299,9 +286,8 @@ func neteasePreset(id, name, nameZH, domain, host, imapHost string) Preset {
 		// (pimalaya/himalaya #660). Copy on by default; the note says to
 		// turn it off if every message shows twice.
 		IMAPHost: imapHost, IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
-		Note:       "In web mail, Settings → POP3/SMTP/IMAP, turn on the SMTP service and create an authorisation code (授权码). Use that code here, not your mailbox password.",
-		NoteZH:     "请在网页版“设置 → POP3/SMTP/IMAP”中开启 SMTP 服务并新增授权码,在这里填写授权码,而不是邮箱密码。",
-		AuthHint:   name + " needs an authorisation code (授权码), not your mailbox password: Settings → POP3/SMTP/IMAP → add authorisation code.",
-		AuthHintZH: nameZH + "需要授权码,而不是邮箱密码:设置 → POP3/SMTP/IMAP → 新增授权码。",
+		Note:     msg.T("In web mail, Settings → POP3/SMTP/IMAP, turn on the SMTP service and create an authorisation code (授权码). Use that code here, not your mailbox password."),
+		AuthHint: msg.T("NetEase mail needs an authorisation code (授权码), not your mailbox password: Settings → POP3/SMTP/IMAP → add authorisation code."),
+		Secret:   SecretAuthCode, SecretHelp: msg.T("Web mail: Settings → POP3/SMTP/IMAP → turn on the SMTP service → add authorisation code. Use that code, not your mailbox password."),
 	}
 }

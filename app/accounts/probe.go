@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail/smtp"
+
+	"mailroom/app/msg"
 )
 
 // probe runs the connection test on its own net.Conn, one observable step
@@ -88,9 +90,11 @@ func (p *probe) close() {
 func (p *probe) record(s Step, started time.Time) bool {
 	s.Elapsed = time.Since(started)
 	if !s.OK && p.ctx.Err() != nil {
-		s.Problem, s.Hint = ProblemCanceled, ""
-		s.Summary = "The test was cancelled."
+		s.Problem, s.HintText = ProblemCanceled, msg.Text{}
+		s.Text = msg.T("The test was cancelled.")
 	}
+	// The English words are kept for logs and the headless command.
+	s.Summary, s.Hint = s.Text.String(), s.HintText.String()
 	p.report.Steps = append(p.report.Steps, s)
 	if p.cfg.progress != nil {
 		p.cfg.progress(s)
@@ -127,22 +131,22 @@ func (p *probe) resolve() ([]string, bool) {
 		switch {
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			s.Problem = ProblemTimeout
-			s.Summary = fmt.Sprintf("Looking up the server name %s took longer than %s.", p.acct.Host, p.cfg.stepTimeout)
-			s.Hint = "Check your internet connection."
+			s.Text = msg.T("Looking up the server name {{.Host}} took longer than {{.Time}}.", "Host", p.acct.Host, "Time", msg.Duration(p.cfg.stepTimeout))
+			s.HintText = msg.T("Check your internet connection.")
 		case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-			s.Summary = fmt.Sprintf("The server name %s does not exist (DNS lookup failed).", p.acct.Host)
-			s.Hint = "Check the spelling of the server name, e.g. smtp.qq.com."
+			s.Text = msg.T("The server name {{.Host}} does not exist.", "Host", p.acct.Host)
+			s.HintText = msg.T("Check the spelling of the server name, e.g. smtp.qq.com.")
 		default:
-			s.Summary = fmt.Sprintf("Could not look up the server name %s: %v.", p.acct.Host, err)
-			s.Hint = "Check your internet connection and the server name."
+			s.Text = msg.T("Could not look up the server name {{.Host}} ({{.Reason}}).", "Host", p.acct.Host, "Reason", msg.Raw(err.Error()))
+			s.HintText = msg.T("Check your internet connection and the server name.")
 		}
 		return nil, p.record(s, started)
 	}
-	summary := fmt.Sprintf("Found %s at %s.", p.acct.Host, strings.Join(ips, ", "))
+	text := msg.T("Found {{.Host}} at {{.Addresses}}.", "Host", p.acct.Host, "Addresses", strings.Join(ips, ", "))
 	if net.ParseIP(p.acct.Host) != nil {
-		summary = fmt.Sprintf("%s is an IP address; no lookup needed.", p.acct.Host)
+		text = msg.T("{{.Host}} is an IP address; no lookup needed.", "Host", p.acct.Host)
 	}
-	return ips, p.record(Step{Kind: StepDNS, OK: true, Summary: summary}, started)
+	return ips, p.record(Step{Kind: StepDNS, OK: true, Text: text}, started)
 }
 
 func (p *probe) connect(ips []string) bool {
@@ -160,8 +164,8 @@ func (p *probe) connect(ips []string) bool {
 		}
 	}
 	if err != nil {
-		problem, summary, hint := explainDial(err, p.acct, p.cfg.stepTimeout)
-		return p.record(Step{Kind: StepConnect, Problem: problem, Summary: summary, Hint: hint, Err: err}, started)
+		problem, text, hint := explainDial(err, p.acct, p.cfg.stepTimeout)
+		return p.record(Step{Kind: StepConnect, Problem: problem, Text: text, HintText: hint, Err: err}, started)
 	}
 	p.stopWatch = context.AfterFunc(p.ctx, func() {
 		p.mu.Lock()
@@ -170,7 +174,7 @@ func (p *probe) connect(ips []string) bool {
 		_ = p.raw.SetDeadline(time.Unix(1, 0))
 	})
 	return p.record(Step{Kind: StepConnect, OK: true,
-		Summary: fmt.Sprintf("Connected to %s.", p.raw.RemoteAddr())}, started)
+		Text: msg.T("Connected to {{.Address}}.", "Address", p.raw.RemoteAddr().String())}, started)
 }
 
 func (p *probe) implicitTLS() bool {
@@ -193,22 +197,22 @@ func (p *probe) greeting() bool {
 		switch {
 		case s.Code != 0:
 			s.Problem = ProblemRejected
-			s.Summary = "The server refused the session: " + s.Reply
+			s.Text = msg.T("The server refused the session: {{.Reply}}", "Reply", s.Reply)
 		case errors.As(err, &protoErr):
 			s.Problem = ProblemNotSMTP
-			s.Summary = fmt.Sprintf("Something answered on port %d, but it does not speak SMTP.", p.acct.Port)
-			s.Hint = "Check the port: 465 for SSL/TLS, 587 for STARTTLS."
+			s.Text = msg.T("Something answered on port {{.Port}}, but it does not speak SMTP.", "Port", p.acct.Port)
+			s.HintText = portHint()
 		default:
-			s.Problem, s.Summary = p.explainIO(err, "waiting for the server's greeting")
+			s.Problem, s.Text = p.explainIO(err, msg.T("waiting for the server's greeting"))
 			if s.Problem == ProblemTimeout {
-				s.Summary = fmt.Sprintf("Connected, but the server sent no greeting within %s.", p.cfg.stepTimeout)
-				s.Hint = greetingHint(p.acct)
+				s.Text = msg.T("Connected, but the server sent no greeting within {{.Time}}.", "Time", msg.Duration(p.cfg.stepTimeout))
+				s.HintText = greetingHint(p.acct)
 			}
 		}
 		return p.record(s, started)
 	}
 	p.client = c
-	return p.record(Step{Kind: StepGreeting, OK: true, Summary: "The server answered with an SMTP greeting."}, started)
+	return p.record(Step{Kind: StepGreeting, OK: true, Text: msg.T("The server answered with an SMTP greeting.")}, started)
 }
 
 func (p *probe) hello() bool {
@@ -218,13 +222,14 @@ func (p *probe) hello() bool {
 		s := Step{Kind: StepHello, Err: err}
 		s.Code, s.Reply = serverReply(err)
 		if s.Code != 0 {
-			s.Problem, s.Summary = ProblemRejected, "The server refused EHLO: "+s.Reply
+			s.Problem, s.Text = ProblemRejected, msg.T("The server refused EHLO: {{.Reply}}", "Reply", s.Reply)
 		} else {
-			s.Problem, s.Summary = p.explainIO(err, "introducing Mailroom (EHLO)")
+			s.Problem, s.Text = p.explainIO(err, msg.T("introducing Mailroom (EHLO)"))
 		}
 		return p.record(s, started)
 	}
-	return p.record(Step{Kind: StepHello, OK: true, Summary: fmt.Sprintf("The server (%s) offers: %s.", p.client.HelloResponse(), p.extensions())}, started)
+	text := msg.T("The server ({{.Server}}) offers: {{.Extensions}}.", "Server", p.client.HelloResponse(), "Extensions", p.extensions())
+	return p.record(Step{Kind: StepHello, OK: true, Text: text}, started)
 }
 
 // extensions lists what the server offers that matters to the user.
@@ -236,7 +241,7 @@ func (p *probe) extensions() string {
 		}
 	}
 	if len(out) == 0 {
-		return "no extensions"
+		return "–"
 	}
 	return strings.Join(out, ", ")
 }
@@ -245,8 +250,8 @@ func (p *probe) startTLS() bool {
 	started := time.Now()
 	if ok, _ := p.client.Extension("STARTTLS"); !ok {
 		return p.record(Step{Kind: StepSTARTTLS, Problem: ProblemNoSTARTTLS,
-			Summary: "The server does not offer STARTTLS, so this connection cannot be encrypted. Mailroom does not send passwords or messages unencrypted.",
-			Hint:    "Choose SSL/TLS (usually port 465) if the server supports it, or ask its administrator to enable STARTTLS."}, started)
+			Text:     msg.T("The server does not offer STARTTLS, so this connection cannot be encrypted. Mailroom does not send passwords or messages unencrypted."),
+			HintText: msg.T("Choose SSL/TLS under Security (usually port 465) if the server supports it, or ask its administrator to enable STARTTLS.")}, started)
 	}
 	p.deadline()
 	err := p.client.StartTLS(p.tlsConf)
@@ -255,13 +260,13 @@ func (p *probe) startTLS() bool {
 		s := Step{Kind: StepSTARTTLS, Err: err}
 		s.Code, s.Reply = serverReply(err)
 		if s.Code != 0 {
-			s.Problem, s.Summary = ProblemRejected, "The server refused to start encryption: "+s.Reply
+			s.Problem, s.Text = ProblemRejected, msg.T("The server refused to start encryption: {{.Reply}}", "Reply", s.Reply)
 		} else {
-			s.Problem, s.Summary = p.explainIO(err, "asking for STARTTLS")
+			s.Problem, s.Text = p.explainIO(err, msg.T("asking for STARTTLS"))
 		}
 		return p.record(s, started)
 	}
-	p.record(Step{Kind: StepSTARTTLS, OK: true, Summary: "The server offers STARTTLS and agreed to start encryption."}, started)
+	p.record(Step{Kind: StepSTARTTLS, OK: true, Text: msg.T("The server offers STARTTLS and agreed to start encryption.")}, started)
 	if !state.HandshakeComplete {
 		return p.recordTLS(state, err, started)
 	}
@@ -271,9 +276,9 @@ func (p *probe) startTLS() bool {
 	if err != nil { // handshake done, but EHLO over TLS failed
 		s := Step{Kind: StepHello, Err: err}
 		s.Code, s.Reply = serverReply(err)
-		s.Problem, s.Summary = p.explainIO(err, "repeating EHLO over the encrypted connection")
+		s.Problem, s.Text = p.explainIO(err, msg.T("repeating EHLO over the encrypted connection"))
 		if s.Code != 0 {
-			s.Problem, s.Summary = ProblemRejected, "The server refused EHLO after STARTTLS: "+s.Reply
+			s.Problem, s.Text = ProblemRejected, msg.T("The server refused EHLO after STARTTLS: {{.Reply}}", "Reply", s.Reply)
 		}
 		return p.record(s, started)
 	}
@@ -286,39 +291,39 @@ func (p *probe) recordTLS(state tls.ConnectionState, err error, started time.Tim
 	var verifyErr *tls.CertificateVerificationError
 	if err != nil && !errors.As(err, &verifyErr) {
 		s := Step{Kind: StepTLS, Err: err, Certificates: describeChain(state.PeerCertificates)}
-		s.Problem, s.Summary, s.Hint = explainTLS(err, p.acct)
+		s.Problem, s.Text, s.HintText = explainTLS(err, p.acct)
 		if s.Problem == ProblemNone {
-			s.Problem, s.Summary = p.explainIO(err, "negotiating encryption (TLS)")
-			s.Hint = tlsHint(p.acct)
+			s.Problem, s.Text = p.explainIO(err, msg.T("negotiating encryption (TLS)"))
+			s.HintText = tlsHint(p.acct)
 		}
 		return p.record(s, started)
 	}
 	if verifyErr != nil {
 		chain := describeChain(verifyErr.UnverifiedCertificates)
-		p.record(Step{Kind: StepTLS, OK: true, Summary: "The server speaks TLS and sent its certificate.", Certificates: chain}, started)
+		p.record(Step{Kind: StepTLS, OK: true, Text: msg.T("The server speaks TLS and sent its certificate."), Certificates: chain}, started)
 		s := Step{Kind: StepCertificate, Problem: ProblemCertificate, Err: err, Certificates: chain}
-		s.Summary, s.Hint = explainCertificate(verifyErr, p.acct.Host)
+		s.Text, s.HintText = explainCertificate(verifyErr, p.acct.Host)
 		return p.record(s, started)
 	}
 	chain := describeChain(state.PeerCertificates)
 	p.record(Step{Kind: StepTLS, OK: true, Certificates: chain,
-		Summary: fmt.Sprintf("Encrypted with %s.", tls.VersionName(state.Version))}, started)
-	summary := "The server's certificate is valid."
+		Text: msg.T("Encrypted with {{.Version}}.", "Version", tls.VersionName(state.Version))}, started)
+	text := msg.T("The server's certificate is valid.")
 	if len(chain) > 0 {
-		summary = fmt.Sprintf("The server's certificate is valid: %s.", chain[0])
+		text = msg.T("The server's certificate is valid: {{.Certificate}}.", "Certificate", chain[0].Describe())
 	}
-	return p.record(Step{Kind: StepCertificate, OK: true, Summary: summary, Certificates: chain}, started)
+	return p.record(Step{Kind: StepCertificate, OK: true, Text: text, Certificates: chain}, started)
 }
 
 // explainIO words a network error met while waitingFor something.
-func (p *probe) explainIO(err error, waitingFor string) (Problem, string) {
+func (p *probe) explainIO(err error, waitingFor msg.Text) (Problem, msg.Text) {
 	if isTimeout(err) {
-		return ProblemTimeout, fmt.Sprintf("The server did not answer within %s while %s.", p.cfg.stepTimeout, waitingFor)
+		return ProblemTimeout, msg.T("The server did not answer within {{.Time}} while {{.Doing}}.", "Time", msg.Duration(p.cfg.stepTimeout), "Doing", waitingFor)
 	}
 	if isClosed(err) {
-		return ProblemConnectionLost, fmt.Sprintf("The server closed the connection while %s.", waitingFor)
+		return ProblemConnectionLost, msg.T("The server closed the connection while {{.Doing}}.", "Doing", waitingFor)
 	}
-	return ProblemConnectionLost, fmt.Sprintf("The connection failed while %s: %v.", waitingFor, err)
+	return ProblemConnectionLost, msg.T("The connection failed while {{.Doing}} ({{.Reason}}).", "Doing", waitingFor, "Reason", msg.Raw(err.Error()))
 }
 
 // heloName is the address literal of our end of the connection, the EHLO

@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"mailroom/app/msg"
 )
 
 // CertificateInfo is what the user needs to decide whether to trust a
@@ -31,6 +33,12 @@ type CertificateInfo struct {
 func (c CertificateInfo) String() string {
 	return fmt.Sprintf("subject %q, issued by %q, valid %s to %s, SHA-256 %s",
 		c.Subject, c.Issuer, c.NotBefore.Format(time.DateOnly), c.NotAfter.Format(time.DateOnly), c.SHA256)
+}
+
+// Describe is String in the user's language.
+func (c CertificateInfo) Describe() msg.Text {
+	return msg.T("subject “{{.Subject}}”, issued by “{{.Issuer}}”, valid {{.From}} to {{.To}}, SHA-256 {{.Fingerprint}}",
+		"Subject", c.Subject, "Issuer", c.Issuer, "From", c.NotBefore.Format(time.DateOnly), "To", c.NotAfter.Format(time.DateOnly), "Fingerprint", c.SHA256)
 }
 
 func describeCertificate(c *x509.Certificate) CertificateInfo {

@@ -41,7 +41,20 @@ func T(key string, pairs ...any) Text {
 
 // Raw wraps text that is not translated (a server's reply, a file name) so
 // it can be passed where a Text is expected.
-func Raw(s string) Text { return Text{Key: "{{.Raw}}", Args: map[string]any{"Raw": s}} }
+func Raw(s string) Text { return Text{Key: rawKey, Args: map[string]any{"Raw": s}} }
+
+// List joins texts with "; " in whatever language they render in.
+func List(texts []Text) Text { return Text{Key: listKey, Args: map[string]any{"List": texts}} }
+
+// The keys of Raw and List, which no catalogue holds.
+const (
+	rawKey  = "{{.Raw}}"
+	listKey = "{{.List}}"
+)
+
+// Untranslated reports whether t is Raw or List text, which a renderer
+// fills in without looking anything up.
+func (t Text) Untranslated() bool { return t.Key == rawKey || t.Key == listKey }
 
 // IsZero reports whether t holds nothing.
 func (t Text) IsZero() bool { return t.Key == "" }
@@ -128,6 +141,54 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Text.String() }
 func (e *Error) Unwrap() error { return e.Err }
+
+// Texter is implemented by typed errors that know their words for the
+// user (a connection-test step, an IMAP login refused), so one renderer
+// can show any of them in the user's language.
+type Texter interface {
+	UserText() Text
+}
+
+// TextOf returns the user text err carries: that of the first *Error or
+// Texter in its chain. ok is false for an error that has none; show it as
+// it reads.
+func TextOf(err error) (t Text, ok bool) {
+	for e := err; e != nil; {
+		switch v := e.(type) {
+		case *Error:
+			return v.Text, true
+		case Texter:
+			return v.UserText(), true
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			e = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			// A joined error (errors.Join): every part, in order, once
+			// one of them has words of its own.
+			var parts []Text
+			found := false
+			for _, inner := range u.Unwrap() {
+				t, ok := TextOf(inner)
+				if !ok {
+					t = Raw(inner.Error())
+				}
+				found = found || ok
+				parts = append(parts, t)
+			}
+			if !found {
+				return Text{}, false
+			}
+			if len(parts) == 1 {
+				return parts[0], true
+			}
+			return List(parts), true
+		default:
+			return Text{}, false
+		}
+	}
+	return Text{}, false
+}
 
 // Errorf returns an *Error with the given text and cause (which may be nil).
 func Errorf(cause error, key string, pairs ...any) error {

@@ -2,8 +2,10 @@ package msg
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"testing"
+	"time"
 )
 
 func TestTextRendersInEachLanguageWithNestedTexts(t *testing.T) {
@@ -47,5 +49,46 @@ func TestParseLanguage(t *testing.T) {
 	}
 	if _, ok := ParseLanguage("fr"); ok {
 		t.Error("fr is not supported")
+	}
+}
+
+func TestDurationReadsLikeAPerson(t *testing.T) {
+	cases := []struct {
+		d      time.Duration
+		en, zh string
+	}{
+		{87 * time.Second, "1 min 27 s", "1 分 27 秒"},
+		{200 * time.Millisecond, "200 ms", "200 毫秒"},
+		{45 * time.Second, "45 s", "45 秒"},
+		{2 * time.Minute, "2 min", "2 分钟"},
+		{100*time.Minute + 20*time.Second, "1 h 40 min", "1 小时 40 分"},
+		{3 * time.Hour, "3 h", "3 小时"},
+	}
+	for _, c := range cases {
+		if got := Duration(c.d).String(); got != c.en {
+			t.Errorf("%v in English = %q, want %q", c.d, got, c.en)
+		}
+		if got := Duration(c.d).In(SimplifiedChinese); got != c.zh {
+			t.Errorf("%v in Chinese = %q, want %q", c.d, got, c.zh)
+		}
+	}
+}
+
+type stepFailed struct{ host string }
+
+func (e *stepFailed) Error() string  { return "cannot reach " + e.host }
+func (e *stepFailed) UserText() Text { return T("Recipients") }
+
+func TestTextOfFindsTheWordsInAnyWrappedError(t *testing.T) {
+	wrapped := fmt.Errorf("context: %w", &stepFailed{"smtp.qq.com"})
+	if got, ok := TextOf(wrapped); !ok || got.In(SimplifiedChinese) != "收件人" {
+		t.Errorf("Texter in a chain: %q, %v", got.Key, ok)
+	}
+	if _, ok := TextOf(errors.New("plain")); ok {
+		t.Error("a plain error has no words of its own")
+	}
+	joined := errors.Join(Errorf(nil, "Recipients"), errors.New("plain"))
+	if got, ok := TextOf(joined); !ok || got.In(SimplifiedChinese) != "收件人; plain" {
+		t.Errorf("joined: %q, %v", got.In(SimplifiedChinese), ok)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // Sentinel errors; the typed errors below match them with errors.Is.
@@ -40,6 +42,12 @@ func (e *ConnectError) Error() string {
 	return fmt.Sprintf("Cannot reach the IMAP server %s: %v. Check the IMAP server name, port and security (993 with SSL/TLS, 143 with STARTTLS) and your internet connection.", e.Server, e.Err)
 }
 
+// UserText is Error in the user's language.
+func (e *ConnectError) UserText() msg.Text {
+	return msg.T("Cannot reach the IMAP server {{.Server}} ({{.Reason}}). Check the IMAP server name, port and security (993 with SSL/TLS, 143 with STARTTLS) and your internet connection.",
+		"Server", e.Server, "Reason", msg.Raw(e.Err.Error()))
+}
+
 func (e *ConnectError) Unwrap() error { return e.Err }
 
 // Is makes every ConnectError match ErrConnect.
@@ -49,13 +57,18 @@ func (e *ConnectError) Is(target error) bool { return target == ErrConnect }
 // an untrusted or wrong certificate, or a server that does not speak TLS.
 type TLSError struct {
 	Server  string
-	Summary string // what went wrong, in plain words, as sentences
-	Hint    string // what to do
+	Summary msg.Text // what went wrong, in plain words, as sentences
+	Hint    msg.Text // what to do
 	Err     error
 }
 
 func (e *TLSError) Error() string {
-	return joinSentences("No secure connection to the IMAP server "+e.Server, e.Summary, e.Hint)
+	return joinSentences("No secure connection to the IMAP server "+e.Server, e.Summary.String(), e.Hint.String())
+}
+
+// UserText is Error in the user's language.
+func (e *TLSError) UserText() msg.Text {
+	return msg.T("No secure connection to the IMAP server {{.Server}}. {{.Summary}} {{.Hint}}", "Server", e.Server, "Summary", e.Summary, "Hint", e.Hint)
 }
 
 func (e *TLSError) Unwrap() error { return e.Err }
@@ -67,13 +80,18 @@ func (e *TLSError) Is(target error) bool { return target == ErrTLS }
 type LoginError struct {
 	Server   string
 	Username string
-	Reply    string // the server's own words
-	Hint     string // the provider's advice, in English and Chinese
+	Reply    string   // the server's own words
+	Hint     msg.Text // the provider's advice
 	Err      error
 }
 
 func (e *LoginError) Error() string {
-	return joinSentences(fmt.Sprintf("The IMAP server %s refused the login as %s (%s)", e.Server, e.Username, e.Reply), e.Hint)
+	return joinSentences(fmt.Sprintf("The IMAP server %s refused the login as %s (%s)", e.Server, e.Username, e.Reply), e.Hint.String())
+}
+
+// UserText is Error in the user's language.
+func (e *LoginError) UserText() msg.Text {
+	return msg.T("The IMAP server {{.Server}} refused the sign-in as {{.User}} ({{.Reply}}). {{.Hint}}", "Server", e.Server, "User", e.Username, "Reply", e.Reply, "Hint", e.Hint)
 }
 
 func (e *LoginError) Unwrap() error { return e.Err }
@@ -104,6 +122,20 @@ func (e *NoSentFolderError) Error() string {
 	return joinSentences(first, folders, "Enter the right one as the Sent folder in the account's IMAP settings")
 }
 
+// UserText is Error in the user's language.
+func (e *NoSentFolderError) UserText() msg.Text {
+	folders := msg.T("The server has no folders.")
+	if len(e.Folders) > 0 {
+		folders = msg.T("The server's folders are: {{.Folders}}.", "Folders", strings.Join(e.Folders, ", "))
+	}
+	if e.Wanted != "" {
+		return msg.T("The Sent folder “{{.Folder}}” does not exist on {{.Server}}. {{.Folders}} Enter the right one as the Sent folder in the account's IMAP settings.",
+			"Folder", e.Wanted, "Server", e.Server, "Folders", folders)
+	}
+	return msg.T("No Sent folder found on {{.Server}}: no folder is marked as Sent and none has a usual name ({{.Names}}). {{.Folders}} Enter the right one as the Sent folder in the account's IMAP settings.",
+		"Server", e.Server, "Names", strings.Join(commonSentNames, ", "), "Folders", folders)
+}
+
 // Is makes every NoSentFolderError match ErrNoSentFolder.
 func (e *NoSentFolderError) Is(target error) bool { return target == ErrNoSentFolder }
 
@@ -117,6 +149,11 @@ type AppendError struct {
 
 func (e *AppendError) Error() string {
 	return fmt.Sprintf("The IMAP server %s refused to store the copy in %q: %v.", e.Server, e.Folder, e.Err)
+}
+
+// UserText is Error in the user's language.
+func (e *AppendError) UserText() msg.Text {
+	return msg.T("The IMAP server {{.Server}} refused to store the copy in “{{.Folder}}” ({{.Reason}}).", "Server", e.Server, "Folder", e.Folder, "Reason", msg.Raw(e.Err.Error()))
 }
 
 func (e *AppendError) Unwrap() error { return e.Err }
@@ -134,6 +171,15 @@ type GaveUpError struct {
 
 func (e *GaveUpError) Error() string {
 	return "Copies to the Sent folder stopped for this run. " + e.Err.Error()
+}
+
+// UserText is Error in the user's language.
+func (e *GaveUpError) UserText() msg.Text {
+	reason, ok := msg.TextOf(e.Err)
+	if !ok {
+		reason = msg.Raw(e.Err.Error())
+	}
+	return msg.T("Copies to the Sent folder stopped for this run. {{.Reason}}", "Reason", reason)
 }
 
 func (e *GaveUpError) Unwrap() error { return e.Err }

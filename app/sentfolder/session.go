@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-sasl"
 
 	"mailroom/app/accounts"
+	"mailroom/app/msg"
 )
 
 // errTimedOut is why a connection closed by bound failed.
@@ -36,7 +37,7 @@ func dial(ctx context.Context, acct accounts.Account, password string, timeout t
 	server := acct.IMAPAddress()
 	tlsConfig, err := acct.IMAPTLSConfig()
 	if err != nil {
-		return nil, &TLSError{Server: server, Summary: err.Error(), Hint: "Fix the trusted certificate in the account settings.", Err: err}
+		return nil, &TLSError{Server: server, Summary: msg.Raw(err.Error()), Hint: msg.T("Fix the trusted certificate in the account settings."), Err: err}
 	}
 	dialer := net.Dialer{Timeout: timeout}
 	raw, err := dialer.DialContext(ctx, "tcp", server)
@@ -108,15 +109,15 @@ func (s *session) tlsFailure(acct accounts.Account, err error) error {
 	var refused *imap.Error
 	switch {
 	case errors.As(err, &header):
-		return &TLSError{Server: s.server, Summary: "The server did not answer with TLS.",
-			Hint: "Port 143 normally starts unencrypted: choose STARTTLS, or SSL/TLS with port 993.", Err: err}
+		return &TLSError{Server: s.server, Summary: msg.T("The server did not answer with TLS."),
+			Hint: msg.T("Port 143 normally starts unencrypted: choose STARTTLS, or SSL/TLS with port 993."), Err: err}
 	case errors.As(err, &refused):
-		return &TLSError{Server: s.server, Summary: fmt.Sprintf("The server does not offer STARTTLS (%s).", refused.Text),
-			Hint: "Choose SSL/TLS with port 993.", Err: err}
+		return &TLSError{Server: s.server, Summary: msg.T("The server does not offer STARTTLS ({{.Reply}}).", "Reply", refused.Text),
+			Hint: msg.T("Choose SSL/TLS with port 993."), Err: err}
 	case isConnectionError(err):
 		return &ConnectError{Server: s.server, Err: err}
 	}
-	return &TLSError{Server: s.server, Summary: err.Error(), Err: err}
+	return &TLSError{Server: s.server, Summary: msg.Raw(err.Error()), Err: err}
 }
 
 // login authenticates with the account's IMAP username and password, or
@@ -133,8 +134,8 @@ func (s *session) login(acct accounts.Account, password string) error {
 	case caps.Has(imap.AuthCap(sasl.Plain)):
 		err = s.client.Authenticate(sasl.NewPlainClient("", user, password))
 	case caps.Has(imap.CapLoginDisabled):
-		return &LoginError{Server: s.server, Username: user, Reply: "the server allows neither LOGIN nor AUTHENTICATE PLAIN",
-			Hint: "Mailroom cannot sign in to this server over IMAP."}
+		return &LoginError{Server: s.server, Username: user, Reply: "LOGINDISABLED",
+			Hint: msg.T("The server allows neither LOGIN nor AUTHENTICATE PLAIN: Mailroom cannot sign in to it over IMAP.")}
 	default:
 		err = s.client.Login(user, password).Wait()
 	}
