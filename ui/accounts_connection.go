@@ -18,7 +18,7 @@ import (
 func (v *accountsView) testConnection() {
 	a, err := v.form()
 	if err != nil {
-		dialog.ShowError(err, v.win)
+		showError(err, v.win)
 		return
 	}
 	password := v.password.Text

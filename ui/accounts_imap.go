@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -174,7 +173,7 @@ func (v *accountsView) imapPassword() string {
 func (v *accountsView) testIMAP() {
 	a, err := v.form()
 	if err != nil {
-		dialog.ShowError(err, v.win)
+		showError(err, v.win)
 		return
 	}
 	s := v.imap

@@ -154,7 +154,7 @@ func (v *accountsView) readOAuth(a *Account) {
 func (v *accountsView) signInWithProvider() {
 	a, err := v.form()
 	if err != nil {
-		dialog.ShowError(err, v.win)
+		showError(err, v.win)
 		return
 	}
 	name := v.oauth.name
@@ -177,13 +177,13 @@ func (v *accountsView) signInWithProvider() {
 			case errors.Is(err, context.Canceled):
 				// The user pressed Cancel: nothing to say.
 			case errors.Is(err, context.DeadlineExceeded):
-				dialog.ShowError(errors.New(lang.L("The sign-in took too long: press Sign in with {{.Provider}} to try again.", map[string]any{"Provider": name})), v.win)
+				showError(errors.New(lang.L("The sign-in took too long: press Sign in with {{.Provider}} to try again.", map[string]any{"Provider": name})), v.win)
 			case errors.Is(err, oauth.ErrNoClientID):
 				// Not a failure: what to set up first.
 				v.oauth.ownApp.OpenAll()
 				dialog.ShowInformation(lang.L("Sign in with {{.Provider}}", map[string]any{"Provider": name}), sayErr(err), v.win)
 			case err != nil:
-				dialog.ShowError(errors.New(sayErr(err)), v.win)
+				showError(err, v.win)
 			default:
 				v.reload(saved.ID)
 				v.edit(saved)
@@ -214,7 +214,7 @@ func (v *accountsView) confirmSignOut() {
 				return func() {
 					v.oauth.signOut.Enable()
 					if err != nil {
-						dialog.ShowError(errors.New(sayErr(err)), v.win)
+						showError(err, v.win)
 						return
 					}
 					v.reload(saved.ID)

@@ -236,7 +236,7 @@ func setChoice(s *widget.Select, values []string, value string) {
 func (v *accountsView) reload(id string) {
 	accounts, err := v.book.List()
 	if err != nil {
-		dialog.ShowError(err, v.win)
+		showError(err, v.win)
 		return
 	}
 	v.accounts = accounts
@@ -379,12 +379,12 @@ func (v *accountsView) formFields() Account {
 func (v *accountsView) saveAccount() {
 	a, err := v.form()
 	if err != nil {
-		dialog.ShowError(err, v.win)
+		showError(err, v.win)
 		return
 	}
 	saved, err := v.book.Save(a, v.password.Text, v.imap.password.Text)
 	if err != nil {
-		dialog.ShowError(err, v.win)
+		showError(err, v.win)
 		return
 	}
 	v.reload(saved.ID)
@@ -403,7 +403,7 @@ func (v *accountsView) confirmDelete() {
 				return
 			}
 			if err := v.book.Delete(id); err != nil {
-				dialog.ShowError(err, v.win)
+				showError(err, v.win)
 				return
 			}
 			v.list.UnselectAll()

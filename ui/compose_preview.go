@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -167,7 +166,7 @@ func (p *previewPane) chooseEMLPath() {
 	name := "row-" + strconv.Itoa(p.doc.list.Rows[p.index].Row) + ".eml"
 	askSavePath(p.win, name, []string{".eml"}, func(path string) {
 		if err := os.WriteFile(path, eml, 0o600); err != nil {
-			dialog.ShowError(err, p.win)
+			showError(err, p.win)
 		}
 	})
 }
@@ -177,7 +176,7 @@ func (p *previewPane) chooseEMLPath() {
 func (p *previewPane) sendTest() {
 	to := strings.TrimSpace(p.testTo.Text)
 	if to == "" {
-		dialog.ShowError(fieldError(lang.L("test address"), lang.L("enter the address that should receive the test")), p.win)
+		showError(fieldError(lang.L("test address"), lang.L("enter the address that should receive the test")), p.win)
 		return
 	}
 	p.settings.setTestAddress(to)

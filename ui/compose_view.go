@@ -262,7 +262,7 @@ func (v *composeView) removeAttachment() {
 func (v *composeView) chooseAttachDir() {
 	dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
-			dialog.ShowError(err, v.win)
+			showError(err, v.win)
 			return
 		}
 		if u != nil {

@@ -16,7 +16,7 @@ import (
 func askOpenPath(win fyne.Window, exts []string, use func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, win)
+			showError(err, win)
 			return
 		}
 		if r == nil {
@@ -36,7 +36,7 @@ func askOpenPath(win fyne.Window, exts []string, use func(path string)) {
 func askSavePath(win fyne.Window, fileName string, exts []string, use func(path string)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, win)
+			showError(err, win)
 			return
 		}
 		if w == nil {

@@ -280,7 +280,7 @@ func (v *historyView) resolve(asSent bool) {
 			return
 		}
 		if err := v.history.Resolve(context.Background(), r.CampaignID, []string{r.Key}, asSent); err != nil {
-			dialog.ShowError(err, v.win)
+			showError(err, v.win)
 			return
 		}
 		v.reload()
@@ -299,7 +299,7 @@ func (v *historyView) confirmRetry() {
 			}
 			n, err := v.history.RetryFailed(context.Background(), id)
 			if err != nil {
-				dialog.ShowError(err, v.win)
+				showError(err, v.win)
 				return
 			}
 			v.summary.SetText(lang.L("{{.Count}} failed rows will be sent with the next run.", map[string]any{"Count": n}))
@@ -314,7 +314,7 @@ func (v *historyView) chooseExport() {
 			err := v.history.Export(context.Background(), id, path)
 			return func() {
 				if err != nil {
-					dialog.ShowError(err, v.win)
+					showError(err, v.win)
 					return
 				}
 				v.summary.SetText(lang.L("Report saved to {{.Path}}", map[string]any{"Path": path}))

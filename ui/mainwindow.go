@@ -157,7 +157,7 @@ func (m *mainWindow) saveNow() {
 	}
 	// Autosave failures are shown once, not after every keystroke.
 	if err != nil && err.Error() != m.lastError {
-		dialog.ShowError(err, m.win)
+		showError(err, m.win)
 	}
 	if err == nil {
 		m.lastError = ""
@@ -221,7 +221,7 @@ func (m *mainWindow) chooseOpen() {
 	askOpenPath(m.win, []string{".json"}, func(path string) {
 		m.saveNow()
 		if err := m.open(path); err != nil {
-			dialog.ShowError(err, m.win)
+			showError(err, m.win)
 		}
 	})
 }
@@ -232,14 +232,14 @@ func (m *mainWindow) saveCampaign() {
 		return
 	}
 	if err := m.doc.save(m.doc.path); err != nil {
-		dialog.ShowError(err, m.win)
+		showError(err, m.win)
 	}
 }
 
 func (m *mainWindow) chooseSaveAs() {
 	askSavePath(m.win, "campaign.json", []string{".json"}, func(path string) {
 		if err := m.saveAs(path); err != nil {
-			dialog.ShowError(err, m.win)
+			showError(err, m.win)
 		}
 	})
 }

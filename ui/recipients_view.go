@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -187,7 +186,7 @@ func (v *recipientsView) chooseFile() {
 func (v *recipientsView) applyOptions() {
 	n, err := parseCount(strings.TrimSpace(v.headerRow.Text))
 	if err != nil {
-		dialog.ShowError(fieldError(lang.L("Header row"), lang.L("enter a row number, or leave it empty to detect it")), v.win)
+		showError(fieldError(lang.L("Header row"), lang.L("enter a row number, or leave it empty to detect it")), v.win)
 		return
 	}
 	c := &v.doc.c

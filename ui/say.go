@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 
 	"mailroom/app/msg"
@@ -32,4 +36,12 @@ func sayErr(err error) string {
 		return say(t)
 	}
 	return err.Error()
+}
+
+// showError is dialog.ShowError with the error in the window's language.
+func showError(err error, w fyne.Window) {
+	if err == nil {
+		return
+	}
+	dialog.ShowError(errors.New(sayErr(err)), w)
 }

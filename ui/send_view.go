@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -198,7 +197,7 @@ func (v *sendView) readNumbers(report bool) bool {
 		n, err := parseCount(strings.TrimSpace(f.entry.Text))
 		if err != nil {
 			if report {
-				dialog.ShowError(fieldError(f.label, lang.L("enter a whole number, or leave it empty")), v.win)
+				showError(fieldError(f.label, lang.L("enter a whole number, or leave it empty")), v.win)
 			}
 			return false
 		}
@@ -287,7 +286,7 @@ func (v *sendView) startRun() {
 	r, err := v.runner.Start(context.Background(), v.doc.draft(), progress.post)
 	if err != nil {
 		// In the window's language when app/ worded it (a sign-in to renew).
-		dialog.ShowError(errors.New(sayErr(err)), v.win)
+		showError(err, v.win)
 		return
 	}
 	v.run, v.paused = r, false

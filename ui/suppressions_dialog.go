@@ -49,7 +49,7 @@ func newSuppressionEditor(supp Suppressions, win fyne.Window, changed func()) *s
 func (e *suppressionEditor) refresh() {
 	entries, err := e.supp.List()
 	if err != nil {
-		dialog.ShowError(err, e.win)
+		showError(err, e.win)
 		return
 	}
 	e.entries = entries
@@ -65,7 +65,7 @@ func (e *suppressionEditor) add() {
 		return
 	}
 	if err := e.supp.Add(text); err != nil {
-		dialog.ShowError(err, e.win)
+		showError(err, e.win)
 		return
 	}
 	e.input.SetText("")
@@ -78,7 +78,7 @@ func (e *suppressionEditor) removeSelected() {
 		return
 	}
 	if err := e.supp.Remove(e.entries[e.selected]); err != nil {
-		dialog.ShowError(err, e.win)
+		showError(err, e.win)
 		return
 	}
 	e.refresh()
@@ -89,7 +89,7 @@ func (e *suppressionEditor) importFile() {
 	askOpenPath(e.win, []string{".txt", ".csv", ".xlsx"}, func(path string) {
 		n, err := e.supp.ImportFile(path)
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			showError(err, e.win)
 			return
 		}
 		e.refresh()
