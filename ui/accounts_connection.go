@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -47,9 +48,13 @@ func (v *accountsView) testConnection() {
 			v.testBusy.Stop()
 			v.testBusy.Hide()
 			v.test.Enable()
-			if err != nil {
+			switch {
+			case errors.Is(err, errStepFailed):
+				// The failed step, with what to change, is the line above.
+				lines += "✗ " + lang.L("The account does not work yet.")
+			case err != nil:
 				lines += "✗ " + sayErr(err)
-			} else {
+			default:
 				lines += "✓ " + lang.L("The account works.")
 			}
 			v.testSteps.SetText(lines)
@@ -85,7 +90,7 @@ func stepLine(s ConnStep) string {
 	if !s.OK {
 		mark = "✗ "
 	}
-	return mark + stepName(s.Step) + ": " + s.Detail
+	return mark + lang.L("{{.Step}}: {{.Detail}}", map[string]any{"Step": stepName(s.Step), "Detail": s.Detail})
 }
 
 func stepName(step string) string {

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 )
 
 // The account form's provider choice: picking a provider, or typing an
@@ -101,9 +104,36 @@ func (v *accountsView) showSecretField(p *Preset) {
 	if p != nil && p.SecretLabel != "" {
 		label, help = p.SecretLabel, p.SecretHelp
 	}
-	if v.passwordItem.Text == label && v.passwordItem.HintText == help {
-		return
+	v.secretHelp.SetText(help)
+	if help == "" {
+		v.secretHelp.Hide()
+	} else {
+		v.secretHelp.Show()
 	}
-	v.passwordItem.Text, v.passwordItem.HintText = label, help
-	v.fields.Refresh()
+	if v.passwordItem.Text != label {
+		v.passwordItem.Text = label
+		v.fields.Refresh()
+	}
 }
+
+// withNote is an entry with a note under it, as one form field: the form
+// greys the field's label when the entry is disabled.
+type withNote struct {
+	widget.BaseWidget
+	entry *widget.Entry
+	note  *widget.Label
+}
+
+func newWithNote(entry *widget.Entry, note *widget.Label) *withNote {
+	w := &withNote{entry: entry, note: note}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+func (w *withNote) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewVBox(w.entry, w.note))
+}
+
+func (w *withNote) Disabled() bool { return w.entry.Disabled() }
+func (w *withNote) Enable()        { w.entry.Enable() }
+func (w *withNote) Disable()       { w.entry.Disable() }

@@ -57,15 +57,15 @@ func TestAccountsViewSwitchingPresetLeavesNothingBehind(t *testing.T) {
 // secret's field is named as the provider names it, with how to get one.
 func TestAccountsViewAddressPicksThePresetAndNamesTheSecret(t *testing.T) {
 	v, _, _ := newTestAccountsView(t, &fakeAccounts{})
-	if v.passwordItem.Text != "Password" || v.passwordItem.HintText != "" {
-		t.Fatalf("a custom server asks for %q (%q)", v.passwordItem.Text, v.passwordItem.HintText)
+	if v.passwordItem.Text != "Password" || v.secretHelp.Text != "" {
+		t.Fatalf("a custom server asks for %q (%q)", v.passwordItem.Text, v.secretHelp.Text)
 	}
 	test.Type(v.fromAddress, "zhang@qq.com")
 	if v.preset.Selected != "QQ Mail" || v.host.Text != "smtp.qq.com" || v.username.Text != "zhang@qq.com" {
 		t.Errorf("zhang@qq.com: preset %q, server %q, user %q", v.preset.Selected, v.host.Text, v.username.Text)
 	}
-	if v.passwordItem.Text != "Authorisation code" || !strings.Contains(v.passwordItem.HintText, "Generate authorisation code") {
-		t.Errorf("QQ's secret field: %q (%q)", v.passwordItem.Text, v.passwordItem.HintText)
+	if v.passwordItem.Text != "Authorisation code" || !strings.Contains(v.secretHelp.Text, "Generate authorisation code") {
+		t.Errorf("QQ's secret field: %q (%q)", v.passwordItem.Text, v.secretHelp.Text)
 	}
 
 	// A user name the user typed is theirs: the address no longer moves it.
@@ -88,8 +88,8 @@ func TestAccountsViewNamesTheAuthorisationCodeInChinese(t *testing.T) {
 	inChinese(t)
 	v, _, _ := newTestAccountsView(t, &fakeAccounts{})
 	test.Type(v.fromAddress, "zhang@qq.com")
-	if v.passwordItem.Text != "授权码" || !strings.Contains(v.passwordItem.HintText, "生成授权码") {
-		t.Errorf("QQ's secret field in Chinese: %q (%q)", v.passwordItem.Text, v.passwordItem.HintText)
+	if v.passwordItem.Text != "授权码" || !strings.Contains(v.secretHelp.Text, "生成授权码") {
+		t.Errorf("QQ's secret field in Chinese: %q (%q)", v.passwordItem.Text, v.secretHelp.Text)
 	}
 	if !strings.Contains(v.presetNote.Text, "授权码") || strings.ContainsAny(v.presetNote.Text, ",:") {
 		t.Errorf("QQ's note in Chinese: %q", v.presetNote.Text)

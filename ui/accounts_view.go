@@ -50,8 +50,10 @@ type accountsView struct {
 	// tests replace it with a scripted browser.
 	openURL func(authURL string) error
 	dkim    *dkimSection
-	// passwordItem is the secret's row, named as the provider names it.
+	// passwordItem is the secret's row, named as the provider names it;
+	// secretHelp under the field says where to get the secret.
 	passwordItem *widget.FormItem
+	secretHelp   *widget.Label
 	// formPreset is the preset the form's settings came from ("" for a
 	// custom server); guessedPreset the one last picked from the address.
 	formPreset, guessedPreset string
@@ -154,7 +156,11 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.testBusy.Hide()
 	v.oauth = v.newOAuthSection()
 
-	v.passwordItem = widget.NewFormItem(lang.L("Password"), v.password)
+	v.secretHelp = widget.NewLabel("")
+	v.secretHelp.Wrapping = fyne.TextWrapWord
+	v.secretHelp.SizeName = theme.SizeNameCaptionText
+	v.secretHelp.Hide()
+	v.passwordItem = widget.NewFormItem(lang.L("Password"), newWithNote(v.password, v.secretHelp))
 	v.fields = widget.NewForm(
 		widget.NewFormItem(lang.L("Provider"), container.NewVBox(v.preset, v.presetNote, v.oauth.box)),
 		widget.NewFormItem(lang.L("Account name"), v.name),

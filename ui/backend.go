@@ -30,7 +30,8 @@ type AccountBook interface {
 	// TestConnection connects, negotiates TLS and authenticates, reporting
 	// each step as it finishes. An empty password means the stored one.
 	// With sendMessage it also sends a test message to the account's own
-	// address.
+	// address. When a step failed (and was reported) the error matches
+	// errStepFailed.
 	TestConnection(ctx context.Context, a Account, password string, sendMessage bool, step func(ConnStep)) error
 	// ApplyPreset switches the account as the form holds it to the preset
 	// with that ID ("" for a server set up by hand) by app/accounts' rule:

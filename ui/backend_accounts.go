@@ -284,8 +284,14 @@ func (b *accountBook) TestConnection(ctx context.Context, u Account, password st
 	if err != nil {
 		return err
 	}
-	return report.Err()
+	if err := report.Err(); err != nil {
+		return fmt.Errorf("%w: %w", errStepFailed, err)
+	}
+	return nil
 }
+
+// errStepFailed says a connection test stopped at a step it reported.
+var errStepFailed = errors.New("a step of the connection test failed")
 
 func (b *accountBook) TestIMAP(ctx context.Context, u Account, password string) (string, error) {
 	a := b.fromUI(u)
@@ -315,13 +321,14 @@ func (b *accountBook) TestIMAP(ctx context.Context, u Account, password string) 
 }
 
 func connStep(s accounts.Step) ConnStep {
-	detail := say(s.Text)
-	if s.Reply != "" && !strings.Contains(detail, s.Reply) {
-		detail += " (" + s.Reply + ")"
+	text := s.Text
+	if s.Reply != "" && !strings.Contains(s.Text.String(), s.Reply) {
+		text = msg.T("{{.Text}} ({{.Reply}})", "Text", text, "Reply", s.Reply)
 	}
-	if hint := say(s.HintText); hint != "" {
-		detail += " " + hint
+	if !s.HintText.IsZero() {
+		text = msg.T("{{.Summary}} {{.Hint}}", "Summary", text, "Hint", s.HintText)
 	}
+	detail := say(text)
 	c := ConnStep{Step: string(s.Kind), OK: s.OK, Detail: detail}
 	if !s.OK && len(s.Certificates) > 0 {
 		leaf := s.Certificates[0]
