@@ -13,6 +13,7 @@ import (
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
 	"mailroom/app/journal"
+	"mailroom/app/msg"
 	"mailroom/app/oauth"
 	"mailroom/app/recipients"
 	"mailroom/sender"
@@ -132,7 +133,8 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 		return nil, err
 	}
 	if !p.Ready() {
-		return nil, fmt.Errorf("%w: %s", campaign.ErrNotReady, p.Problems.Blocking()[0].Error())
+		first := p.Problems.Blocking()[0]
+		return nil, &msg.Error{Text: first.Words(), Err: errors.Join(campaign.ErrNotReady, first)}
 	}
 	login, err := b.login(p.Account)
 	if err != nil {

@@ -141,7 +141,7 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 			bad = append(bad, p.Text)
 		}
 	}
-	if len(bad) != 1 || !strings.Contains(bad[0], "row 3") {
+	if len(bad) != 1 || !strings.Contains(bad[0], "Row 3: ") {
 		t.Errorf("blocking problems %q, want only row 3's address", bad)
 	}
 

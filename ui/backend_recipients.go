@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"mailroom/app/campaign"
-	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
 
@@ -163,14 +162,13 @@ func rowState(c recipients.CheckedRow) RowState {
 	return RowReady
 }
 
+// uiProblem renders a problem in the window's language: where it is (the
+// row, or the part of the message and its line), what is wrong and what to
+// do (recipients.Problem.Words), reworded for the window where the words
+// name the headless command's flags.
 func uiProblem(p recipients.Problem) Problem {
-	text := p.Error()
-	switch {
-	case p.Text != nil && p.Row > 0:
-		text = say(msg.T("Row {{.Row}}: {{.Text}}", "Row", p.Row, "Text", *p.Text))
-	case p.Text != nil:
-		text = say(*p.Text)
-	case p.Row == 0:
+	text := say(p.Words())
+	if p.Row == 0 {
 		if s := windowWording(p.Code); s != "" {
 			text = s
 		}
@@ -196,6 +194,12 @@ func windowWording(code string) string {
 		return lang.L("Daily limit, connections and retries cannot be negative.")
 	case "attach-dir-column":
 		return lang.L("The per-recipient folder and the file name column go together: fill in both, or neither.")
+	case "no-account":
+		return lang.L("The account chosen under Compose is not set up on this computer: choose another, or set it up under Accounts.")
+	case "unsubscribe-empty":
+		return lang.L("The unsubscribe link is on, but it has neither a mail address nor a web address: allow unsubscribing by mail under Compose, or give an https:// address.")
+	case "unsubscribe-off":
+		return lang.L("The message uses {{.Field}}, but this campaign adds no unsubscribe link: turn it on under Compose, or remove the field.", map[string]any{"Field": "{{unsubscribe}}"})
 	}
 	return ""
 }

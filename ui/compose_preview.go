@@ -120,7 +120,7 @@ func (p *previewPane) show(pv Preview, err error) {
 	if err != nil {
 		p.headers.SetText("")
 		p.body.SetText("")
-		p.problems.SetText("✗ " + err.Error())
+		p.problems.SetText("✗ " + sayErr(err))
 		return
 	}
 	var h strings.Builder
@@ -190,7 +190,7 @@ func (p *previewPane) sendTest() {
 		return func() {
 			p.testSend.Enable()
 			if err != nil {
-				p.status.SetText("✗ " + err.Error())
+				p.status.SetText("✗ " + sayErr(err))
 				return
 			}
 			p.status.SetText("✓ " + lang.L("Test message sent to {{.To}}.", map[string]any{"To": to}))

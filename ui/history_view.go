@@ -177,7 +177,7 @@ func (v *historyView) reload() {
 		campaigns, err := v.history.Campaigns(context.Background())
 		return func() {
 			if err != nil {
-				v.summary.SetText("✗ " + err.Error())
+				v.summary.SetText("✗ " + sayErr(err))
 				return
 			}
 			v.campaigns = campaigns
@@ -217,7 +217,7 @@ func (v *historyView) loadRows() {
 				return // a newer search is under way
 			}
 			if err != nil {
-				v.summary.SetText("✗ " + err.Error())
+				v.summary.SetText("✗ " + sayErr(err))
 				return
 			}
 			v.allRows = rows

@@ -225,7 +225,7 @@ func (v *sendView) preflight() {
 		return func() {
 			v.check.Enable()
 			if err != nil {
-				v.verdict.SetText("✗ " + err.Error())
+				v.verdict.SetText("✗ " + sayErr(err))
 				return
 			}
 			v.problems, v.checked = problems, true

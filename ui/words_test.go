@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"mailroom/app/accounts"
 	"mailroom/sender/smtptest"
@@ -48,5 +51,45 @@ func TestChineseWindowShowsTheConnectionTestInChinese(t *testing.T) {
 	}
 	if strings.Contains(got, "server") || strings.Contains(got, "Choose") {
 		t.Errorf("English in the Chinese window:\n%s", got)
+	}
+}
+
+// A recipient list with mistakes, read by the real backend, shows its
+// problems in Chinese in the Chinese window: where (第 3 行), what and what
+// to do, without the file's name or English.
+func TestChineseWindowShowsRecipientProblemsInChinese(t *testing.T) {
+	inChinese(t)
+	test.NewTempApp(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "客户.csv")
+	if err := os.WriteFile(path, []byte("姓名,邮箱\n张三,zhang@example.com\n李四,li@@example.com\n王五,wang@gmial.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doc := newDocument()
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newRecipientsView(&recipientSource{supp: newSuppressionStore(dir)}, nil, doc, w, b)
+	w.SetContent(v.content)
+	doc.c.Recipients = path
+	v.showCampaign()
+	b.wait()
+
+	var lines []string
+	for i := range v.problemList() {
+		l := widget.NewLabel("")
+		v.problems.UpdateItem(i, l)
+		lines = append(lines, l.Text)
+	}
+	got := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"✗ 第 3 行：“li@@example.com”不是有效的邮箱地址——请改正，或排除这一行",
+		"⚠ 第 4 行：“wang@gmial.com”：域名“gmial.com”看起来是 gmail.com 的笔误",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "row") || strings.Contains(got, "客户.csv") {
+		t.Errorf("English or the file name in the Chinese problems:\n%s", got)
 	}
 }

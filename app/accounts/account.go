@@ -137,11 +137,11 @@ func (a Account) Validate() error {
 	if strings.TrimSpace(a.FromAddress) == "" {
 		bad(msg.T("From address"), msg.T("is empty: enter the address your messages come from, e.g. name@example.com"))
 	} else if err := checkAddress(a.FromAddress); err != nil {
-		bad(msg.T("From address"), msg.T("“{{.Value}}” is not an e-mail address ({{.Reason}})", "Value", a.FromAddress, "Reason", msg.Raw(err.Error())))
+		bad(msg.T("From address"), msg.T(`"{{.Value}}" is not an e-mail address ({{.Reason}})`, "Value", a.FromAddress, "Reason", msg.Raw(err.Error())))
 	}
 	if a.ReplyTo != "" {
 		if err := checkAddress(a.ReplyTo); err != nil {
-			bad(msg.T("Reply-To"), msg.T("“{{.Value}}” is not an e-mail address ({{.Reason}})", "Value", a.ReplyTo, "Reason", msg.Raw(err.Error())))
+			bad(msg.T("Reply-To"), msg.T(`"{{.Value}}" is not an e-mail address ({{.Reason}})`, "Value", a.ReplyTo, "Reason", msg.Raw(err.Error())))
 		}
 	}
 	if strings.ContainsAny(a.FromName, "\r\n") {
@@ -156,7 +156,7 @@ func (a Account) Validate() error {
 	switch a.Security {
 	case SecurityTLS, SecuritySTARTTLS, SecurityNone:
 	default:
-		bad(msg.T("Security"), msg.T("“{{.Value}}” is not one of {{.Choices}}", "Value", string(a.Security), "Choices", "tls, starttls, none"))
+		bad(msg.T("Security"), msg.T(`"{{.Value}}" is not one of {{.Choices}}`, "Value", string(a.Security), "Choices", "tls, starttls, none"))
 	}
 	switch a.Auth {
 	case AuthAuto, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2:
@@ -165,7 +165,7 @@ func (a Account) Validate() error {
 		}
 	case AuthNone:
 	default:
-		bad(msg.T("Authentication"), msg.T("“{{.Value}}” is not one of {{.Choices}}", "Value", string(a.Auth), "Choices", "auto, plain, login, cram-md5, xoauth2, none"))
+		bad(msg.T("Authentication"), msg.T(`"{{.Value}}" is not one of {{.Choices}}`, "Value", string(a.Auth), "Choices", "auto, plain, login, cram-md5, xoauth2, none"))
 	}
 	if a.Security == SecurityNone && a.Auth != AuthNone && a.Host != "" && !IsLoopback(a.Host) {
 		bad(msg.T("Security"), msg.T("sending a password without encryption is only allowed to this computer (localhost); choose SSL/TLS or STARTTLS for {{.Host}}", "Host", a.Host))
@@ -223,7 +223,7 @@ func checkHost(host string) msg.Text {
 	case strings.TrimSpace(host) == "":
 		return msg.T("is empty: enter the SMTP server name, e.g. smtp.example.com")
 	case strings.ContainsAny(host, " /:@\r\n\t") && net.ParseIP(host) == nil:
-		return msg.T("“{{.Value}}” is not a server name: enter only the name, e.g. smtp.example.com, without smtp:// or a port", "Value", host)
+		return msg.T(`"{{.Value}}" is not a server name: enter only the name, e.g. smtp.example.com, without smtp:// or a port`, "Value", host)
 	}
 	return msg.Text{}
 }

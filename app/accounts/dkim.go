@@ -58,13 +58,13 @@ func (a Account) validateDKIM(bad func(field, problem msg.Text)) {
 		return
 	}
 	if !isDNSName(d.Domain) {
-		bad(msg.T("DKIM domain"), msg.T("“{{.Value}}” is not a domain name such as example.com", "Value", d.Domain))
+		bad(msg.T("DKIM domain"), msg.T(`"{{.Value}}" is not a domain name such as example.com`, "Value", d.Domain))
 	}
 	if !isDNSName(d.Selector) {
-		bad(msg.T("DKIM selector"), msg.T("“{{.Value}}” is not a selector such as mail or s2026 (letters, digits, dots and dashes)", "Value", d.Selector))
+		bad(msg.T("DKIM selector"), msg.T(`"{{.Value}}" is not a selector such as mail or s2026 (letters, digits, dots and dashes)`, "Value", d.Selector))
 	}
 	if d.KeyFile != "" && !filepath.IsAbs(d.KeyFile) {
-		bad(msg.T("Private key"), msg.T("“{{.Value}}” must be a full path to the file", "Value", d.KeyFile))
+		bad(msg.T("Private key"), msg.T(`"{{.Value}}" must be a full path to the file`, "Value", d.KeyFile))
 	}
 }
 

@@ -110,7 +110,7 @@ func (a Account) validateIMAP(bad func(field, problem msg.Text)) {
 	case strings.TrimSpace(m.Host) == "":
 		bad(msg.T("IMAP server"), msg.T("is empty: copying sent messages to the Sent folder needs the IMAP server name, e.g. imap.example.com"))
 	case strings.ContainsAny(m.Host, " /:@\r\n\t") && net.ParseIP(m.Host) == nil:
-		bad(msg.T("IMAP server"), msg.T("“{{.Value}}” is not a server name: enter only the name, e.g. imap.example.com, without imap:// or a port", "Value", m.Host))
+		bad(msg.T("IMAP server"), msg.T(`"{{.Value}}" is not a server name: enter only the name, e.g. imap.example.com, without imap:// or a port`, "Value", m.Host))
 	}
 	if m.Port < 1 || m.Port > 65535 {
 		bad(msg.T("IMAP port"), msg.T("must be between 1 and 65535 (got {{.Port}}); IMAP uses 993 with SSL/TLS and 143 with STARTTLS", "Port", m.Port))
@@ -120,7 +120,7 @@ func (a Account) validateIMAP(bad func(field, problem msg.Text)) {
 	case SecurityNone:
 		bad(msg.T("IMAP security"), msg.T("must be SSL/TLS or STARTTLS: the IMAP login carries your password"))
 	default:
-		bad(msg.T("IMAP security"), msg.T("“{{.Value}}” is not one of {{.Choices}}", "Value", string(m.Security), "Choices", "tls, starttls"))
+		bad(msg.T("IMAP security"), msg.T(`"{{.Value}}" is not one of {{.Choices}}`, "Value", string(m.Security), "Choices", "tls, starttls"))
 	}
 	if strings.ContainsAny(m.Username, "\r\n") {
 		bad(msg.T("IMAP user name"), msg.T("must be on one line"))
@@ -139,6 +139,6 @@ func (a Account) validateIMAP(bad func(field, problem msg.Text)) {
 		bad(msg.T("Sent folder"), msg.T("must be on one line"))
 	}
 	if m.SentFolder != strings.TrimSpace(m.SentFolder) {
-		bad(msg.T("Sent folder"), msg.T("“{{.Value}}” starts or ends with spaces; enter the name exactly as your mail program shows it", "Value", m.SentFolder))
+		bad(msg.T("Sent folder"), msg.T(`"{{.Value}}" starts or ends with spaces; enter the name exactly as your mail program shows it`, "Value", m.SentFolder))
 	}
 }

@@ -80,7 +80,7 @@ func (a Account) validateOAuth(bad func(field, problem msg.Text)) {
 		return
 	case OAuthGoogle, OAuthMicrosoft:
 	default:
-		bad(msg.T("Sign-in"), msg.T("“{{.Value}}” is not one of {{.Choices}}", "Value", o.Provider, "Choices", "google, microsoft"))
+		bad(msg.T("Sign-in"), msg.T(`"{{.Value}}" is not one of {{.Choices}}`, "Value", o.Provider, "Choices", "google, microsoft"))
 		return
 	}
 	if a.Auth != AuthXOAUTH2 {

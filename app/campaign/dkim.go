@@ -1,7 +1,6 @@
 package campaign
 
 import (
-	"errors"
 
 	"mailroom/app/accounts"
 	"mailroom/app/merge"
@@ -19,13 +18,8 @@ func (p *Plan) loadDKIM(env Env) {
 	}
 	key, err := accounts.LoadDKIMKey(a, env.Keychain())
 	if err != nil {
-		pr := recipients.Problem{Severity: recipients.Blocking, Code: "dkim-key", Message: err.Error(),
-			Hint: "fix the DKIM section of the account, or turn DKIM signing off"}
-		var m *msg.Error
-		if errors.As(err, &m) {
-			pr.Text = &m.Text
-		}
-		p.Problems = append(p.Problems, pr)
+		p.Problems = append(p.Problems, recipients.Problem{Severity: recipients.Blocking, Code: "dkim-key"}.Say(textOf(err),
+			msg.T("fix the DKIM section of the account, or turn DKIM signing off")))
 		return
 	}
 	p.dkim = merge.WithDKIM(a.DKIM.Domain, a.DKIM.Selector, key)

@@ -9,6 +9,7 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/merge"
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 	"mailroom/sender"
 )
@@ -71,7 +72,7 @@ type PlannedRow struct {
 
 // ErrNotReady means the plan has blocking problems; Plan.Problems lists
 // them.
-var ErrNotReady = errors.New("the campaign has blocking problems")
+var ErrNotReady = msg.Errorf(nil, "the campaign has blocking problems")
 
 // Prepare reads the recipients, binds the message templates to their
 // columns and collects every problem. It fails only when the campaign
@@ -95,31 +96,39 @@ func Prepare(ctx context.Context, c *Campaign, env Env) (*Plan, error) {
 	return p, nil
 }
 
-func (p *Plan) blocking(code, msg, hint string) {
-	p.Problems = append(p.Problems, recipients.Problem{Severity: recipients.Blocking, Code: code, Message: msg, Hint: hint})
+func (p *Plan) blocking(code string, what, fix msg.Text) {
+	p.Problems = append(p.Problems, recipients.Problem{Severity: recipients.Blocking, Code: code}.Say(what, fix))
+}
+
+// textOf is err's words in the user's language, or its English.
+func textOf(err error) msg.Text {
+	if t, ok := msg.TextOf(err); ok {
+		return t
+	}
+	return msg.Raw(err.Error())
 }
 
 func (p *Plan) requireFields() {
 	c := p.Campaign
 	if c.Recipients == "" {
-		p.blocking("no-recipients", "no recipient list is given", "add --recipients PATH (.xlsx, .csv …)")
+		p.blocking("no-recipients", msg.T("no recipient list is given"), msg.T("add --recipients PATH (.xlsx, .csv …)"))
 	}
 	if c.Subject == "" {
-		p.blocking("no-subject", "the message has no subject", `add --subject "…"`)
+		p.blocking("no-subject", msg.T("the message has no subject"), msg.T(`add --subject "…"`))
 	}
 	if c.Body == "" {
-		p.blocking("no-body", "the message has no body", "add --body PATH (.txt, .html or .md)")
+		p.blocking("no-body", msg.T("the message has no body"), msg.T("add --body PATH (.txt, .html or .md)"))
 	}
 	if c.Rate != "" {
 		if _, err := sender.ParseRate(c.Rate); err != nil {
-			p.blocking("bad-rate", err.Error(), "write it like 20/min, 2/s or 500/h")
+			p.blocking("bad-rate", msg.T(`the rate "{{.Rate}}" is not understood`, "Rate", c.Rate), msg.T("write it like 20/min, 2/s or 500/h"))
 		}
 	}
 	if c.Concurrency < 0 || c.DailyCap < 0 || c.Retries != nil && *c.Retries < 0 {
-		p.blocking("bad-number", "--concurrency, --daily-cap and --retries cannot be negative", "")
+		p.blocking("bad-number", msg.T("--concurrency, --daily-cap and --retries cannot be negative"), msg.Text{})
 	}
 	if c.SMTP == "" && c.Account == "" && c.DryRun == "" {
-		p.blocking("no-server", "no mail server is given", "add --smtp URL, --account ID, or --dry-run DIR")
+		p.blocking("no-server", msg.T("no mail server is given"), msg.T("add --smtp URL, --account ID, or --dry-run DIR"))
 	}
 }
 
@@ -129,19 +138,19 @@ func (p *Plan) resolveAccount(env Env) {
 	switch {
 	case c.Account != "":
 		if env.Accounts == nil {
-			p.blocking("no-account", fmt.Sprintf("account %q is not set up on this computer", c.Account), "set it up in the window's Accounts view, or use --smtp URL")
+			p.blocking("no-account", msg.T(`account "{{.Account}}" is not set up on this computer`, "Account", c.Account), msg.T("set it up in the window's Accounts view, or use --smtp URL"))
 			return
 		}
 		a, err := env.Accounts.Get(c.Account)
 		if err != nil {
-			p.blocking("no-account", err.Error(), "check the account ID in the window's Accounts view, or use --smtp URL")
+			p.blocking("no-account", textOf(err), msg.T("check the account ID in the window's Accounts view, or use --smtp URL"))
 			return
 		}
 		p.Account = a
 	case c.SMTP != "":
 		a, err := accounts.ParseSMTPURL(c.SMTP)
 		if err != nil {
-			p.blocking("bad-smtp", err.Error(), "")
+			p.blocking("bad-smtp", textOf(err), msg.Text{})
 			return
 		}
 		// A script that brings an OAuth access token logs in with XOAUTH2.
@@ -153,7 +162,7 @@ func (p *Plan) resolveAccount(env Env) {
 	if c.TLSCA != "" {
 		pem, err := accounts.ReadCAFile(c.TLSCA)
 		if err != nil {
-			p.blocking("bad-tls-ca", err.Error(), "give a PEM certificate file")
+			p.blocking("bad-tls-ca", textOf(err), msg.T("give a PEM certificate file"))
 			return
 		}
 		p.Account.Trust.CAPEM = pem
@@ -162,7 +171,7 @@ func (p *Plan) resolveAccount(env Env) {
 		c.From = accountFrom(p.Account)
 	}
 	if c.From == "" {
-		p.blocking("no-from", "the sender address is missing", `add --from "Name <address>"`)
+		p.blocking("no-from", msg.T("the sender address is missing"), msg.T(`add --from "Name <address>"`))
 	}
 }
 
@@ -190,11 +199,11 @@ func (p *Plan) requirePassword(env Env) {
 			return
 		}
 	}
-	pr := recipients.Problem{Severity: recipients.Blocking, Code: "no-password",
-		Message: fmt.Sprintf("the account %s has no saved password", a.Label()),
-		Hint:    "save it with the account in the Accounts view, or set " + accounts.PasswordEnv}
+	what := msg.T("the account {{.Account}} has no saved password", "Account", a.Label())
+	pr := recipients.Problem{Severity: recipients.Blocking, Code: "no-password"}.Say(what,
+		msg.T("save it with the account in the Accounts view, or set {{.Variable}}", "Variable", accounts.PasswordEnv))
 	if env.CanPrompt {
-		pr.Severity, pr.Hint = recipients.Warning, "you will be asked for it when sending"
+		pr = recipients.Problem{Severity: recipients.Warning, Code: "no-password"}.Say(what, msg.T("you will be asked for it when sending"))
 	}
 	p.Problems = append(p.Problems, pr)
 }
@@ -212,8 +221,8 @@ func (p *Plan) requireSignIn(env Env) {
 	if a.OAuth.Provider == accounts.OAuthMicrosoft {
 		provider = "Microsoft"
 	}
-	p.blocking("not-signed-in", fmt.Sprintf("the account %s is not signed in with %s", a.Label(), provider),
-		fmt.Sprintf("open it under Accounts in the window and press Sign in with %s, or set %s to an access token", provider, accounts.OAuthTokenEnv))
+	p.blocking("not-signed-in", msg.T("the account {{.Account}} is not signed in with {{.Provider}}", "Account", a.Label(), "Provider", provider),
+		msg.T("open it under Accounts in the window and press Sign in with {{.Provider}}, or set {{.Variable}} to an access token", "Provider", provider, "Variable", accounts.OAuthTokenEnv))
 }
 
 func accountFrom(a accounts.Account) string {
@@ -295,7 +304,7 @@ func (p *Plan) checkOptions(env Env) ([]recipients.CheckOption, error) {
 	record := func(err error) error {
 		var pr recipients.Problem
 		if !errors.As(err, &pr) {
-			pr = recipients.Problem{Severity: recipients.Blocking, Code: "bad-option", File: c.Recipients, Message: err.Error()}
+			pr = recipients.Problem{Severity: recipients.Blocking, Code: "bad-option", File: c.Recipients}.Say(textOf(err), msg.Text{})
 		}
 		p.Problems = append(p.Problems, pr)
 		return err
@@ -364,7 +373,7 @@ func (p *Plan) compose() error {
 	}
 	if c.AttachDir != "" || c.AttachColumn != "" {
 		if c.AttachDir == "" || c.AttachColumn == "" {
-			p.blocking("attach-dir-column", "--attach-dir and --attach-column go together", "give both, or neither")
+			p.blocking("attach-dir-column", msg.T("--attach-dir and --attach-column go together"), msg.T("give both, or neither"))
 		} else {
 			opts = append(opts, merge.WithAttachColumn(c.AttachDir, c.AttachColumn))
 		}

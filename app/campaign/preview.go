@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // ErrNoSuchRow means the requested data row is not part of the send.
@@ -21,7 +23,7 @@ func (p *Plan) row(n int) (*PlannedRow, error) {
 			return &p.Rows[i], nil
 		}
 	}
-	return nil, fmt.Errorf("%w: data row %d (spreadsheet row %d) is empty, past the end of the list, or left out by --rows/--where", ErrNoSuchRow, n, want)
+	return nil, msg.Errorf(ErrNoSuchRow, "data row {{.Data}} (spreadsheet row {{.Row}}) is empty, past the end of the list, or left out by the row filter", "Data", n, "Row", want)
 }
 
 // Preview returns the exact RFC 5322 bytes of data row n's message (its
@@ -38,7 +40,7 @@ func (p *Plan) Preview(n int) ([]byte, error) {
 		if b := r.Problems.Blocking(); len(b) > 0 {
 			return nil, b[0]
 		}
-		return nil, fmt.Errorf("data row %d has no address to send to", n)
+		return nil, msg.Errorf(nil, "data row {{.Data}} has no address to send to", "Data", n)
 	}
 	return p.composer.EML(renderRow(r.Row, addresses(r.Recipients[0].Addresses)), p.toList(r.Recipients[0].Addresses))
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"mailroom/app/merge"
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
 
@@ -37,8 +38,8 @@ func (p *Plan) unsubscribe() (merge.Unsubscribe, bool) {
 	}
 	u.URL = strings.TrimSpace(c.UnsubscribeURL)
 	if u.Mailto == "" && u.URL == "" {
-		p.blocking("unsubscribe-empty", "the unsubscribe link is on, but it has neither a mailto address nor a web address",
-			"allow unsubscribing by mail, or give an https:// address (--unsubscribe-url)")
+		p.blocking("unsubscribe-empty", msg.T("the unsubscribe link is on, but it has neither a mailto address nor a web address"),
+			msg.T("allow unsubscribing by mail, or give an https:// address (--unsubscribe-url)"))
 		return merge.Unsubscribe{}, false
 	}
 	return u, true

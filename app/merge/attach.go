@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/wneessen/go-mail"
+	"mailroom/app/msg"
 )
 
 // attachment is one file a message carries. Its content is read from disk
@@ -298,6 +299,14 @@ func findInFolder(dir, name string) (attachment, error) {
 	}
 	return attachment{Name: path.Base(rel), Path: filepath.Join(dir, filepath.FromSlash(rel)),
 		root: dir, rel: rel, Size: info.Size()}, nil
+}
+
+// nameList is listNames in the user's language.
+func nameList(names []string, limit int) msg.Text {
+	if len(names) <= limit {
+		return msg.Raw(listNames(names, limit))
+	}
+	return msg.T("{{.Names}} and {{.More}} more", "Names", listNames(names[:limit], limit), "More", len(names)-limit)
 }
 
 func listNames(names []string, limit int) string {

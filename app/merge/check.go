@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
 
@@ -40,9 +41,9 @@ func (c *Composer) Check(rows []Row) *Report {
 	rep := &Report{Problems: c.Problems(), SizeLimit: c.cfg.sizeLimit}
 	if c.folder != nil {
 		if err := c.folder.list(true); err != nil {
-			rep.Problems = append(rep.Problems, recipients.Problem{Code: "attachment-folder-unreadable",
-				File: c.cfg.attachDir, Message: "the attachment folder cannot be read: " + unwrapPathError(err),
-				Hint: "choose a folder that holds only the files to send"})
+			rep.Problems = append(rep.Problems, recipients.Problem{Code: "attachment-folder-unreadable", File: c.cfg.attachDir}.Say(
+				msg.T("the attachment folder cannot be read: {{.Reason}}", "Reason", msg.Raw(unwrapPathError(err))),
+				msg.T("choose a folder that holds only the files to send")))
 		}
 	}
 	used := map[string]bool{}
@@ -74,8 +75,8 @@ func (c *Composer) Check(rows []Row) *Report {
 			rr.Size = c.estimateSize(r)
 			if rr.Size > c.cfg.sizeLimit {
 				rep.Problems = append(rep.Problems, c.rowProblem(row, c.cfg.attachColumn, "message-too-large",
-					fmt.Sprintf("the message is %s, over the %s limit of the account", formatSize(rr.Size), formatSize(c.cfg.sizeLimit)),
-					"attach fewer or smaller files (encoding adds a third to each file), or share a download link"))
+					msg.T("the message is {{.Size}}, over the {{.Limit}} limit of the account", "Size", formatSize(rr.Size), "Limit", formatSize(c.cfg.sizeLimit)),
+					msg.T("attach fewer or smaller files (encoding adds a third to each file), or share a download link")))
 			}
 		}
 		rep.Rows = append(rep.Rows, rr)
@@ -91,9 +92,9 @@ func (c *Composer) Check(rows []Row) *Report {
 		}
 		if n := len(rep.UnusedFiles); n > 0 && len(rows) > 0 {
 			rep.Problems = append(rep.Problems, recipients.Problem{Severity: recipients.Warning,
-				Code: "attachment-unused", File: c.cfg.attachDir,
-				Message: fmt.Sprintf("%d file(s) in the folder are not attached to any row: %s", n, listNames(rep.UnusedFiles, 10)),
-				Hint:    "check that no row is missing its file name"})
+				Code: "attachment-unused", File: c.cfg.attachDir}.Say(
+				msg.T("{{.Count}} file(s) in the folder are not attached to any row: {{.Files}}", "Count", n, "Files", nameList(rep.UnusedFiles, 10)),
+				msg.T("check that no row is missing its file name")))
 		}
 	}
 	return rep
@@ -101,14 +102,13 @@ func (c *Composer) Check(rows []Row) *Report {
 
 func (c *Composer) emptyProblem(col int, rows []int) recipients.Problem {
 	name := c.cols.names[col]
-	p := recipients.Problem{Severity: recipients.Warning, Code: "empty-field", File: c.cfg.file,
-		Sheet: c.cfg.sheet, Column: name,
-		Message: fmt.Sprintf("{{%s}} is empty in %s, so the message shows nothing there", name, rowRanges(rows)),
-		Hint:    fmt.Sprintf(`fill in the cells, or give a fallback: {{%s | "…"}}`, name)}
+	row := 0
 	if len(rows) == 1 {
-		p.Row = rows[0]
+		row = rows[0]
 	}
-	return p
+	return recipients.Problem{Severity: recipients.Warning, Code: "empty-field", File: c.cfg.file,
+		Sheet: c.cfg.sheet, Column: name, Row: row}.Say(msg.T("{{.Field}} is empty in {{.Rows}}, so the message shows nothing there", "Field", "{{"+name+"}}", "Rows", rowRanges(rows)),
+		msg.T("fill in the cells, or give a fallback: {{.Fallback}}", "Fallback", "{{"+name+` | "…"}}`))
 }
 
 // estimateSize measures the message without its files, then adds each
@@ -144,20 +144,20 @@ func base64Size(n int64) int64 {
 	return enc + (enc+75)/76*2
 }
 
-func formatSize(n int64) string {
+func formatSize(n int64) msg.Text {
 	switch {
 	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+		return msg.Raw(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB")
 	case n >= 1<<10:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+		return msg.Raw(strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB")
 	}
-	return strconv.FormatInt(n, 10) + " bytes"
+	return msg.T("{{.Bytes}} bytes", "Bytes", n)
 }
 
 // rowRanges writes sorted row numbers compactly: "rows 3–5, 9 (4 rows)".
-func rowRanges(rows []int) string {
+func rowRanges(rows []int) msg.Text {
 	if len(rows) == 1 {
-		return "row " + strconv.Itoa(rows[0])
+		return msg.T("row {{.Row}}", "Row", rows[0])
 	}
 	sorted := append([]int(nil), rows...)
 	sort.Ints(sorted)
@@ -177,5 +177,5 @@ func rowRanges(rows []int) string {
 	if len(parts) > 12 {
 		parts = append(parts[:12], "…")
 	}
-	return fmt.Sprintf("rows %s (%d rows)", strings.Join(parts, ", "), len(rows))
+	return msg.T("rows {{.Rows}} ({{.Count}} rows)", "Rows", strings.Join(parts, ", "), "Count", len(rows))
 }

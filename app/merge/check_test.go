@@ -9,6 +9,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"mailroom/app/recipients"
+
+	"mailroom/app/msg"
 )
 
 func TestCheckListsEmptyValuesPerColumn(t *testing.T) {
@@ -86,12 +88,20 @@ func TestCheckReportsTemplateProblemsOnce(t *testing.T) {
 	for _, p := range rep.Problems {
 		switch p.Code {
 		case "template-syntax":
-			if p.File != body || !strings.Contains(p.Message, "正文.md, line 2, column 1") {
-				t.Errorf("syntax problem %+v", p)
+			if p.File != body || !strings.Contains(p.Error(), "正文.md, line 2, column 1: ") {
+				t.Errorf("syntax problem %s", p.Error())
+			}
+			// The window names the part of the message, never the file
+			// the body is kept in (issue 11).
+			if got := p.Words().In(msg.SimplifiedChinese); !strings.HasPrefix(got, "正文第 2 行：") || strings.Contains(got, ".md") {
+				t.Errorf("syntax problem in the window: %s", got)
 			}
 		case "unknown-field":
-			if !strings.Contains(p.Message, `subject, line 1, column 1: there is no column "Nmae"`) || !strings.Contains(p.Hint, "did you mean {{Name}}?") {
-				t.Errorf("unknown field problem %+v", p)
+			if !strings.Contains(p.Error(), `the subject, line 1, column 1: there is no column "Nmae"`) || !strings.Contains(p.Hint, "did you mean {{Name}}?") {
+				t.Errorf("unknown field problem %s", p.Error())
+			}
+			if got := p.Words().In(msg.SimplifiedChinese); !strings.HasPrefix(got, "主题第 1 行：没有“Nmae”这一列——你是想写 {{Name}} 吗？") {
+				t.Errorf("unknown field in the window: %s", got)
 			}
 		}
 	}

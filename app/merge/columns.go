@@ -56,7 +56,8 @@ func (c *Columns) Index(name string) (int, bool) {
 }
 
 // Suggest returns the existing column closest to name, or "" when nothing
-// is close enough to be a plausible typo.
+// is close enough to be a plausible typo: "did you mean {{姓名}}?" must
+// only be asked when the user probably meant it.
 func (c *Columns) Suggest(name string) string {
 	want := []rune(normalizeName(name))
 	best, bestDist := "", -1
@@ -66,12 +67,23 @@ func (c *Columns) Suggest(name string) string {
 			best, bestDist = h, d
 		}
 	}
-	// A third of the name may be wrong (at least two characters): enough
-	// for typos and missing spaces, not for unrelated names.
-	if bestDist < 0 || bestDist > max(2, len(want)/3) {
+	if bestDist < 0 || bestDist > typoLimit(len(want), len([]rune(normalizeName(best)))) {
 		return ""
 	}
 	return best
+}
+
+// typoLimit is how many edits (a wrong, missing, extra or swapped
+// character) still read as a typo of a name: one for names of up to five
+// characters, then one in three. So "Nmae" is Name and "Frist Name" is
+// First Name, while two-character Chinese names need one character right:
+// 姓明 is 姓名, 金额 and 城市 are not.
+func typoLimit(a, b int) int {
+	n := max(a, b)
+	if n <= 5 {
+		return 1
+	}
+	return n / 3
 }
 
 func normalizeName(s string) string {
@@ -79,23 +91,29 @@ func normalizeName(s string) string {
 	return strings.ToLower(strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "))
 }
 
-// editDistance is the Levenshtein distance between a and b.
+// editDistance is the optimal string alignment distance between a and b:
+// Levenshtein's insertions, deletions and substitutions, plus swapping two
+// neighbouring characters as one edit, the commonest typo ("Nmae").
 func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }

@@ -2,7 +2,6 @@ package merge
 
 import (
 	"errors"
-	"fmt"
 	"net/mail"
 	"os"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/yuin/goldmark"
 	"golang.org/x/net/idna"
 
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
 
@@ -79,24 +79,24 @@ func New(columns []string, opts ...Option) (*Composer, error) {
 		inline: map[string]inlineResult{}, unsub: unsubscribeSetup{col: unsubCol}}
 	c.setupFrom()
 	c.setupBody()
-	c.subject = c.template("subject", cfg.subject, "")
-	c.cc = c.template("Cc", cfg.cc, "")
-	c.bcc = c.template("Bcc", cfg.bcc, "")
-	c.replyTo = c.template("Reply-To", cfg.replyTo, "")
-	c.toName = c.template("recipient name", cfg.toName, "")
+	c.subject = c.template(recipients.PartSubject, "subject", cfg.subject, "")
+	c.cc = c.template(recipients.PartCc, "Cc", cfg.cc, "")
+	c.bcc = c.template(recipients.PartBcc, "Bcc", cfg.bcc, "")
+	c.replyTo = c.template(recipients.PartReplyTo, "Reply-To", cfg.replyTo, "")
+	c.toName = c.template(recipients.PartToName, "recipient name", cfg.toName, "")
 	if cfg.attachTpl != "" {
-		name := "attachment pattern"
+		part, name := recipients.PartAttachment, "attachment pattern"
 		if cfg.attachColumn != "" {
-			name = "attachment column"
+			part, name = recipients.PartAttachCol, "attachment column"
 		}
-		c.attachTpl = c.template(name, cfg.attachTpl, "")
+		c.attachTpl = c.template(part, name, cfg.attachTpl, "")
 		c.setupFolder()
 	}
 	c.setupShared()
 	c.setupUnsubscribe()
 	if strings.TrimSpace(cfg.subject) == "" {
-		c.setup = append(c.setup, recipients.Problem{Severity: recipients.Warning, Code: "subject-empty",
-			Message: "the subject is empty", Hint: "write a subject: many servers treat mail without one as spam"})
+		c.setup = append(c.setup, recipients.Problem{Severity: recipients.Warning, Code: "subject-empty", Part: recipients.PartSubject}.Say(
+			msg.T("the subject is empty"), msg.T("write a subject: many servers treat mail without one as spam")))
 	}
 	return c, nil
 }
@@ -109,28 +109,28 @@ func (c *Composer) Problems() recipients.Problems {
 // SizeLimit returns the configured encoded-size limit in bytes.
 func (c *Composer) SizeLimit() int64 { return c.cfg.sizeLimit }
 
-func (c *Composer) blocking(code, file, msg, hint string) {
-	c.setup = append(c.setup, recipients.Problem{Code: code, File: file, Message: msg, Hint: hint})
+func (c *Composer) blocking(code, file string, what, fix msg.Text) {
+	c.setup = append(c.setup, recipients.Problem{Code: code, File: file}.Say(what, fix))
 }
 
 func (c *Composer) setupFrom() {
 	from := headerText(c.cfg.from)
 	if from == "" {
-		c.blocking("from-missing", "", "the sender (From) is missing",
-			`set it as "Your Name <you@example.com>"`)
+		c.blocking("from-missing", "", msg.T("the sender (From) is missing"),
+			msg.T(`set it as "Your Name <you@example.com>"`))
 		return
 	}
 	addr, err := mail.ParseAddress(from)
 	if err != nil {
-		c.blocking("from-invalid", "", fmt.Sprintf("the sender %q is not a valid address", c.cfg.from),
-			`write it as "Your Name <you@example.com>" or just you@example.com`)
+		c.blocking("from-invalid", "", msg.T(`the sender "{{.From}}" is not a valid address`, "From", c.cfg.from),
+			msg.T(`write it as "Your Name <you@example.com>" or just you@example.com`))
 		return
 	}
 	_, domain, _ := strings.Cut(addr.Address, "@")
 	ascii, err := idna.Lookup.ToASCII(strings.ToLower(domain))
 	if err != nil || ascii == "" {
-		c.blocking("from-invalid", "", fmt.Sprintf("the sender's domain %q is not valid", domain),
-			"check the part of the address after @")
+		c.blocking("from-invalid", "", msg.T(`the sender's domain "{{.Domain}}" is not valid`, "Domain", domain),
+			msg.T("check the part of the address after @"))
 		return
 	}
 	c.from, c.fromDomain = addr, ascii
@@ -143,58 +143,64 @@ func (c *Composer) setupBody() {
 		name = c.cfg.bodyPath
 		text, err := readBodyFile(c.cfg.bodyPath)
 		if err != nil {
-			c.blocking("body-unreadable", c.cfg.bodyPath, "the body file cannot be read: "+unwrapPathError(err),
-				"check the path, or save the file again as UTF-8 text")
+			c.setup = append(c.setup, recipients.Problem{Code: "body-unreadable", File: c.cfg.bodyPath, Part: recipients.PartBody}.Say(
+				msg.T("the body file cannot be read: {{.Reason}}", "Reason", msg.Raw(unwrapPathError(err))),
+				msg.T("check the path, or save the file again as UTF-8 text")))
 			return
 		}
 		src = text
 	}
 	if strings.TrimSpace(src) == "" {
-		c.blocking("body-empty", c.cfg.bodyPath, "the message body is empty", "write the message or choose a body file")
+		c.setup = append(c.setup, recipients.Problem{Code: "body-empty", File: c.cfg.bodyPath, Part: recipients.PartBody}.Say(
+			msg.T("the message body is empty"), msg.T("write the message or choose a body file")))
 	}
-	c.body = c.template(name, src, c.cfg.bodyPath)
+	c.body = c.template(recipients.PartBody, name, src, c.cfg.bodyPath)
 }
 
-// template parses and binds one template, recording its problems. It
-// returns nil for an empty source or one that does not parse.
-func (c *Composer) template(name, src, file string) *Template {
+// template parses and binds one template, recording its problems, which
+// name the part of the message and the line. It returns nil for an empty
+// source or one that does not parse.
+func (c *Composer) template(part recipients.Part, name, src, file string) *Template {
 	if src == "" {
 		return nil
 	}
 	t, err := Parse(name, src)
 	if err != nil {
+		var pos Pos
+		what := msg.Raw(err.Error())
 		var se *SyntaxError
-		msg := err.Error()
 		if errors.As(err, &se) {
-			msg = fmt.Sprintf("%s, line %d, column %d: %s", displayName(se.Template), se.Pos.Line, se.Pos.Col, se.Msg)
+			pos, what = se.Pos, se.Text
 		}
-		c.blocking("template-syntax", file, msg, "see docs/templates.md for the {{…}} syntax")
+		c.setup = append(c.setup, recipients.Problem{Code: "template-syntax", File: file, Part: part, Line: pos.Line, Col: pos.Col}.Say(
+			what, msg.T("merge fields are written like {{.Example}}; see the template help", "Example", "{{Name}}")))
 		return nil
 	}
 	for _, u := range t.Bind(c.cols) {
-		c.setup = append(c.setup, c.unknownFieldProblem(u, file))
+		c.setup = append(c.setup, c.unknownFieldProblem(u, part, file))
 	}
 	return t
 }
 
-func (c *Composer) unknownFieldProblem(u UnknownField, file string) recipients.Problem {
-	hint := "the columns are: " + listNames(c.cols.Names(), 12)
+func (c *Composer) unknownFieldProblem(u UnknownField, part recipients.Part, file string) recipients.Problem {
+	hint := msg.T("the columns are: {{.Columns}}", "Columns", nameList(c.cols.Names(), 12))
 	if u.Suggestion != "" {
-		hint = fmt.Sprintf("did you mean {{%s}}? ", u.Suggestion) + hint
+		hint = msg.T("did you mean {{.Field}}? The columns are: {{.Columns}}", "Field", "{{"+u.Suggestion+"}}", "Columns", nameList(c.cols.Names(), 12))
 	}
-	msg := fmt.Sprintf("%s, line %d, column %d: there is no column %q", displayName(u.Template), u.Pos.Line, u.Pos.Col, u.Name)
-	if u.Template == "attachment column" {
-		msg = fmt.Sprintf("the attachment column %q does not exist", u.Name)
+	if part == recipients.PartAttachCol {
+		return recipients.Problem{Code: "unknown-field", File: file, Part: part}.Say(
+			msg.T(`the attachment column "{{.Column}}" does not exist`, "Column", u.Name), hint)
 	}
-	return recipients.Problem{Code: "unknown-field", File: file, Message: msg, Hint: hint}
+	return recipients.Problem{Code: "unknown-field", File: file, Part: part, Line: u.Pos.Line, Col: u.Pos.Col}.Say(
+		msg.T(`there is no column "{{.Column}}"`, "Column", u.Name), hint)
 }
 
 func (c *Composer) setupFolder() {
 	c.folder = &folder{dir: c.cfg.attachDir}
 	info, err := os.Stat(c.cfg.attachDir)
 	if err != nil || !info.IsDir() {
-		c.blocking("attachment-folder-missing", c.cfg.attachDir, "the attachment folder does not exist",
-			"choose the folder that holds the per-recipient files")
+		c.blocking("attachment-folder-missing", c.cfg.attachDir, msg.T("the attachment folder does not exist"),
+			msg.T("choose the folder that holds the per-recipient files"))
 	}
 }
 
@@ -203,11 +209,11 @@ func (c *Composer) setupShared() {
 		info, err := os.Stat(p)
 		switch {
 		case err != nil:
-			c.blocking("attachment-missing", p, "the attachment cannot be read: "+unwrapPathError(err),
-				"check that the file exists, or remove it from the attachments")
+			c.blocking("attachment-missing", p, msg.T("the attachment cannot be read: {{.Reason}}", "Reason", msg.Raw(unwrapPathError(err))),
+				msg.T("check that the file exists, or remove it from the attachments"))
 		case !info.Mode().IsRegular():
-			c.blocking("attachment-missing", p, "the attachment is a folder, not a file",
-				"attach the files inside it instead")
+			c.blocking("attachment-missing", p, msg.T("the attachment is a folder, not a file"),
+				msg.T("attach the files inside it instead"))
 		default:
 			c.shared = append(c.shared, attachment{Name: info.Name(), Path: p, Size: info.Size()})
 		}
@@ -228,4 +234,12 @@ func unwrapPathError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// textOf is err's words in the user's language, or its English.
+func textOf(err error) msg.Text {
+	if t, ok := msg.TextOf(err); ok {
+		return t
+	}
+	return msg.Raw(err.Error())
 }

@@ -12,6 +12,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 	"mailroom/sender"
 )
@@ -31,6 +32,15 @@ func (e *RowError) Error() string {
 		msgs[i] = p.Error()
 	}
 	return fmt.Sprintf("row %d has %d problems: %s", e.Row, len(e.Problems), strings.Join(msgs, "; "))
+}
+
+// UserText is the row's problems in the user's language.
+func (e *RowError) UserText() msg.Text {
+	texts := make([]msg.Text, len(e.Problems))
+	for i, p := range e.Problems {
+		texts[i] = p.Words()
+	}
+	return msg.List(texts)
 }
 
 // Message renders the row and builds the message the engine sends. key
@@ -106,13 +116,13 @@ func (c *Composer) build(r *rendered, to []string, withFiles bool) (*gomail.Msg,
 		addr, err := mail.ParseAddress(headerText(t))
 		if err != nil {
 			problems = append(problems, c.rowProblem(r.row, "", "invalid-address",
-				fmt.Sprintf("%q is not a valid recipient address", t), "correct the address or exclude the row"))
+				msg.T(`"{{.Address}}" is not a valid recipient address`, "Address", t), msg.T("correct the address or exclude the row")))
 			continue
 		}
 		tos = append(tos, addr)
 	}
 	if len(to) == 0 {
-		problems = append(problems, c.rowProblem(r.row, "", "invalid-address", "the row has no recipient address", "fill in the address or exclude the row"))
+		problems = append(problems, c.rowProblem(r.row, "", "invalid-address", msg.T("the row has no recipient address"), msg.T("fill in the address or exclude the row")))
 	}
 	if len(problems) > 0 {
 		return nil, "", &RowError{Row: r.row.Number, Problems: problems}

@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"mailroom/app/msg"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -46,8 +47,7 @@ func lex(name, src string) ([]token, error) {
 		start := Pos{line, col}
 		end := closingBraces(src[open+2:])
 		if end < 0 {
-			return nil, &SyntaxError{Template: name, Pos: start,
-				Msg: `"{{" is never closed with "}}"`}
+			return nil, newSyntaxError(name, start, msg.T(`"{{.Open}}" is never closed with "{{.Close}}"`, "Open", "{{", "Close", "}}"))
 		}
 		inner := src[open+2 : open+2+end]
 		toks = append(toks, token{text: inner, isTag: true, pos: start})
@@ -209,7 +209,7 @@ func (p *parser) parseIf(open *token, condSrc string) (node, error) {
 		return nil, err
 	}
 	if stop == nil {
-		return nil, p.errorf(open.pos, `"{{if %s}}" has no matching "{{end}}"`, condSrc)
+		return nil, p.errorf(open.pos, msg.T(`"{{.Tag}}" has no matching "{{.End}}"`, "Tag", "{{if "+condSrc+"}}", "End", "{{end}}"))
 	}
 	if kw, rest := keyword(stop.text); kw == "else" {
 		if elseKw, elseCond := keyword(rest); elseKw == "if" {
@@ -222,16 +222,16 @@ func (p *parser) parseIf(open *token, condSrc string) (node, error) {
 			n.els = []node{nested}
 			return n, nil
 		} else if rest != "" {
-			return nil, p.errorf(stop.pos, `"{{else}}" takes nothing after it; did you mean "{{else if %s}}"?`, rest)
+			return nil, p.errorf(stop.pos, msg.T(`"{{.Else}}" takes nothing after it; did you mean "{{.ElseIf}}"?`, "Else", "{{else}}", "ElseIf", "{{else if "+rest+"}}"))
 		}
 		if n.els, stop, err = p.parseNodes(); err != nil {
 			return nil, err
 		}
 		if stop == nil {
-			return nil, p.errorf(open.pos, `"{{if %s}}" has no matching "{{end}}"`, condSrc)
+			return nil, p.errorf(open.pos, msg.T(`"{{.Tag}}" has no matching "{{.End}}"`, "Tag", "{{if "+condSrc+"}}", "End", "{{end}}"))
 		}
 		if kw, _ := keyword(stop.text); kw == "else" {
-			return nil, p.errorf(stop.pos, `a second "{{else}}" in the same "{{if}}"`)
+			return nil, p.errorf(stop.pos, msg.T(`a second "{{.Else}}" in the same "{{.If}}"`, "Else", "{{else}}", "If", "{{if}}"))
 		}
 	}
 	return n, nil
@@ -240,7 +240,7 @@ func (p *parser) parseIf(open *token, condSrc string) (node, error) {
 func (p *parser) parseCond(at *token, src string) (condition, error) {
 	var c condition
 	if src == "" {
-		return c, p.errorf(at.pos, `"{{if}}" needs a column name, e.g. {{if VIP}}`)
+		return c, p.errorf(at.pos, msg.T(`"{{.If}}" needs a column name, e.g. {{.Example}}`, "If", "{{if}}", "Example", "{{if VIP}}"))
 	}
 	if w, rest, ok := strings.Cut(src, " "); ok && strings.EqualFold(w, "not") {
 		c.negate, src = true, strings.TrimSpace(rest)
@@ -253,7 +253,7 @@ func (p *parser) parseCond(at *token, src string) (condition, error) {
 	c.field = ref
 	if op != "" {
 		if c.value, err = unquote(value); err != nil {
-			return c, p.errorf(at.pos, "%v", err)
+			return c, p.errorf(at.pos, quoteError(err))
 		}
 		c.compare = true
 		if op == "!=" {
@@ -265,12 +265,12 @@ func (p *parser) parseCond(at *token, src string) (condition, error) {
 
 func (p *parser) parseValue(t *token, src string) (node, error) {
 	if src == "" {
-		return nil, p.errorf(t.pos, `"{{}}" is empty; write a column name inside, e.g. {{Name}}`)
+		return nil, p.errorf(t.pos, msg.T(`"{{.Empty}}" is empty; write a column name inside, e.g. {{.Example}}`, "Empty", "{{}}", "Example", "{{Name}}"))
 	}
 	if src[0] == '"' || strings.HasPrefix(src, "“") {
 		lit, err := unquote(src)
 		if err != nil {
-			return nil, p.errorf(t.pos, "%v", err)
+			return nil, p.errorf(t.pos, quoteError(err))
 		}
 		return textNode(lit), nil
 	}
@@ -282,7 +282,7 @@ func (p *parser) parseValue(t *token, src string) (node, error) {
 	n := &fieldNode{ref: ref}
 	if hasFallback {
 		if n.fallback, err = unquote(fallback); err != nil {
-			return nil, p.errorf(t.pos, "%v", err)
+			return nil, p.errorf(t.pos, quoteError(err))
 		}
 	}
 	return n, nil
@@ -296,7 +296,7 @@ func (p *parser) fieldRef(t *token, name string) (*fieldRef, error) {
 		name = name[1 : len(name)-1]
 	}
 	if strings.TrimSpace(name) == "" {
-		return nil, p.errorf(t.pos, "a column name is missing in {{%s}}", strings.TrimSpace(t.text))
+		return nil, p.errorf(t.pos, msg.T("a column name is missing in {{.Tag}}", "Tag", "{{"+strings.TrimSpace(t.text)+"}}"))
 	}
 	ref := &fieldRef{name: name, pos: t.pos, col: -1}
 	p.refs = append(p.refs, ref)
@@ -380,6 +380,6 @@ func unquote(s string) (string, error) {
 	return s, nil
 }
 
-func (p *parser) errorf(pos Pos, format string, args ...any) error {
-	return newSyntaxError(p.name, pos, format, args...)
+func (p *parser) errorf(pos Pos, text msg.Text) error {
+	return newSyntaxError(p.name, pos, text)
 }

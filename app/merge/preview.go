@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/mail"
 
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
 
@@ -62,7 +63,7 @@ func (c *Composer) Preview(row Row, to []string) *Preview {
 		p.Size = c.estimateSize(r)
 		return p
 	}
-	msg, _, err := c.build(r, to, true)
+	m, _, err := c.build(r, to, true)
 	if err != nil {
 		var re *RowError
 		if errors.As(err, &re) {
@@ -70,12 +71,13 @@ func (c *Composer) Preview(row Row, to []string) *Preview {
 		}
 		return p
 	}
-	p.To = addrStrings(msg.GetTo())
+	p.To = addrStrings(m.GetTo())
 	var n countingWriter
-	if _, err := msg.WriteTo(&n); err == nil {
+	if _, err := m.WriteTo(&n); err == nil {
 		p.Size = int64(n)
 	} else {
-		p.Problems = append(p.Problems, c.rowProblem(row, "", "attachment-missing", "the message cannot be written: "+err.Error(), "check the attachments"))
+		p.Problems = append(p.Problems, c.rowProblem(row, "", "attachment-missing",
+			msg.T("the message cannot be written: {{.Reason}}", "Reason", msg.Raw(err.Error())), msg.T("check the attachments")))
 	}
 	return p
 }

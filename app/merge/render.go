@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
 
@@ -61,7 +62,8 @@ func (c *Composer) render(row Row) *rendered {
 	case FormatMarkdown:
 		html, err := markdownToHTML(c.md, body)
 		if err != nil {
-			r.problems = append(r.problems, c.rowProblem(row, "", "body-render", "the Markdown body cannot be rendered: "+err.Error(), ""))
+			r.problems = append(r.problems, c.rowProblem(row, "", "body-render",
+				msg.T("the Markdown body cannot be rendered: {{.Reason}}", "Reason", msg.Raw(err.Error())), msg.Text{}))
 		}
 		r.html = html
 	case FormatHTML:
@@ -101,8 +103,8 @@ func (c *Composer) addressList(r *rendered, t *Template, s string) []*mail.Addre
 		addr, err := mail.ParseAddress(part)
 		if err != nil {
 			r.problems = append(r.problems, c.rowProblem(r.row, c.columnOf(t), "invalid-address",
-				fmt.Sprintf("%s: %q is not a valid address", t.Name(), strings.TrimSpace(part)),
-				"correct the cell or exclude the row"))
+				msg.T(`{{.Field}}: "{{.Address}}" is not a valid address`, "Field", t.Name(), "Address", strings.TrimSpace(part)),
+				msg.T("correct the cell or exclude the row")))
 			continue
 		}
 		out = append(out, addr)
@@ -120,7 +122,7 @@ func (c *Composer) resolveRowFiles(r *rendered, spec string) {
 	entries := strings.FieldsFunc(spec, func(r rune) bool { return r == ';' || r == '；' || r == '\n' || r == '\r' })
 	if len(entries) == 0 || strings.TrimSpace(spec) == "" {
 		r.problems = append(r.problems, c.rowProblem(r.row, col, "attachment-missing",
-			"no attachment is named for this row", "fill in the file name or exclude the row"))
+			msg.T("no attachment is named for this row"), msg.T("fill in the file name or exclude the row")))
 		return
 	}
 	for _, e := range entries {
@@ -129,7 +131,7 @@ func (c *Composer) resolveRowFiles(r *rendered, spec string) {
 		}
 		found, err := c.folder.match(e, c.cfg.several)
 		if err != nil {
-			r.problems = append(r.problems, c.attachProblem(r.row, col, e, err))
+			r.problems = append(r.problems, c.attachProblem(r.row, col, e, found, err))
 			continue
 		}
 		for _, rel := range found {
@@ -138,26 +140,27 @@ func (c *Composer) resolveRowFiles(r *rendered, spec string) {
 	}
 }
 
-func (c *Composer) attachProblem(row Row, col, entry string, err error) recipients.Problem {
+func (c *Composer) attachProblem(row Row, col, entry string, found []string, err error) recipients.Problem {
 	dir := filepath.Base(c.cfg.attachDir)
 	switch {
 	case errors.Is(err, ErrOutsideFolder):
 		return c.rowProblem(row, col, "attachment-outside-folder",
-			fmt.Sprintf("refused %q: %v", entry, ErrOutsideFolder),
-			fmt.Sprintf("only files inside the folder %q can be attached; put the file there and write its name only", dir))
+			msg.T(`refused "{{.Entry}}": the path leads outside the attachment folder`, "Entry", entry),
+			msg.T(`only files inside the folder "{{.Folder}}" can be attached; put the file there and write its name only`, "Folder", dir))
 	case errors.Is(err, ErrAmbiguous):
-		return c.rowProblem(row, col, "attachment-ambiguous", err.Error(),
-			"write the exact file name, or allow several files per entry")
+		return c.rowProblem(row, col, "attachment-ambiguous",
+			msg.T(`"{{.Entry}}" matches several files where one was expected: {{.Files}}`, "Entry", strings.TrimSpace(entry), "Files", nameList(found, 5)),
+			msg.T("write the exact file name, or allow several files per entry"))
 	case errors.Is(err, ErrNoMatch):
-		hint := fmt.Sprintf("put the file in the folder %q or correct the name", dir)
+		hint := msg.T(`put the file in the folder "{{.Folder}}" or correct the name`, "Folder", dir)
 		if similar := c.folder.similar(entry); len(similar) > 0 {
-			hint = fmt.Sprintf("did you mean %s? Write the name with its extension", listNames(similar, 3))
+			hint = msg.T("did you mean {{.Files}}? Write the name with its extension", "Files", nameList(similar, 3))
 		}
 		return c.rowProblem(row, col, "attachment-missing",
-			fmt.Sprintf("no file named %q in the folder %q", strings.TrimSpace(entry), dir), hint)
+			msg.T(`no file named "{{.Entry}}" in the folder "{{.Folder}}"`, "Entry", strings.TrimSpace(entry), "Folder", dir), hint)
 	}
 	return c.rowProblem(row, col, "attachment-missing",
-		fmt.Sprintf("attachment %q: %v", strings.TrimSpace(entry), err), "check the attachment folder")
+		msg.T(`attachment "{{.Entry}}": {{.Reason}}`, "Entry", strings.TrimSpace(entry), "Reason", msg.Raw(err.Error())), msg.T("check the attachment folder"))
 }
 
 // resolveInline embeds the files an HTML body refers to with cid:, looked
@@ -167,8 +170,8 @@ func (c *Composer) resolveInline(r *rendered) {
 		res := c.findInline(ref.File)
 		if res.err != nil {
 			r.problems = append(r.problems, c.rowProblem(r.row, "", "inline-image-missing",
-				fmt.Sprintf("the body shows the image cid:%s but %v", ref.ContentID, res.err),
-				"put the image next to the body file or in the attachment folder"))
+				msg.T("the body shows the image cid:{{.ID}} but {{.Reason}}", "ID", ref.ContentID, "Reason", msg.Raw(res.err.Error())),
+				msg.T("put the image next to the body file or in the attachment folder")))
 			continue
 		}
 		att := res.att
@@ -221,9 +224,9 @@ func (c *Composer) columnOf(t *Template) string {
 	return c.cols.names[col]
 }
 
-func (c *Composer) rowProblem(row Row, column, code, msg, hint string) recipients.Problem {
+func (c *Composer) rowProblem(row Row, column, code string, what, fix msg.Text) recipients.Problem {
 	return recipients.Problem{Code: code, File: c.cfg.file, Sheet: c.cfg.sheet, Row: row.Number,
-		Column: column, Message: msg, Hint: hint}
+		Column: column}.Say(what, fix)
 }
 
 // renderBody renders the body template. The {{unsubscribe}} link stands in

@@ -3,6 +3,7 @@ package merge
 import (
 	"errors"
 	"fmt"
+	"mailroom/app/msg"
 	"strings"
 )
 
@@ -25,11 +26,13 @@ type SyntaxError struct {
 	// Template names the template ("subject", the body's file name…).
 	Template string
 	Pos      Pos
-	Msg      string
+	// Msg is Text in English.
+	Msg  string
+	Text msg.Text
 }
 
-func newSyntaxError(name string, pos Pos, format string, args ...any) *SyntaxError {
-	return &SyntaxError{Template: name, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+func newSyntaxError(name string, pos Pos, text msg.Text) *SyntaxError {
+	return &SyntaxError{Template: name, Pos: pos, Msg: text.String(), Text: text}
 }
 
 func (e *SyntaxError) Error() string {
@@ -40,9 +43,15 @@ func (e *SyntaxError) Error() string {
 func (e *SyntaxError) Unwrap() error { return ErrSyntax }
 
 var (
-	errUnterminated = errors.New(`a quoted text is missing its closing quote`)
-	errAfterQuote   = errors.New(`unexpected text after the closing quote`)
+	errUnterminated = msg.Errorf(nil, "a quoted text is missing its closing quote")
+	errAfterQuote   = msg.Errorf(nil, "unexpected text after the closing quote")
 )
+
+// quoteError is the words of errUnterminated or errAfterQuote.
+func quoteError(err error) msg.Text {
+	t, _ := msg.TextOf(err)
+	return t
+}
 
 // Parse parses src. name identifies the template in error messages.
 func Parse(name, src string) (*Template, error) {
@@ -58,7 +67,7 @@ func Parse(name, src string) (*Template, error) {
 	}
 	if stop != nil {
 		kw, _ := keyword(stop.text)
-		return nil, p.errorf(stop.pos, `"{{%s}}" without a matching "{{if}}"`, kw)
+		return nil, p.errorf(stop.pos, msg.T(`"{{.Tag}}" without a matching "{{.If}}"`, "Tag", "{{"+kw+"}}", "If", "{{if}}"))
 	}
 	return &Template{name: name, nodes: nodes, refs: p.refs}, nil
 }

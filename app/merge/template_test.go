@@ -145,6 +145,21 @@ func TestUnknownFieldsSuggestClosestColumn(t *testing.T) {
 	}
 }
 
+// "Did you mean …?" only for a real typo: a swapped pair of letters, one
+// wrong character of a short name, one in three of a long one; never for
+// a different name that happens to be as short (金额 is not 姓名).
+func TestSuggestOnlyCloseNames(t *testing.T) {
+	cols := NewColumns([]string{"姓名", "Email", "First Name", "Amount", "城市名称"})
+	for name, want := range map[string]string{
+		"Nmae": "", "Emial": "Email", "Frist Name": "First Name", "Amout": "Amount", "姓明": "姓名",
+		"金额": "", "城市": "", "名字": "", "Phone": "", "Name": "", "Amounts": "Amount", "城市名": "城市名称",
+	} {
+		if got := cols.Suggest(name); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
 func TestAmbiguousCaseNeedsExactHeader(t *testing.T) {
 	cols := NewColumns([]string{"name", "Name"})
 	if i, ok := cols.Index("Name"); !ok || i != 1 {

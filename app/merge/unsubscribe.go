@@ -80,10 +80,9 @@ func (c *Composer) setupUnsubscribe() {
 	cfg := c.cfg.unsubscribe
 	if cfg == nil {
 		if c.usesColumn(u.col) {
-			c.setup = append(c.setup, recipients.Problem{Code: "unsubscribe-off",
-				Message: "the message uses {{unsubscribe}}, but this campaign adds no unsubscribe link",
-				Hint:    "turn the unsubscribe link on, or remove {{unsubscribe}}",
-				Text:    textOf(msg.T("The message uses {{.Field}}, but this campaign adds no unsubscribe link: turn it on under Compose, or remove the field.", "Field", "{{unsubscribe}}"))})
+			c.setup = append(c.setup, recipients.Problem{Code: "unsubscribe-off", Part: recipients.PartUnsubscribe}.Say(
+				msg.T("the message uses {{.Field}}, but this campaign adds no unsubscribe link", "Field", "{{unsubscribe}}"),
+				msg.T("turn the unsubscribe link on, or remove {{.Field}}", "Field", "{{unsubscribe}}")))
 		}
 		return
 	}
@@ -91,23 +90,22 @@ func (c *Composer) setupUnsubscribe() {
 	if cfg.Mailto != "" {
 		addr, err := mail.ParseAddress(cfg.Mailto)
 		if err != nil || addr.Address != cfg.Mailto {
-			c.blocking("unsubscribe-mailto", "", fmt.Sprintf("the unsubscribe address %q is not a bare e-mail address", cfg.Mailto),
-				"check the account's From address")
+			c.blocking("unsubscribe-mailto", "", msg.T(`the unsubscribe address "{{.Address}}" is not a bare e-mail address`, "Address", cfg.Mailto),
+				msg.T("check the account's From address"))
 		} else if m, err := mailtoBase(addr.Address); err != nil {
-			c.blocking("unsubscribe-mailto", "", fmt.Sprintf("the unsubscribe address %q cannot be written as a mailto: link: %v", cfg.Mailto, err),
-				"check the account's From address")
+			c.blocking("unsubscribe-mailto", "", msg.T(`the unsubscribe address "{{.Address}}" cannot be written as a mailto: link: {{.Reason}}`, "Address", cfg.Mailto, "Reason", msg.Raw(err.Error())),
+				msg.T("check the account's From address"))
 		} else {
 			u.mailto = m
 		}
 	}
 	if cfg.URL != "" {
 		if !literalHTTPSOrigin(cfg.URL) {
-			c.setup = append(c.setup, recipients.Problem{Code: "unsubscribe-url",
-				Message: fmt.Sprintf("the unsubscribe web address %q must start with https:// and a written-out server name", cfg.URL),
-				Hint:    "write it like https://example.com/unsubscribe?id={{ID}}; merge fields may only follow the server name",
-				Text:    textOf(msg.T("The unsubscribe web address {{.URL}} must start with https:// and a written-out server name, e.g. {{.Example}}: merge fields may only follow the server name.", "URL", cfg.URL, "Example", "https://example.com/unsubscribe?id={{ID}}"))})
+			c.setup = append(c.setup, recipients.Problem{Code: "unsubscribe-url", Part: recipients.PartUnsubscribe}.Say(
+				msg.T(`the unsubscribe web address "{{.URL}}" must start with https:// and a written-out server name`, "URL", cfg.URL),
+				msg.T("write it like {{.Example}}; merge fields may only follow the server name", "Example", "https://example.com/unsubscribe?id={{ID}}")))
 		} else {
-			u.url = c.template("unsubscribe web address", cfg.URL, "")
+			u.url = c.template(recipients.PartUnsubscribe, "unsubscribe web address", cfg.URL, "")
 		}
 	}
 }
@@ -196,8 +194,8 @@ func (c *Composer) unsubscribeLinks(r *rendered, values []string) {
 		link, err := checkUnsubscribeURL(raw)
 		if err != nil {
 			r.problems = append(r.problems, c.rowProblem(r.row, c.columnOf(u.url), "unsubscribe-url",
-				fmt.Sprintf("the unsubscribe web address of this row, %q, %v", raw, err),
-				"check the cells the address uses"))
+				msg.T(`the unsubscribe web address of this row, "{{.URL}}", {{.Reason}}`, "URL", raw, "Reason", textOf(err)),
+				msg.T("check the cells the address uses")))
 			return
 		}
 		r.unsubURL = link
@@ -209,15 +207,15 @@ func (c *Composer) unsubscribeLinks(r *rendered, values []string) {
 // encoded because they separate the header's links.
 func checkUnsubscribeURL(raw string) (string, error) {
 	if strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune(`<>"\`+"`", r) }) {
-		return "", fmt.Errorf("contains spaces or characters a web address cannot hold")
+		return "", msg.Errorf(nil, "contains spaces or characters a web address cannot hold")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || !strings.EqualFold(u.Scheme, "https") || u.Host == "" || u.User != nil {
-		return "", fmt.Errorf("is not an https:// address")
+		return "", msg.Errorf(nil, "is not an https:// address")
 	}
 	link := strings.ReplaceAll(raw, ",", "%2C")
 	if len(link) > maxUnsubscribeURL {
-		return "", fmt.Errorf("is longer than %d characters", maxUnsubscribeURL)
+		return "", msg.Errorf(nil, "is longer than {{.Max}} characters", "Max", maxUnsubscribeURL)
 	}
 	return link, nil
 }
@@ -264,5 +262,3 @@ func (r *rendered) setUnsubscribeHeaders(m *gomail.Msg) {
 		m.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
 	}
 }
-
-func textOf(t msg.Text) *msg.Text { return &t }

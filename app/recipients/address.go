@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"mailroom/app/msg"
 )
 
 // Address is one recipient address found in a cell.
@@ -37,12 +39,15 @@ func addressKey(addr string) string {
 // AddressError says why a piece of a cell is not a usable address, in
 // words for the user, with what to do about it.
 type AddressError struct {
-	Input  string
-	Reason string
-	Hint   string
+	Input string
+	// What and Fix say why and what to do, in the user's language.
+	What, Fix msg.Text
 }
 
-func (e *AddressError) Error() string { return e.Reason }
+func (e *AddressError) Error() string { return e.What.String() }
+
+// UserText is Error in the user's language.
+func (e *AddressError) UserText() msg.Text { return e.What }
 
 // splitSeparators separate several addresses in one cell: Western and
 // full-width (Chinese input method) punctuation and line breaks.
@@ -105,15 +110,16 @@ func allHaveAt(fields []string) bool {
 func ParseAddress(s string) (Address, error) {
 	s = strings.TrimSpace(s)
 	in := s
-	fail := func(reason, hint string) (Address, error) {
-		return Address{}, &AddressError{Input: in, Reason: reason, Hint: hint}
+	correct := msg.T("correct it or exclude the row")
+	fail := func(what, fix msg.Text) (Address, error) {
+		return Address{}, &AddressError{Input: in, What: what, Fix: fix}
 	}
 	if s == "" {
-		return fail("the address is empty", "fill it in or exclude the row")
+		return fail(msg.T("the address is empty"), msg.T("fill it in or exclude the row"))
 	}
 	if strings.ContainsAny(s, "＠。．") {
-		return fail(quote(in)+" contains a full-width character (＠ 。 ．)",
-			"type it again with the ordinary @ and . (switch the input method to English)")
+		return fail(msg.T(`"{{.Address}}" contains a full-width character (＠ 。 ．)`, "Address", in),
+			msg.T("type it again with the ordinary @ and . (switch the input method to English)"))
 	}
 	var name string
 	if open := strings.LastIndexByte(s, '<'); open >= 0 && strings.HasSuffix(s, ">") {
@@ -124,46 +130,46 @@ func ParseAddress(s string) (Address, error) {
 		s = s[len("mailto:"):]
 	}
 	if !strings.Contains(s, "@") {
-		return fail(quote(in)+" has no @", "correct it or exclude the row")
+		return fail(msg.T(`"{{.Address}}" has no @`, "Address", in), correct)
 	}
 	parsed, err := mail.ParseAddress(s)
 	if err != nil || parsed.Name != "" {
-		return fail(quote(in)+" is not a valid address", "correct it or exclude the row")
+		return fail(msg.T(`"{{.Address}}" is not a valid address`, "Address", in), correct)
 	}
 	addr := parsed.Address
 	at := strings.LastIndexByte(addr, '@')
 	local, domain := addr[:at], addr[at+1:]
-	if reason := checkDomain(domain); reason != "" {
-		return fail(quote(in)+": "+reason, "correct it or exclude the row")
+	if reason := checkDomain(domain); !reason.IsZero() {
+		return fail(msg.T(`"{{.Address}}": {{.Reason}}`, "Address", in, "Reason", reason), correct)
 	}
 	if len(local) > 64 || len(addr) > 254 {
-		return fail(quote(in)+" is longer than mail servers accept", "correct it or exclude the row")
+		return fail(msg.T(`"{{.Address}}" is longer than mail servers accept`, "Address", in), correct)
 	}
 	return Address{Name: name, Addr: addr}, nil
 }
 
-func checkDomain(domain string) string {
+func checkDomain(domain string) msg.Text {
 	if strings.HasPrefix(domain, "[") {
-		return "the domain is an IP address, which mail providers do not accept"
+		return msg.T("the domain is an IP address, which mail providers do not accept")
 	}
 	if !strings.Contains(domain, ".") {
-		return "the domain " + quote(domain) + " has no dot (like example.com)"
+		return msg.T(`the domain "{{.Domain}}" has no dot (like example.com)`, "Domain", domain)
 	}
 	ascii, err := idna.Lookup.ToASCII(domain)
 	if err != nil {
-		return "the domain " + quote(domain) + " is not valid"
+		return msg.T(`the domain "{{.Domain}}" is not valid`, "Domain", domain)
 	}
 	labels := strings.Split(ascii, ".")
 	for _, l := range labels {
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || !isLDH(l) {
-			return "the domain " + quote(domain) + " is not valid"
+			return msg.T(`the domain "{{.Domain}}" is not valid`, "Domain", domain)
 		}
 	}
 	tld := labels[len(labels)-1]
 	if len(tld) < 2 || strings.Trim(tld, "0123456789") == "" {
-		return "the domain " + quote(domain) + " does not end in a real top-level domain (like .com or .cn)"
+		return msg.T(`the domain "{{.Domain}}" does not end in a real top-level domain (like .com or .cn)`, "Domain", domain)
 	}
-	return ""
+	return msg.Text{}
 }
 
 func isLDH(label string) bool {

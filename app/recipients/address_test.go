@@ -39,7 +39,7 @@ func TestParseAddress(t *testing.T) {
 	for _, v := range invalid {
 		_, err := ParseAddress(v.in)
 		var ae *AddressError
-		if !errors.As(err, &ae) || ae.Reason != v.reason {
+		if !errors.As(err, &ae) || ae.What.String() != v.reason {
 			t.Errorf("ParseAddress(%q) error %v, want %q", v.in, err, v.reason)
 		}
 	}

@@ -2,8 +2,9 @@ package recipients
 
 import (
 	"errors"
-	"strconv"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // MultiAddress says what a cell holding several addresses becomes.
@@ -35,7 +36,7 @@ func ParseMultiAddress(s string) (MultiAddress, error) {
 	case "together":
 		return TogetherAddresses, nil
 	}
-	return 0, errors.New(`multiple addresses in a cell must be "split" or "together", not ` + quote(s))
+	return 0, msg.Errorf(nil, `multiple addresses in a cell must be "split" or "together", not "{{.Value}}"`, "Value", s)
 }
 
 // ParseDuplicatePolicy reads the campaign file's "once" or "keep".
@@ -46,7 +47,7 @@ func ParseDuplicatePolicy(s string) (DuplicatePolicy, error) {
 	case "keep":
 		return KeepAll, nil
 	}
-	return 0, errors.New(`duplicates must be "once" or "keep", not ` + quote(s))
+	return 0, msg.Errorf(nil, `duplicates must be "once" or "keep", not "{{.Value}}"`, "Value", s)
 }
 
 // CheckOption configures a Checker.
@@ -152,8 +153,8 @@ func NewChecker(file, sheet string, email Column, opts ...CheckOption) (*Checker
 	return c, nil
 }
 
-func (c *Checker) problem(sev Severity, code string, row int, msg, hint string) Problem {
-	return Problem{Severity: sev, Code: code, File: c.file, Sheet: c.sheet, Row: row, Column: c.column.Name, Message: msg, Hint: hint}
+func (c *Checker) problem(sev Severity, code string, row int, what, fix msg.Text) Problem {
+	return Problem{Severity: sev, Code: code, File: c.file, Sheet: c.sheet, Row: row, Column: c.column.Name}.Say(what, fix)
 }
 
 // Check validates one row and returns its recipients and problems. Invalid
@@ -171,7 +172,7 @@ func (c *Checker) Check(row Row) CheckedRow {
 	}
 	if cell == "" {
 		out.Problems = append(out.Problems, c.problem(Blocking, "empty-address", row.Number,
-			"the address is empty", "fill it in or exclude the row"))
+			msg.T("the address is empty"), msg.T("fill it in or exclude the row")))
 		out.Skip = SkipInvalid
 		return out
 	}
@@ -182,23 +183,23 @@ func (c *Checker) Check(row Row) CheckedRow {
 		if err != nil {
 			var ae *AddressError
 			errors.As(err, &ae)
-			out.Problems = append(out.Problems, c.problem(Blocking, "invalid-address", row.Number, ae.Reason, ae.Hint))
+			out.Problems = append(out.Problems, c.problem(Blocking, "invalid-address", row.Number, ae.What, ae.Fix))
 			invalid++
 			continue
 		}
 		domain := a.Addr[strings.LastIndexByte(a.Addr, '@')+1:]
 		if s := SuggestDomain(domain); s != "" {
 			out.Problems = append(out.Problems, c.problem(Warning, "address-typo", row.Number,
-				quote(a.Addr)+": the domain "+quote(domain)+" looks like a typo of "+s,
-				"correct it if so; otherwise this message can be ignored"))
+				msg.T(`"{{.Address}}": the domain "{{.Domain}}" looks like a typo of {{.Suggestion}}`, "Address", a.Addr, "Domain", domain, "Suggestion", s),
+				msg.T("correct it if so; otherwise this message can be ignored")))
 		}
 		if e, ok := c.suppress.Match(a.Addr); ok {
-			what := "is on the do-not-send list"
+			what := msg.T(`"{{.Address}}" is on the do-not-send list`, "Address", a.Addr)
 			if e.IsDomain() {
-				what = "is in " + e.Value[1:] + ", which is on the do-not-send list"
+				what = msg.T(`"{{.Address}}" is in {{.Domain}}, which is on the do-not-send list`, "Address", a.Addr, "Domain", e.Value[1:])
 			}
-			out.Problems = append(out.Problems, c.problem(Warning, "suppressed", row.Number, quote(a.Addr)+" "+what,
-				"it will be skipped; remove it from the do-not-send list to mail it"))
+			out.Problems = append(out.Problems, c.problem(Warning, "suppressed", row.Number, what,
+				msg.T("it will be skipped; remove it from the do-not-send list to mail it")))
 			suppressed++
 			continue
 		}
@@ -245,13 +246,12 @@ func (c *Checker) recipient(row Row, addrs []Address, out *CheckedRow) (Recipien
 		return Recipient{Row: row, Addresses: addrs, Key: RowKey(addrStrings(addrs), n)}, true
 	}
 	first := c.firstRow[key]
-	where := "on row " + strconv.Itoa(first)
+	what := msg.T(`"{{.Address}}" already appears on row {{.Row}}`, "Address", strings.Join(addrStrings(addrs), ", "), "Row", first)
 	if first == row.Number {
-		where = "earlier in this cell"
+		what = msg.T(`"{{.Address}}" already appears earlier in this cell`, "Address", strings.Join(addrStrings(addrs), ", "))
 	}
-	out.Problems = append(out.Problems, c.problem(Warning, "duplicate", row.Number,
-		quote(strings.Join(addrStrings(addrs), ", "))+" already appears "+where,
-		"it gets one message; choose to keep duplicates to send again"))
+	out.Problems = append(out.Problems, c.problem(Warning, "duplicate", row.Number, what,
+		msg.T("it gets one message; choose to keep duplicates to send again")))
 	return Recipient{}, false
 }
 

@@ -7,10 +7,11 @@ import (
 	"errors"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"golang.org/x/text/transform"
+
+	"mailroom/app/msg"
 )
 
 // textLayout is what was detected about a delimited text file; the results
@@ -42,11 +43,11 @@ var delimiters = []rune{',', ';', '\t', '|'}
 func newCSVSource(path string) (*csvSource, error) {
 	enc, err := detectEncoding(path)
 	if err != nil {
-		return nil, fileErr(ErrCorrupt, path, "the file cannot be read", "copy it to your computer and try again", err)
+		return nil, fileErr(ErrCorrupt, path, msg.T("the file cannot be read"), msg.T("copy it to your computer and try again"), err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fileErr(ErrNotFound, path, "the file cannot be opened", "check that you are allowed to read it", err)
+		return nil, fileErr(ErrNotFound, path, msg.T("the file cannot be opened"), msg.T("check that you are allowed to read it"), err)
 	}
 	if _, err := f.Seek(int64(len(enc.bom)), io.SeekStart); err != nil {
 		f.Close()
@@ -171,8 +172,8 @@ func (s *csvSource) next() bool {
 			line = pe.StartLine
 		}
 		s.failure = &FileError{
-			Problem: Problem{Code: "file-corrupt", File: s.path, Message: "the text cannot be split into columns near line " + strconv.Itoa(line),
-				Hint: "open the file in Excel and " + saveAsXLSX},
+			Problem: Problem{Code: "file-corrupt", File: s.path}.Say(msg.T("the text cannot be split into columns near line {{.Line}}", "Line", line),
+				msg.T("open the file in Excel and save it as .xlsx in Excel: File → Save As → Excel Workbook (*.xlsx)")),
 			Kind: ErrCorrupt, Err: err,
 		}
 		return false

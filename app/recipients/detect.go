@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // format is how a file's content is read, decided from its bytes rather
@@ -46,24 +48,24 @@ func sniff(path string, maxUnpacked int64) (format, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return 0, fileErr(ErrNotFound, path, "the file does not exist",
-				"check the name and folder ("+filepath.Dir(path)+"), or choose the file again", err)
+			return 0, fileErr(ErrNotFound, path, msg.T("the file does not exist"),
+				msg.T("check the name and folder ({{.Folder}}), or choose the file again", "Folder", filepath.Dir(path)), err)
 		}
-		return 0, fileErr(ErrNotFound, path, "the file cannot be opened",
-			"check that it exists and that you are allowed to read it", err)
+		return 0, fileErr(ErrNotFound, path, msg.T("the file cannot be opened"),
+			msg.T("check that it exists and that you are allowed to read it"), err)
 	}
 	if ext == ".numbers" {
 		return 0, numbersError(path)
 	}
 	if info.IsDir() {
-		return 0, fileErr(ErrUnsupported, path, "this is a folder, not a file", "choose the spreadsheet file inside it", nil)
+		return 0, fileErr(ErrUnsupported, path, msg.T("this is a folder, not a file"), msg.T("choose the spreadsheet file inside it"), nil)
 	}
 	if info.Size() == 0 {
-		return 0, fileErr(ErrEmptyFile, path, "the file is empty", "choose the file that holds your recipient list", nil)
+		return 0, fileErr(ErrEmptyFile, path, msg.T("the file is empty"), msg.T("choose the file that holds your recipient list"), nil)
 	}
 	head, err := readHead(path, 512)
 	if err != nil {
-		return 0, fileErr(ErrCorrupt, path, "the file cannot be read", "copy it to your computer and try again", err)
+		return 0, fileErr(ErrCorrupt, path, msg.T("the file cannot be read"), msg.T("copy it to your computer and try again"), err)
 	}
 	switch {
 	case bytes.HasPrefix(head, oleMagic):
@@ -73,22 +75,22 @@ func sniff(path string, maxUnpacked int64) (format, error) {
 	}
 	switch ext {
 	case ".xlsx", ".xlsm", ".xltx", ".xlsb", ".ods":
-		return 0, fileErr(ErrCorrupt, path, "the file is damaged or is not really an Excel workbook",
-			"open it in Excel and "+saveAsXLSX, nil)
+		return 0, fileErr(ErrCorrupt, path, msg.T("the file is damaged or is not really an Excel workbook"),
+			openAndSaveAsXLSX(), nil)
 	case ".csv", ".txt", ".tsv", ".xls":
 		if looksLikeMarkup(head) {
-			return 0, fileErr(ErrUnsupported, path, "this file is a web page or XML export, not a spreadsheet Mailroom can read",
-				"open it in Excel and "+saveAsXLSX, nil)
+			return 0, fileErr(ErrUnsupported, path, msg.T("this file is a web page or XML export, not a spreadsheet Mailroom can read"),
+				openAndSaveAsXLSX(), nil)
 		}
 		if bytes.HasPrefix(head, []byte("%PDF")) {
-			return 0, fileErr(ErrUnsupported, path, "this is a PDF document, not a spreadsheet",
-				"export the list from its source program as .xlsx or .csv", nil)
+			return 0, fileErr(ErrUnsupported, path, msg.T("this is a PDF document, not a spreadsheet"),
+				msg.T("export the list from its source program as .xlsx or .csv"), nil)
 		}
 		// Web systems often export tab-separated text named .xls.
 		return formatText, nil
 	}
-	return 0, fileErr(ErrUnsupported, path, "Mailroom reads .xlsx, .xlsm, .xltx, .csv and .txt files, not "+displayExt(ext)+" files",
-		"save or export the list as .xlsx or .csv", nil)
+	return 0, fileErr(ErrUnsupported, path, msg.T("Mailroom reads .xlsx, .xlsm, .xltx, .csv and .txt files, not {{.Extension}} files", "Extension", displayExt(ext)),
+		msg.T("save or export the list as .xlsx or .csv"), nil)
 }
 
 func displayExt(ext string) string {
@@ -123,19 +125,19 @@ func looksLikeMarkup(head []byte) bool {
 func oleError(path, ext string) error {
 	data, err := os.ReadFile(path)
 	if err == nil && bytes.Contains(data, encryptedPackageName) {
-		return fileErr(ErrEncrypted, path, "the workbook is password-protected",
-			"open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear the box) and save it as .xlsx", nil)
+		return fileErr(ErrEncrypted, path, msg.T("the workbook is password-protected"),
+			msg.T("open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear the box) and save it as .xlsx"), nil)
 	}
-	what := "this is an Excel 97-2003 workbook (.xls), which Mailroom cannot read"
+	what := msg.T("this is an Excel 97-2003 workbook (.xls), which Mailroom cannot read")
 	if ext != ".xls" {
-		what = "this is an Excel 97-2003 workbook (old .xls format) named " + displayExt(ext) + ", which Mailroom cannot read"
+		what = msg.T("this is an Excel 97-2003 workbook (old .xls format) named {{.Extension}}, which Mailroom cannot read", "Extension", displayExt(ext))
 	}
-	return fileErr(ErrLegacyExcel, path, what, saveAsXLSX, nil)
+	return fileErr(ErrLegacyExcel, path, what, saveAsXLSX(), nil)
 }
 
 func numbersError(path string) error {
-	return fileErr(ErrUnsupported, path, "this is an Apple Numbers file, which Mailroom cannot read",
-		"export it from Numbers as Excel: File → Export To → Excel…", nil)
+	return fileErr(ErrUnsupported, path, msg.T("this is an Apple Numbers file, which Mailroom cannot read"),
+		msg.T("export it from Numbers as Excel: File → Export To → Excel…"), nil)
 }
 
 // checkZip recognises the zip-based formats that are not OOXML workbooks
@@ -145,8 +147,8 @@ func numbersError(path string) error {
 func checkZip(path, ext string, maxUnpacked int64) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return fileErr(ErrCorrupt, path, "the file is damaged or is not really an Excel workbook",
-			"open it in Excel and "+saveAsXLSX, err)
+		return fileErr(ErrCorrupt, path, msg.T("the file is damaged or is not really an Excel workbook"),
+			openAndSaveAsXLSX(), err)
 	}
 	defer zr.Close()
 	var total uint64
@@ -157,20 +159,20 @@ func checkZip(path, ext string, maxUnpacked int64) error {
 	}
 	switch {
 	case names["xl/workbook.bin"]:
-		return fileErr(ErrUnsupported, path, "this is an Excel binary workbook (.xlsb), which Mailroom cannot read", saveAsXLSX, nil)
+		return fileErr(ErrUnsupported, path, msg.T("this is an Excel binary workbook (.xlsb), which Mailroom cannot read"), saveAsXLSX(), nil)
 	case names["mimetype"] && names["content.xml"]:
-		return fileErr(ErrUnsupported, path, "this is an OpenDocument spreadsheet (.ods), which Mailroom cannot read",
-			"save it as .xlsx: in LibreOffice choose File → Save As → Excel 2007-365 (.xlsx)", nil)
+		return fileErr(ErrUnsupported, path, msg.T("this is an OpenDocument spreadsheet (.ods), which Mailroom cannot read"),
+			msg.T("save it as .xlsx: in LibreOffice choose File → Save As → Excel 2007-365 (.xlsx)"), nil)
 	case names["index/document.iwa"] || ext == ".numbers":
 		return numbersError(path)
 	case !names["xl/workbook.xml"]:
-		return fileErr(ErrUnsupported, path, "this is a ZIP archive or Office document, not an Excel workbook",
-			"unpack it or export the list as .xlsx or .csv", nil)
+		return fileErr(ErrUnsupported, path, msg.T("this is a ZIP archive or Office document, not an Excel workbook"),
+			msg.T("unpack it or export the list as .xlsx or .csv"), nil)
 	}
 	if total > uint64(maxUnpacked) {
 		return fileErr(ErrTooLarge, path,
-			"the workbook unpacks to "+humanSize(int64(min(total, 1<<62)))+", more than the "+humanSize(maxUnpacked)+" Mailroom accepts; the file may be damaged or hostile",
-			"if it is a genuine list, split it into smaller workbooks or save it as .csv", nil)
+			msg.T("the workbook unpacks to {{.Size}}, more than the {{.Limit}} Mailroom accepts; the file may be damaged or hostile", "Size", humanSize(int64(min(total, 1<<62))), "Limit", humanSize(maxUnpacked)),
+			msg.T("if it is a genuine list, split it into smaller workbooks or save it as .csv"), nil)
 	}
 	return nil
 }

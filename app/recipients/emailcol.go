@@ -1,6 +1,10 @@
 package recipients
 
-import "strings"
+import (
+	"strings"
+
+	"mailroom/app/msg"
+)
 
 // chooseEmailColumn applies the user's choice, or detects the column: a
 // header that names an address column wins (an exact name like "Email" or
@@ -11,9 +15,9 @@ func (r *Reader) chooseEmailColumn() error {
 	if r.cfg.emailColumn != "" {
 		c, ok := r.columns.Find(r.cfg.emailColumn)
 		if !ok {
-			return &FileError{Problem: Problem{Code: codeFor(ErrNoColumn), File: r.path, Sheet: r.sheet,
-				Message: "there is no column named " + quote(r.cfg.emailColumn),
-				Hint:    "choose one of: " + strings.Join(r.columns.Names(), ", ")}, Kind: ErrNoColumn}
+			return &FileError{Problem: Problem{Code: codeFor(ErrNoColumn), File: r.path, Sheet: r.sheet}.Say(
+				msg.T(`there is no column named "{{.Column}}"`, "Column", r.cfg.emailColumn),
+				msg.T("choose one of: {{.Columns}}", "Columns", strings.Join(r.columns.Names(), ", "))), Kind: ErrNoColumn}
 		}
 		r.email = c.Index
 		return nil
@@ -73,7 +77,6 @@ func looksLikeAddresses(cell string) bool {
 // NoEmailColumn is the blocking problem for a table in which no column
 // holds addresses, naming the columns the user can choose from.
 func NoEmailColumn(file, sheet string, cols Columns) Problem {
-	return Problem{Code: codeFor(ErrNoColumn), File: file, Sheet: sheet,
-		Message: "no column holds email addresses",
-		Hint:    "choose the address column (one of: " + strings.Join(cols.Names(), ", ") + ")"}
+	return Problem{Code: codeFor(ErrNoColumn), File: file, Sheet: sheet}.Say(msg.T("no column holds email addresses"),
+		msg.T("choose the address column (one of: {{.Columns}})", "Columns", strings.Join(cols.Names(), ", ")))
 }

@@ -3,6 +3,8 @@ package recipients
 import (
 	"errors"
 	"fmt"
+
+	"mailroom/app/msg"
 )
 
 // Sentinel errors classify why a file could not be read. Every error
@@ -47,9 +49,9 @@ func (e *FileError) Unwrap() []error {
 	return errs
 }
 
-func fileErr(kind error, path, message, hint string, cause error) *FileError {
+func fileErr(kind error, path string, what, fix msg.Text, cause error) *FileError {
 	return &FileError{
-		Problem: Problem{Code: codeFor(kind), File: path, Message: message, Hint: hint},
+		Problem: Problem{Code: codeFor(kind), File: path}.Say(what, fix),
 		Kind:    kind,
 		Err:     cause,
 	}
@@ -85,7 +87,15 @@ func codeFor(kind error) string {
 	return "file-error"
 }
 
-const saveAsXLSX = "save it as .xlsx in Excel: File → Save As → Excel Workbook (*.xlsx)"
+// saveAsXLSX is the usual way out for a file Mailroom cannot read.
+func saveAsXLSX() msg.Text {
+	return msg.T("save it as .xlsx in Excel: File → Save As → Excel Workbook (*.xlsx)")
+}
+
+// openAndSaveAsXLSX is saveAsXLSX for a file that first needs opening.
+func openAndSaveAsXLSX() msg.Text {
+	return msg.T("open it in Excel and save it as .xlsx in Excel: File → Save As → Excel Workbook (*.xlsx)")
+}
 
 func humanSize(n int64) string {
 	const mb = 1 << 20

@@ -3,6 +3,8 @@ package recipients
 import (
 	"strconv"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // RowRange is an inclusive range of spreadsheet row numbers; To == 0
@@ -16,8 +18,8 @@ func (r RowRange) contains(n int) bool { return n >= r.From && (r.To == 0 || n <
 // commas or spaces; en and em dashes and ".." also work.
 func ParseRowRanges(s string) ([]RowRange, error) {
 	bad := func(part string) error {
-		return Problem{Code: "bad-filter", Message: "the row range " + quote(part) + " is not understood",
-			Hint: "write it like 10-200 (rows as numbered in Excel), 10- or -200"}
+		return Problem{Code: "bad-filter"}.Say(msg.T(`the row range "{{.Range}}" is not understood`, "Range", part),
+			msg.T("write it like 10-200 (rows as numbered in Excel), 10- or -200"))
 	}
 	s = strings.NewReplacer("–", "-", "—", "-", "..", "-", "~", "-", "～", "-", "，", ",").Replace(s)
 	var out []RowRange
@@ -103,8 +105,8 @@ var infixOps = []struct {
 // `Phone is not empty` (also `<>`, `not contains`, 包含, 不包含, 为空,
 // 不为空). A value or column in double quotes may hold operator words.
 func ParseCondition(s string) (Condition, error) {
-	bad := Problem{Code: "bad-filter", Message: "the condition " + quote(s) + " is not understood",
-		Hint: "write it like: Status != sent, City = 北京, Notes contains VIP, Phone is empty"}
+	bad := Problem{Code: "bad-filter"}.Say(msg.T(`the condition "{{.Condition}}" is not understood`, "Condition", s),
+		msg.T("write it like: Status != sent, City = 北京, Notes contains VIP, Phone is empty"))
 	t := strings.TrimSpace(s)
 	lower := strings.ToLower(t)
 	if len(lower) != len(t) {
@@ -201,9 +203,9 @@ func NewFilter(cols Columns, rows string, where []string) (*Filter, error) {
 		}
 		col, ok := cols.Find(c.Column)
 		if !ok {
-			return nil, Problem{Code: "bad-filter", Column: c.Column,
-				Message: "the condition " + quote(w) + " names a column that does not exist",
-				Hint:    "use one of: " + strings.Join(cols.Names(), ", ")}
+			return nil, Problem{Code: "bad-filter", Column: c.Column}.Say(
+				msg.T(`the condition "{{.Condition}}" names a column that does not exist`, "Condition", w),
+				msg.T("use one of: {{.Columns}}", "Columns", strings.Join(cols.Names(), ", ")))
 		}
 		c.Column, c.col = col.Name, col.Index
 		f.Conditions = append(f.Conditions, c)

@@ -2,10 +2,10 @@ package recipients
 
 import (
 	"path/filepath"
-
-	"mailroom/app/msg"
 	"strconv"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // Severity says whether a problem stops the send.
@@ -43,29 +43,83 @@ type Problem struct {
 	File  string
 	Sheet string
 	// Row is the spreadsheet row number as the user sees it in Excel (or
-	// the line's record number in a CSV); 0 when the problem is not about a
-	// row.
+	// the line's record number in a CSV); 0 when not about a row.
 	Row    int
 	Column string
+	// Part is the part of what the user wrote that the problem is in (the
+	// subject, the body, the do-not-send list…), and Line and Col the place
+	// in it; zero when the problem is not in a text the user wrote. The
+	// window names the part ("the body, line 3"), never the file it is
+	// kept in.
+	Part      Part
+	Line, Col int
 	// Message says what is wrong, e.g. `"bob@@x" is not a valid address`.
 	Message string
 	// Hint says what to do about it, e.g. "correct it or exclude the row".
 	Hint string
-	// Text, when set, is Message and Hint as one text in the user's
-	// language (the window renders it); Message and Hint stay the English
-	// wording for the headless command and logs. A pointer keeps Problem
-	// comparable.
+	// Text is Message and Hint as one text in the user's language (set by
+	// Say); Message and Hint are its English, for the headless command
+	// and logs. A pointer keeps Problem comparable.
 	Text *msg.Text
+}
+
+// Say gives the problem its words: what is wrong and what to do, as
+// catalogue texts (fix may be zero). Message and Hint become their English.
+// Every problem Mailroom reports is made this way
+// (TestEveryProblemIsSaid), so the window can show it in the user's
+// language.
+func (p Problem) Say(what, fix msg.Text) Problem {
+	p.Message, p.Hint = what.String(), fix.String()
+	text := what
+	if !fix.IsZero() {
+		text = msg.T("{{.What}} — {{.Fix}}", "What", what, "Fix", fix)
+	}
+	p.Text = &text
+	return p
+}
+
+// UserText makes a Problem (and a *FileError, which holds one) an error
+// the window shows in the user's language (msg.Texter).
+func (p Problem) UserText() msg.Text { return p.Words() }
+
+// Words is the problem as the window shows it, in the user's language:
+// where it is (the row, or the part of the message and its line, or the
+// file for a problem with a file as a whole), what is wrong and what to do.
+// The sheet and column are left to the table the window shows beside it.
+func (p Problem) Words() msg.Text {
+	text := msg.Raw(joinMessage(p.Message, p.Hint))
+	if p.Text != nil {
+		text = *p.Text
+	}
+	line := p.Line
+	if p.Part != "" && line == 0 {
+		line = p.Row // a line of a text file the window keeps (the do-not-send list)
+	}
+	switch {
+	case p.Part != "" && line > 0:
+		return msg.T("{{.Part}}, line {{.Line}}: {{.Text}}", "Part", p.Part.Name(), "Line", line, "Text", text)
+	case p.Row > 0:
+		return msg.T("Row {{.Row}}: {{.Text}}", "Row", p.Row, "Text", text)
+	case p.Part != "":
+		return msg.T("{{.Part}}: {{.Text}}", "Part", p.Part.Name(), "Text", text)
+	case p.File != "":
+		return msg.T("{{.File}}: {{.Text}}", "File", filepath.Base(p.File), "Text", text)
+	}
+	return text
 }
 
 // Error formats the problem the way the user reads it:
 //
 //	customers.xlsx, sheet "Sheet1", row 12, column "Email": "bob@@x" is not a valid address — correct it or exclude the row
+//	body.md, line 3, column 5: there is no column "Nmae" — did you mean {{Name}}? …
 func (p Problem) Error() string {
 	var b strings.Builder
 	var where []string
-	if p.File != "" {
+	switch {
+	case p.File != "":
 		where = append(where, filepath.Base(p.File))
+	case p.Part != "":
+		where = append(where, p.Part.Name().String())
 	}
 	if p.Sheet != "" {
 		where = append(where, "sheet "+strconv.Quote(p.Sheet))
@@ -76,16 +130,72 @@ func (p Problem) Error() string {
 	if p.Column != "" {
 		where = append(where, "column "+strconv.Quote(p.Column))
 	}
+	if p.Line > 0 {
+		where = append(where, "line "+strconv.Itoa(p.Line))
+		if p.Col > 0 {
+			where = append(where, "column "+strconv.Itoa(p.Col))
+		}
+	}
 	if len(where) > 0 {
 		b.WriteString(strings.Join(where, ", "))
 		b.WriteString(": ")
 	}
-	b.WriteString(p.Message)
-	if p.Hint != "" {
-		b.WriteString(" — ")
-		b.WriteString(p.Hint)
-	}
+	b.WriteString(joinMessage(p.Message, p.Hint))
 	return b.String()
+}
+
+func joinMessage(message, hint string) string {
+	if hint == "" {
+		return message
+	}
+	return message + " — " + hint
+}
+
+// Part names a part of what the user wrote, for problems in it.
+type Part string
+
+// The parts of a campaign the user writes.
+const (
+	PartSubject     Part = "subject"
+	PartBody        Part = "body"
+	PartCc          Part = "Cc"
+	PartBcc         Part = "Bcc"
+	PartReplyTo     Part = "Reply-To"
+	PartFrom        Part = "From"
+	PartToName      Part = "recipient name"
+	PartAttachment  Part = "attachment pattern"
+	PartAttachCol   Part = "attachment column"
+	PartSuppression Part = "do-not-send list"
+	PartUnsubscribe Part = "unsubscribe link"
+)
+
+// Name is the part as the user calls it, in their language.
+func (pt Part) Name() msg.Text {
+	switch pt {
+	case PartSubject:
+		return msg.T("the subject")
+	case PartBody:
+		return msg.T("the body")
+	case PartCc:
+		return msg.T("the Cc line")
+	case PartBcc:
+		return msg.T("the Bcc line")
+	case PartReplyTo:
+		return msg.T("the Reply-To address")
+	case PartFrom:
+		return msg.T("the sender (From)")
+	case PartToName:
+		return msg.T("the recipient's name in To")
+	case PartAttachment:
+		return msg.T("the attachment file name")
+	case PartAttachCol:
+		return msg.T("the attachment column")
+	case PartSuppression:
+		return msg.T("the do-not-send list")
+	case PartUnsubscribe:
+		return msg.T("the unsubscribe link")
+	}
+	return msg.Raw(string(pt))
 }
 
 // Problems is a list of problems in the order they were found.

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"mailroom/app/msg"
 )
 
 // Row is one data row of the recipient table.
@@ -76,7 +78,7 @@ func Open(path string, opts ...Option) (*Reader, error) {
 			r.src, r.layout = src, &src.layout
 			err = r.fillFromStart()
 			if err == nil && len(r.pending) == 0 && r.cfg.headerRow == 0 {
-				err = fileErr(ErrNoData, path, "the file holds no rows", "choose the file that holds your recipient list", nil)
+				err = fileErr(ErrNoData, path, msg.T("the file holds no rows"), msg.T("choose the file that holds your recipient list"), nil)
 			}
 		}
 	}
@@ -115,15 +117,15 @@ func (r *Reader) openWorkbook() error {
 	if r.cfg.sheet != "" {
 		sp, ok := findSheet(pkg.sheets, r.cfg.sheet)
 		if !ok {
-			return fileErr(ErrSheetNotFound, r.path, "there is no sheet named "+quote(r.cfg.sheet),
-				"choose one of: "+strings.Join(sheetNames(pkg.sheets), ", "), nil)
+			return fileErr(ErrSheetNotFound, r.path, msg.T(`there is no sheet named "{{.Sheet}}"`, "Sheet", r.cfg.sheet),
+				msg.T("choose one of: {{.Columns}}", "Columns", strings.Join(sheetNames(pkg.sheets), ", ")), nil)
 		}
 		if err := r.useSheet(pkg, sp); err != nil {
 			return err
 		}
 		if len(r.pending) == 0 {
-			return &FileError{Problem: Problem{Code: codeFor(ErrNoData), File: r.path, Sheet: sp.Name,
-				Message: "the sheet is empty", Hint: "choose the sheet that holds your recipient list"}, Kind: ErrNoData}
+			return &FileError{Problem: Problem{Code: codeFor(ErrNoData), File: r.path, Sheet: sp.Name}.Say(
+				msg.T("the sheet is empty"), msg.T("choose the sheet that holds your recipient list")), Kind: ErrNoData}
 		}
 		return nil
 	}
@@ -140,11 +142,11 @@ func (r *Reader) openWorkbook() error {
 		r.src.close()
 		r.src = nil
 	}
-	hint := "add your recipient list to the workbook"
+	hint := msg.T("add your recipient list to the workbook")
 	if len(pkg.sheets) > 0 {
-		hint = "the data may be on a hidden sheet; choose one of: " + strings.Join(sheetNames(pkg.sheets), ", ")
+		hint = msg.T("the data may be on a hidden sheet; choose one of: {{.Sheets}}", "Sheets", strings.Join(sheetNames(pkg.sheets), ", "))
 	}
-	return fileErr(ErrNoData, r.path, "the visible sheets of the workbook are empty", hint, nil)
+	return fileErr(ErrNoData, r.path, msg.T("the visible sheets of the workbook are empty"), hint, nil)
 }
 
 type extrasResult struct {
@@ -229,8 +231,8 @@ func (r *Reader) readHeader() error {
 	h := 0
 	if r.cfg.headerRow > 0 {
 		if len(r.pending) == 0 || r.pending[0].number != r.cfg.headerRow {
-			return &FileError{Problem: Problem{Code: codeFor(ErrNoData), File: r.path, Sheet: r.sheet, Row: r.cfg.headerRow,
-				Message: "the header row is empty", Hint: "choose the row that holds the column names"}, Kind: ErrNoData}
+			return &FileError{Problem: Problem{Code: codeFor(ErrNoData), File: r.path, Sheet: r.sheet, Row: r.cfg.headerRow}.Say(
+				msg.T("the header row is empty"), msg.T("choose the row that holds the column names")), Kind: ErrNoData}
 		}
 	} else {
 		h = chooseHeader(r.pending)

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"mailroom/app/atomicfile"
+	"mailroom/app/msg"
 )
 
 // RowResult is what happened to one row, written next to it in the copy.
@@ -66,8 +67,8 @@ func WriteResults(src, dst string, results map[int]RowResult, opts ...Option) er
 }
 
 func checkTarget(src, dst string) error {
-	same := fileErr(ErrSameFile, dst, "the results copy would overwrite the original recipient list",
-		"choose another name for the copy", nil)
+	same := fileErr(ErrSameFile, dst, msg.T("the results copy would overwrite the original recipient list"),
+		msg.T("choose another name for the copy"), nil)
 	as, errA := filepath.Abs(src)
 	ad, errB := filepath.Abs(dst)
 	if errA == nil && errB == nil && as == ad {
@@ -80,8 +81,8 @@ func checkTarget(src, dst string) error {
 	}
 	srcExt, dstExt := strings.ToLower(filepath.Ext(src)), strings.ToLower(filepath.Ext(dst))
 	if srcExt != dstExt {
-		return fileErr(ErrUnsupported, dst, "the results copy must have the same kind of name as the original ("+displayExt(srcExt)+")",
-			"name the copy …"+srcExt, nil)
+		return fileErr(ErrUnsupported, dst, msg.T("the results copy must have the same kind of name as the original ({{.Extension}})", "Extension", displayExt(srcExt)),
+			msg.T("name the copy …{{.Extension}}", "Extension", srcExt), nil)
 	}
 	return nil
 }
@@ -170,10 +171,10 @@ func saveAtomically(dst string, write func(w io.Writer) error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &pe) && pe.Op == "replace":
-		return fileErr(ErrNotWritten, dst, "the results copy could not be saved under this name",
-			"close it if it is open in Excel, or choose another name", err)
+		return fileErr(ErrNotWritten, dst, msg.T("the results copy could not be saved under this name"),
+			msg.T("close it if it is open in Excel, or choose another name"), err)
 	}
-	return fileErr(ErrNotWritten, dst, "the results copy could not be written", "check the folder is writable and has space", err)
+	return fileErr(ErrNotWritten, dst, msg.T("the results copy could not be written"), msg.T("check the folder is writable and has space"), err)
 }
 
 func writeCSVResults(src, dst string, headerRow int, results map[int]RowResult) error {

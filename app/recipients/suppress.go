@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"mailroom/app/atomicfile"
+	"mailroom/app/msg"
 )
 
 // SuppressionEntry is one do-not-send entry: an address, or a whole domain
@@ -62,8 +63,9 @@ func OpenSuppressionList(path string) (*SuppressionList, error) {
 		}
 		e, err := normaliseEntry(text)
 		if err != nil {
-			return nil, Problem{Code: "bad-suppression", File: path, Row: line, Message: err.Error(),
-				Hint: "correct or delete that line of the do-not-send list"}
+			what, _ := msg.TextOf(err)
+			return nil, Problem{Code: "bad-suppression", File: path, Row: line, Part: PartSuppression}.Say(what,
+				msg.T("correct or delete that line of the do-not-send list"))
 		}
 		e.Note = strings.TrimSpace(note)
 		s.entries[e.Value] = e
@@ -81,15 +83,15 @@ func normaliseEntry(text string) (SuppressionEntry, error) {
 	t = strings.TrimPrefix(t, "*")
 	if !strings.Contains(t, "@") || strings.HasPrefix(t, "@") {
 		domain := strings.ToLower(strings.TrimPrefix(t, "@"))
-		if reason := checkDomain(domain); reason != "" {
-			return SuppressionEntry{}, errors.New(quote(text) + " is neither an address nor a domain: " + reason)
+		if reason := checkDomain(domain); !reason.IsZero() {
+			return SuppressionEntry{}, msg.Errorf(nil, `"{{.Entry}}" is neither an address nor a domain: {{.Reason}}`, "Entry", text, "Reason", reason)
 		}
 		ascii, _ := idna.Lookup.ToASCII(domain)
 		return SuppressionEntry{Value: "@" + ascii}, nil
 	}
 	a, err := ParseAddress(t)
 	if err != nil {
-		return SuppressionEntry{}, errors.New(quote(text) + " is not a valid address")
+		return SuppressionEntry{}, msg.Errorf(nil, `"{{.Entry}}" is not a valid address`, "Entry", text)
 	}
 	return SuppressionEntry{Value: a.Key()}, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"mailroom/app/msg"
 )
 
 // xlsxSource streams a worksheet through excelize's Rows iterator, applying
@@ -134,16 +136,16 @@ func classifyExcelizeErr(path string, err error) error {
 	case errors.As(err, &fe):
 		return err
 	case errors.Is(err, excelize.ErrWorkbookPassword), errors.Is(err, excelize.ErrWorkbookFileFormat):
-		return fileErr(ErrEncrypted, path, "the workbook is password-protected",
-			"open it in Excel, remove the password and save it as .xlsx", err)
+		return fileErr(ErrEncrypted, path, msg.T("the workbook is password-protected"),
+			msg.T("open it in Excel, remove the password and save it as .xlsx"), err)
 	case errors.Is(err, excelize.ErrMaxRows):
-		return fileErr(ErrCorrupt, path, "the sheet claims more rows than Excel allows (1,048,576), so the file is damaged",
-			"open it in Excel and "+saveAsXLSX, err)
+		return fileErr(ErrCorrupt, path, msg.T("the sheet claims more rows than Excel allows (1,048,576), so the file is damaged"),
+			openAndSaveAsXLSX(), err)
 	case strings.Contains(err.Error(), "unzip size"):
 		// excelize reports its unzip limit only as a formatted string.
-		return fileErr(ErrTooLarge, path, "the workbook unpacks to more than Mailroom accepts; the file may be damaged or hostile",
-			"if it is a genuine list, split it into smaller workbooks or save it as .csv", err)
+		return fileErr(ErrTooLarge, path, msg.T("the workbook unpacks to more than Mailroom accepts; the file may be damaged or hostile"),
+			msg.T("if it is a genuine list, split it into smaller workbooks or save it as .csv"), err)
 	}
-	return fileErr(ErrCorrupt, path, "the file is damaged or is not really an Excel workbook",
-		"open it in Excel and "+saveAsXLSX, err)
+	return fileErr(ErrCorrupt, path, msg.T("the file is damaged or is not really an Excel workbook"),
+		openAndSaveAsXLSX(), err)
 }
