@@ -13,6 +13,9 @@ func TestParseRate(t *testing.T) {
 	good := map[string]Rate{
 		"20/min": {N: 20, Per: time.Minute}, "5/s": {N: 5, Per: time.Second},
 		" 100 / h ": {N: 100, Per: time.Hour}, "3/sec": {N: 3, Per: time.Second},
+		// As Chinese users type it (issue 11).
+		"30/分钟": {N: 30, Per: time.Minute}, "30／分钟": {N: 30, Per: time.Minute}, "2/秒": {N: 2, Per: time.Second},
+		"500/小时": {N: 500, Per: time.Hour}, "30封/分钟": {N: 30, Per: time.Minute}, "10 / 分": {N: 10, Per: time.Minute},
 	}
 	for in, want := range good {
 		got, err := ParseRate(in)
@@ -20,7 +23,7 @@ func TestParseRate(t *testing.T) {
 			t.Errorf("ParseRate(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "20", "0/min", "-1/s", "x/min", "20/day", "20/"} {
+	for _, in := range []string{"", "20", "0/min", "-1/s", "x/min", "20/day", "20/", "30/天", "封/分钟"} {
 		if _, err := ParseRate(in); !errors.Is(err, ErrInvalidConfig) {
 			t.Errorf("ParseRate(%q) accepted", in)
 		}

@@ -84,18 +84,24 @@ var ErrInvalidConfig = errors.New("sender: invalid configuration")
 
 // ParseRate parses "N/s", "N/min" or "N/h" (also "N/sec", "N/m", "N/hour").
 func ParseRate(s string) (Rate, error) {
-	num, unit, ok := strings.Cut(strings.TrimSpace(s), "/")
-	n, err := strconv.Atoi(strings.TrimSpace(num))
+	// Chinese input methods type a full-width slash, and people write the
+	// unit the way they say it: 30/分钟, 2/秒, 500/小时, 30封/分钟.
+	num, unit, ok := strings.Cut(strings.ReplaceAll(strings.TrimSpace(s), "／", "/"), "/")
+	num = strings.TrimSpace(num)
+	for _, word := range []string{"封", "条", "个"} {
+		num = strings.TrimSpace(strings.TrimSuffix(num, word))
+	}
+	n, err := strconv.Atoi(num)
 	if !ok || err != nil || n <= 0 {
 		return Rate{}, fmt.Errorf("%w: rate %q: want a positive number of messages per unit, e.g. 20/min", ErrInvalidConfig, s)
 	}
 	var per time.Duration
 	switch strings.ToLower(strings.TrimSpace(unit)) {
-	case "s", "sec", "second":
+	case "s", "sec", "second", "seconds", "秒", "秒钟":
 		per = time.Second
-	case "m", "min", "minute":
+	case "m", "min", "minute", "minutes", "分", "分钟":
 		per = time.Minute
-	case "h", "hour":
+	case "h", "hr", "hour", "hours", "时", "小时":
 		per = time.Hour
 	default:
 		return Rate{}, fmt.Errorf("%w: rate %q: unit must be s, min or h", ErrInvalidConfig, s)

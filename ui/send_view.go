@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"mailroom/app/msg"
 )
 
 // sendView runs the preflight, sets the sending options and delivers,
@@ -318,7 +320,7 @@ func (v *sendView) showProgress(p Progress) {
 		speed = append(speed, lang.L("{{.Rate}} per minute", map[string]any{"Rate": fmt.Sprintf("%.1f", p.PerMinute)}))
 	}
 	if p.ETA > 0 && !p.Paused {
-		speed = append(speed, lang.L("about {{.Left}} left", map[string]any{"Left": p.ETA.Round(time.Second).String()}))
+		speed = append(speed, lang.L("about {{.Left}} left", map[string]any{"Left": say(msg.Duration(p.ETA))}))
 	}
 	if !p.ResumesAt.IsZero() {
 		speed = append(speed, lang.L("provider limit reached: resumes at {{.Time}}", map[string]any{"Time": p.ResumesAt.Local().Format("15:04")}))

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -91,5 +92,15 @@ func TestChineseWindowShowsRecipientProblemsInChinese(t *testing.T) {
 	}
 	if strings.Contains(got, "row") || strings.Contains(got, "客户.csv") {
 		t.Errorf("English or the file name in the Chinese problems:\n%s", got)
+	}
+}
+
+// The Send page says how long is left the way people say it.
+func TestChineseWindowSaysTimeLeftLikeAPerson(t *testing.T) {
+	inChinese(t)
+	v, _, _ := newTestSend(t, &fakeRunner{})
+	v.showProgress(Progress{Total: 100, Sent: 10, Pending: 90, PerMinute: 30, ETA: 87 * time.Second})
+	if !strings.Contains(v.speed.Text, "还剩约 1 分 27 秒") {
+		t.Errorf("speed line %q", v.speed.Text)
 	}
 }
