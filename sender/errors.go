@@ -149,3 +149,29 @@ func isTLSError(err error) bool {
 	return errors.As(err, &verr) || errors.As(err, &hostErr) || errors.As(err, &authErr) ||
 		errors.As(err, &invErr) || errors.As(err, &recErr) || errors.As(err, &alert)
 }
+
+// Code is a stable name for an error of the engine, for callers that word
+// it for people (the engine imports nothing that speaks a language): the
+// reason of a *StopError — "canceled", "auth", "daily-cap", "quota", "tls",
+// "unreachable", "journal", "source", "running" — or a message the engine
+// refused — "recipients", "missing-file", "invalid-message". It is "" for
+// any other error.
+func Code(err error) string {
+	for _, c := range errorCodes {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
+	}
+	return ""
+}
+
+// errorCodes is in matching order: the daily cap also matches ErrQuota.
+var errorCodes = []struct {
+	err  error
+	code string
+}{
+	{ErrCanceled, "canceled"}, {ErrAuth, "auth"}, {ErrDailyCap, "daily-cap"}, {ErrQuota, "quota"},
+	{ErrTLS, "tls"}, {ErrUnreachable, "unreachable"}, {ErrJournal, "journal"}, {ErrSource, "source"},
+	{ErrRunning, "running"}, {ErrRecipients, "recipients"}, {ErrMissingFile, "missing-file"},
+	{ErrInvalidMessage, "invalid-message"},
+}

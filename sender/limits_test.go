@@ -294,3 +294,24 @@ func TestUnavailableFreshConnectionStopsAsUnreachable(t *testing.T) {
 	}
 	store.check(t)
 }
+
+// Every sentinel has a code, and a stop names its reason, so app/campaign
+// can word each one for people.
+func TestEveryErrorHasACode(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range errorCodes {
+		if seen[c.code] || c.code == "" {
+			t.Errorf("code %q twice or empty", c.code)
+		}
+		seen[c.code] = true
+		if got := Code(fmt.Errorf("wrapped: %w", c.err)); got != c.code {
+			t.Errorf("Code(%v) = %q, want %q", c.err, got, c.code)
+		}
+	}
+	if got := Code(&StopError{Reason: ErrDailyCap}); got != "daily-cap" {
+		t.Errorf("a daily-cap stop is %q", got)
+	}
+	if got := Code(errors.New("other")); got != "" {
+		t.Errorf("another error has code %q", got)
+	}
+}

@@ -151,7 +151,7 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 		run.final, run.err = outcomeProgress(out), err
 		run.final.CampaignID = b.campaignID(out.JournalPath, p.Campaign.Key())
 		if err == nil && out.Stopped != nil && !errors.Is(out.Stopped, context.Canceled) && out.ResumesAt.IsZero() {
-			run.err = out.Stopped
+			run.err = out.StopError()
 		}
 	}()
 	return run, nil
