@@ -1,7 +1,6 @@
 package campaign
 
 import (
-
 	"mailroom/app/accounts"
 	"mailroom/app/merge"
 	"mailroom/app/msg"
