@@ -142,11 +142,13 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	run := &campaignRun{cancel: cancel, done: make(chan struct{})}
+	language := windowLanguage()
 	go func() {
 		defer close(run.done)
 		opts := login
 		opts.Progress = func(sp sender.Progress) { progress(engineProgress(sp)) }
 		opts.Control = run.attach
+		opts.Lang = language
 		out, err := p.Send(ctx, b.env, opts)
 		run.final, run.err = outcomeProgress(out), err
 		run.final.CampaignID = b.campaignID(out.JournalPath, p.Campaign.Key())

@@ -3,12 +3,10 @@ package ui
 import (
 	"os"
 	"path/filepath"
-	"strings"
-
-	"fyne.io/fyne/v2/lang"
 
 	"mailroom/app/campaign"
 	"mailroom/app/journal"
+	"mailroom/app/msg"
 )
 
 // fillDefaults connects every backend the caller did not supply to the
@@ -23,7 +21,7 @@ func (d *Deps) fillDefaults() error {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return err
 	}
-	book, err := newAccountBook(dir, strings.HasPrefix(string(lang.SystemLocale()), "zh"))
+	book, err := newAccountBook(dir, windowLanguage() == msg.SimplifiedChinese)
 	if err != nil {
 		return err
 	}

@@ -224,5 +224,5 @@ func (h *journalHistory) Export(_ context.Context, campaignID, path string) erro
 		return err
 	}
 	defer j.Close()
-	return j.ExportReport(id, path)
+	return j.ExportReportIn(id, path, windowLanguage())
 }

@@ -45,3 +45,19 @@ func showError(err error, w fyne.Window) {
 	}
 	dialog.ShowError(errors.New(sayErr(err)), w)
 }
+
+// windowLanguage is the language the window speaks: the catalogue
+// language whose words Fyne's lang chose at start-up. Files the window
+// writes for the user (the per-row report, the results workbook) are in
+// it too. Fyne does not say which language it picked, so the window asks
+// it for a known text and compares.
+func windowLanguage() msg.Language {
+	probe := msg.T("Recipients")
+	shown := say(probe)
+	for _, l := range msg.Languages() {
+		if probe.In(l) == shown {
+			return l
+		}
+	}
+	return msg.English
+}

@@ -79,7 +79,7 @@ func TestSendViewRunsWithPauseResumeAndReportsTheOutcome(t *testing.T) {
 	if v.counts.Text != "Sent 4, failed 1, unknown 0, skipped 0, waiting 5" {
 		t.Errorf("counts %q", v.counts.Text)
 	}
-	if !strings.Contains(v.speed.Text, "29.5 per minute") || !strings.Contains(v.speed.Text, "about 10s left") {
+	if !strings.Contains(v.speed.Text, "29.5 per minute") || !strings.Contains(v.speed.Text, "about 10 s left") {
 		t.Errorf("speed %q", v.speed.Text)
 	}
 	test.Tap(v.pause)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailroom/app/accounts"
+	"mailroom/app/journal"
+	"mailroom/app/msg"
 	"mailroom/sender/smtptest"
 )
 
@@ -102,5 +105,55 @@ func TestChineseWindowSaysTimeLeftLikeAPerson(t *testing.T) {
 	v.showProgress(Progress{Total: 100, Sent: 10, Pending: 90, PerMinute: 30, ETA: 87 * time.Second})
 	if !strings.Contains(v.speed.Text, "还剩约 1 分 27 秒") {
 		t.Errorf("speed line %q", v.speed.Text)
+	}
+}
+
+// The report the Chinese window saves from History has Chinese headers,
+// states and notes; the same journal exported from an English window stays
+// in the documented English.
+func TestChineseWindowSavesAChineseReport(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, journal.DefaultFileName)
+	j, err := journal.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := j.Campaign(journal.CampaignSpec{Key: "k", Name: "四月"})
+	if err == nil {
+		_, err = j.Sync(c.ID, []journal.RowInput{
+			{Number: 2, Address: "li@qq.com", Name: "李娜"},
+			{Number: 3, Address: "bad", Skip: msg.T("invalid address").Store()},
+		})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	h := &journalHistory{path: path}
+	id := strconv.FormatInt(c.ID, 10)
+
+	if windowLanguage() != msg.English {
+		t.Fatalf("an English window says it speaks %s", windowLanguage())
+	}
+	en := filepath.Join(dir, "report-en.csv")
+	if err := h.Export(context.Background(), id, en); err != nil {
+		t.Fatal(err)
+	}
+	inChinese(t)
+	if windowLanguage() != msg.SimplifiedChinese {
+		t.Fatalf("a Chinese window says it speaks %s", windowLanguage())
+	}
+	zh := filepath.Join(dir, "report-zh.csv")
+	if err := h.Export(context.Background(), id, zh); err != nil {
+		t.Fatal(err)
+	}
+	enText, _ := os.ReadFile(en)
+	zhText, _ := os.ReadFile(zh)
+	if !strings.HasPrefix(string(enText), "\uFEFFRow,Address,Name,State,") || !strings.Contains(string(enText), "skipped,0,,,,,invalid address") {
+		t.Errorf("English report:\n%s", enText)
+	}
+	if !strings.HasPrefix(string(zhText), "\uFEFF行,地址,姓名,状态,尝试次数,") || !strings.Contains(string(zhText), "待发送") ||
+		!strings.Contains(string(zhText), "已跳过,0,,,,,无效地址") {
+		t.Errorf("Chinese report:\n%s", zhText)
 	}
 }

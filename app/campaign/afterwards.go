@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"mailroom/app/journal"
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
 
@@ -109,7 +110,7 @@ func rowRange(s string) (int, int, error) {
 
 // writeResults writes the copy of the user's workbook with the outcome of
 // every row next to it; the original is never touched.
-func (p *Plan) writeResults(j *journal.Journal, campaign int64) error {
+func (p *Plan) writeResults(j *journal.Journal, campaign int64, language msg.Language) error {
 	rows, err := j.Rows(campaign)
 	if err != nil {
 		return err
@@ -119,10 +120,10 @@ func (p *Plan) writeResults(j *journal.Journal, campaign int64) error {
 		if !r.InSource {
 			continue
 		}
-		res := recipients.RowResult{Status: string(r.State), Time: r.Updated, MessageID: r.MessageID, Reply: r.Reply,
-			Bounce: journal.BounceNote(r.Mailbox), Response: journal.ResponseNote(r.Mailbox)}
+		res := recipients.RowResult{Status: r.State.Text().In(language), Time: r.Updated, MessageID: r.MessageID, Reply: r.Reply,
+			Bounce: journal.BounceNoteIn(r.Mailbox, language), Response: journal.ResponseNoteIn(r.Mailbox, language)}
 		if r.State == journal.StateSkipped {
-			res.Reply = r.SkipReason
+			res.Reply = r.Note().In(language)
 		}
 		if prev, ok := results[r.Number]; ok { // a cell with several addresses
 			res.Status = prev.Status + "; " + res.Status
@@ -133,7 +134,7 @@ func (p *Plan) writeResults(j *journal.Journal, campaign int64) error {
 		}
 		results[r.Number] = res
 	}
-	var opts []recipients.Option
+	opts := []recipients.Option{recipients.WithLanguage(language)}
 	if p.Sheet != "" {
 		opts = append(opts, recipients.WithSheet(p.Sheet))
 	}

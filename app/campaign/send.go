@@ -15,6 +15,7 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/journal"
+	"mailroom/app/msg"
 	"mailroom/app/recipients"
 	"mailroom/sender"
 )
@@ -39,6 +40,9 @@ type SendOptions struct {
 	// Engine adds engine options after the campaign's own (tests shorten
 	// timeouts and backoff with it).
 	Engine []sender.Option
+	// Lang is the language of the report and of the results columns
+	// (English when empty): the window's, or the headless --lang.
+	Lang msg.Language
 }
 
 // Outcome is what a send did, counted from the journal (the record of
@@ -177,12 +181,12 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 		return out, countErr
 	}
 	if c.Report != "" {
-		if err := j.ExportReport(camp.ID, c.Report); err != nil {
+		if err := j.ExportReportIn(camp.ID, c.Report, lang(opts.Lang)); err != nil {
 			return out, fmt.Errorf("write report %s: %w", c.Report, err)
 		}
 	}
 	if c.Results != "" {
-		if err := p.writeResults(j, camp.ID); err != nil {
+		if err := p.writeResults(j, camp.ID, lang(opts.Lang)); err != nil {
 			return out, fmt.Errorf("write results copy %s: %w", c.Results, err)
 		}
 	}
@@ -235,20 +239,23 @@ func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
 	return inputs, plans
 }
 
+// skipReason is why the row is not sent, kept in the journal as a stored
+// text (msg.Text.Store) so reports and History show it in the reader's
+// language.
 func skipReason(r *PlannedRow) string {
 	switch r.Skip {
 	case recipients.SkipInvalid:
-		return "invalid address"
+		return msg.T("invalid address").Store()
 	case recipients.SkipSuppressed:
-		return "on the do-not-send list"
+		return msg.T("on the do-not-send list").Store()
 	case recipients.SkipDuplicate:
-		return "duplicate address"
+		return msg.T("duplicate address").Store()
 	}
 	if r.Blocked {
-		if b := r.Problems.Blocking(); len(b) > 0 {
-			return b[0].Message
+		if b := r.Problems.Blocking(); len(b) > 0 && b[0].Text != nil {
+			return b[0].Text.Store()
 		}
-		return "blocking problem"
+		return msg.T("blocking problem").Store()
 	}
 	return ""
 }

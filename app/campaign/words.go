@@ -51,3 +51,11 @@ func (o Outcome) StopError() error {
 	}
 	return &msg.Error{Text: StopText(o.Stopped), Err: o.Stopped}
 }
+
+// lang is l, or English when none was chosen.
+func lang(l msg.Language) msg.Language {
+	if l == "" {
+		return msg.English
+	}
+	return l
+}

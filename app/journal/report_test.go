@@ -18,6 +18,7 @@ import (
 	"github.com/wneessen/go-mail"
 	"github.com/xuri/excelize/v2"
 
+	"mailroom/app/msg"
 	"mailroom/sender"
 )
 
@@ -68,7 +69,7 @@ func TestReportCSVParsesBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(records) != 5 || !slices.Equal(records[0], reportHeader) {
+	if len(records) != 5 || !slices.Equal(records[0], reportHeader(msg.English)) {
 		t.Fatalf("records = %q", records)
 	}
 	want := [][]string{
@@ -108,7 +109,7 @@ func TestReportXLSXParsesBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 5 || !slices.Equal(rows[0], reportHeader) {
+	if len(rows) != 5 || !slices.Equal(rows[0], reportHeader(msg.English)) {
 		t.Fatalf("rows = %q", rows)
 	}
 	if rows[1][2] != "李娜" || rows[2][3] != "failed" || rows[2][8] != "550 5.1.1 用户不存在" {
@@ -219,4 +220,51 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// The report is in the reader's language: a Chinese window writes Chinese
+// headers, states and notes; what the server and the user wrote stays as
+// it was. A skip reason kept as a text reads in either language.
+func TestReportInChinese(t *testing.T) {
+	j := openTest(t)
+	c, err := j.Campaign(CampaignSpec{Key: "april", Name: "四月"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Sync(c.ID, []RowInput{
+		{Number: 2, Address: "li.na@qq.com", Name: "李娜"},
+		{Number: 3, Address: "dup@qq.com", Name: "王", Skip: msg.T("duplicate address").Store()},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	run := startRun(t, j, c.ID)
+	send(t, run, "li.na@qq.com", sender.OutcomeSent)
+	if err := j.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := j.Rows(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteCSVIn(&b, rows, msg.SimplifiedChinese); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(b.Bytes()[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(records[0], ","); got != "行,地址,姓名,状态,尝试次数,发送时间,Message-ID,回复代码,服务器回复,备注,最后更新" {
+		t.Errorf("header %s", got)
+	}
+	if records[1][3] != "已发送" || records[2][3] != "已跳过" || records[2][9] != "重复地址" {
+		t.Errorf("rows %q", records[1:])
+	}
+	var en bytes.Buffer
+	if err := WriteCSV(&en, rows); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(en.String(), "skipped,0,,,,,duplicate address") {
+		t.Errorf("English report: %s", en.String())
+	}
 }

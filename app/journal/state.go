@@ -3,6 +3,7 @@ package journal
 import (
 	"fmt"
 
+	"mailroom/app/msg"
 	"mailroom/sender"
 )
 
@@ -18,6 +19,26 @@ const (
 	StateSkipped State = "skipped"
 	StateUnknown State = "unknown"
 )
+
+// Text is the state's name in the user's language; its English is the
+// stored name, which English reports keep.
+func (s State) Text() msg.Text {
+	switch s {
+	case StatePending:
+		return msg.T("pending")
+	case StateSending:
+		return msg.T("sending")
+	case StateSent:
+		return msg.T("sent")
+	case StateFailed:
+		return msg.T("failed")
+	case StateSkipped:
+		return msg.T("skipped")
+	case StateUnknown:
+		return msg.T("unknown")
+	}
+	return msg.Raw(string(s))
+}
 
 // States lists every state in the order reports show them.
 var States = []State{StatePending, StateSending, StateSent, StateFailed, StateSkipped, StateUnknown}

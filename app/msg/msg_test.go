@@ -92,3 +92,22 @@ func TestTextOfFindsTheWordsInAnyWrappedError(t *testing.T) {
 		t.Errorf("joined: %q, %v", got.In(SimplifiedChinese), ok)
 	}
 }
+
+// A Text kept in a journal reads back in any language; plain English kept
+// by older versions reads back as it is.
+func TestStoredTextReadsBackInEveryLanguage(t *testing.T) {
+	orig := T("{{.Field}}: {{.What}}", "Field", T("Recipients"), "What", Raw("550 5.1.1"), "N", 12)
+	back := Stored(orig.Store())
+	if back.In(SimplifiedChinese) != orig.In(SimplifiedChinese) || back.String() != orig.String() {
+		t.Errorf("round trip: %q / %q", back.In(SimplifiedChinese), back.String())
+	}
+	if got := T("{{.N}} rows", "N", 12); Stored(got.Store()).String() != "12 rows" {
+		t.Errorf("a number reads back as %q", Stored(got.Store()).String())
+	}
+	if got := Stored("invalid address").String(); got != "invalid address" {
+		t.Errorf("an old plain reason reads %q", got)
+	}
+	if !Stored("").IsZero() || (Text{}).Store() != "" {
+		t.Error("nothing must stay nothing")
+	}
+}

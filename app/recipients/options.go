@@ -3,6 +3,8 @@ package recipients
 import (
 	"errors"
 	"strings"
+
+	"mailroom/app/msg"
 )
 
 // Option configures Open and Load.
@@ -15,6 +17,8 @@ type config struct {
 	datePattern string
 	maxUnpacked int64
 	peekRows    int
+	// lang is the language of the result columns WriteResults adds.
+	lang msg.Language
 }
 
 // DefaultMaxUnpacked bounds how large a workbook may become once unzipped.
@@ -29,6 +33,15 @@ const DefaultDatePattern = "yyyy-mm-dd"
 
 func defaultConfig() config {
 	return config{datePattern: DefaultDatePattern, maxUnpacked: DefaultMaxUnpacked, peekRows: 100}
+}
+
+// WithLanguage names the result columns WriteResults adds in l (English
+// by default).
+func WithLanguage(l msg.Language) Option {
+	return func(c *config) error {
+		c.lang = l
+		return nil
+	}
 }
 
 // WithSheet reads the named worksheet instead of the first visible one

@@ -34,11 +34,36 @@ type RowResult struct {
 	Bounce, Response string
 }
 
-// ResultHeaders are the headers of the columns added to the copy, in
-// order. A source that already has them (a copy from an earlier run) gets
-// them updated instead of added twice.
-var ResultHeaders = []string{"Mailroom status", "Mailroom time", "Mailroom Message-ID", "Mailroom server reply",
-	"Mailroom bounce", "Mailroom response"}
+// ResultHeaders are the English headers of the columns added to the copy,
+// in order. A source that already has them, in any language (a copy from
+// an earlier run), gets them updated instead of added twice.
+var ResultHeaders = resultHeaders(msg.English)
+
+// resultHeaderTexts are the result columns' headers as catalogue texts.
+func resultHeaderTexts() []msg.Text {
+	return []msg.Text{msg.T("Mailroom status"), msg.T("Mailroom time"), msg.T("Mailroom Message-ID"), msg.T("Mailroom server reply"),
+		msg.T("Mailroom bounce"), msg.T("Mailroom response")}
+}
+
+func resultHeaders(l msg.Language) []string {
+	texts := resultHeaderTexts()
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = t.In(l)
+	}
+	return out
+}
+
+// isResultHeader reports whether header is result column i in some
+// language.
+func isResultHeader(header string, i int) bool {
+	for _, l := range msg.Languages() {
+		if resultHeaderTexts()[i].In(l) == header {
+			return true
+		}
+	}
+	return false
+}
 
 // WriteResults writes a copy of the recipient file src to dst with the
 // result columns added on the recipients sheet, filled for the rows in
@@ -56,14 +81,18 @@ func WriteResults(src, dst string, results map[int]RowResult, opts ...Option) er
 		return err
 	}
 	sheet, headerRow, cols, layout := r.sheet, r.headerRow, r.columns, r.layout
+	headers := resultHeaders(r.cfg.lang)
+	if r.cfg.lang == "" {
+		headers = ResultHeaders
+	}
 	first := r.first
 	if cerr := r.Close(); cerr != nil {
 		return cerr
 	}
 	if layout != nil {
-		return writeCSVResults(src, dst, headerRow, results)
+		return writeCSVResults(src, dst, headerRow, headers, results)
 	}
-	return writeBookResults(src, dst, sheet, headerRow, cols, first, results, defaultConfig().maxUnpacked)
+	return writeBookResults(src, dst, sheet, headerRow, cols, first, headers, results, defaultConfig().maxUnpacked)
 }
 
 func checkTarget(src, dst string) error {
@@ -87,7 +116,7 @@ func checkTarget(src, dst string) error {
 	return nil
 }
 
-func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first int, results map[int]RowResult, limit int64) error {
+func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first int, headers []string, results map[int]RowResult, limit int64) error {
 	f, err := excelize.OpenFile(src, excelize.Options{UnzipSizeLimit: limit})
 	if err != nil {
 		return classifyExcelizeErr(src, err)
@@ -95,10 +124,10 @@ func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first
 	defer f.Close()
 	// Reuse result columns of an earlier copy; otherwise append after the
 	// last used column of the sheet, not just of the table.
-	resultCol := make([]int, len(ResultHeaders))
-	for i, h := range ResultHeaders {
+	resultCol := make([]int, len(headers))
+	for i := range headers {
 		for _, c := range cols {
-			if c.Header == h {
+			if isResultHeader(c.Header, i) {
 				resultCol[i] = first + c.Index + 1
 			}
 		}
@@ -113,7 +142,7 @@ func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first
 	if len(cols) > 0 {
 		headerStyle, _ = f.GetCellStyle(sheet, cellName(first+len(cols), headerRow))
 	}
-	for i, h := range ResultHeaders {
+	for i, h := range headers {
 		if resultCol[i] == 0 {
 			resultCol[i] = next
 			next++
@@ -177,32 +206,32 @@ func saveAtomically(dst string, write func(w io.Writer) error) error {
 	return fileErr(ErrNotWritten, dst, msg.T("the results copy could not be written"), msg.T("check the folder is writable and has space"), err)
 }
 
-func writeCSVResults(src, dst string, headerRow int, results map[int]RowResult) error {
+func writeCSVResults(src, dst string, headerRow int, headers []string, results map[int]RowResult) error {
 	in, err := newCSVSource(src)
 	if err != nil {
 		return err
 	}
 	defer in.close()
-	return saveAtomically(dst, func(w io.Writer) error { return copyCSVWithResults(in, w, headerRow, results) })
+	return saveAtomically(dst, func(w io.Writer) error { return copyCSVWithResults(in, w, headerRow, headers, results) })
 }
 
-func copyCSVWithResults(in *csvSource, out io.Writer, headerRow int, results map[int]RowResult) error {
+func copyCSVWithResults(in *csvSource, out io.Writer, headerRow int, headers []string, results map[int]RowResult) error {
 	if _, err := out.Write(in.layout.enc.bom); err != nil {
 		return err
 	}
 	if in.layout.enc.enc == encUTF8.enc {
-		return copyCSVRecords(in, out, headerRow, results)
+		return copyCSVRecords(in, out, headerRow, headers, results)
 	}
 	// a server reply may hold characters GBK cannot encode
 	tw := transform.NewWriter(out, encoding.ReplaceUnsupported(in.layout.enc.enc.NewEncoder()))
-	if err := copyCSVRecords(in, tw, headerRow, results); err != nil {
+	if err := copyCSVRecords(in, tw, headerRow, headers, results); err != nil {
 		tw.Close()
 		return err
 	}
 	return tw.Close()
 }
 
-func copyCSVRecords(in *csvSource, text io.Writer, headerRow int, results map[int]RowResult) error {
+func copyCSVRecords(in *csvSource, text io.Writer, headerRow int, headers []string, results map[int]RowResult) error {
 	if in.layout.sepLine {
 		if _, err := io.WriteString(text, "sep="+string(in.layout.comma)+"\r\n"); err != nil {
 			return err
@@ -224,7 +253,7 @@ func copyCSVRecords(in *csvSource, text io.Writer, headerRow int, results map[in
 		rec := row.cells
 		switch res, ok := results[row.number]; {
 		case row.number == headerRow:
-			rec = append(rec, ResultHeaders...)
+			rec = append(rec, headers...)
 		case ok && row.number > headerRow:
 			ts := ""
 			if !res.Time.IsZero() {

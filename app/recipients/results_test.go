@@ -11,6 +11,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"mailroom/app/msg"
 )
 
 func TestWriteResultsWorkbookCopyKeepsEverything(t *testing.T) {
@@ -151,5 +153,36 @@ func TestFailedResultsWriteIsNotADamagedFile(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("the failed write left %d entries in the folder", len(entries))
+	}
+}
+
+// A Chinese window writes the result columns in Chinese; a later copy in
+// English finds and updates them instead of adding a second set.
+func TestWriteResultsInTheUsersLanguage(t *testing.T) {
+	src := chineseCustomerBook(t)
+	dir := t.TempDir()
+	zh := filepath.Join(dir, "结果.xlsx")
+	results := map[int]RowResult{5: {Status: "已发送", Reply: "250 OK"}}
+	if err := WriteResults(src, zh, results, WithLanguage(msg.SimplifiedChinese)); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := Load(zh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := tab.Columns.Names()
+	if got := strings.Join(names[len(names)-4:], ","); got != "Mailroom 状态,Mailroom 时间,Mailroom Message-ID,Mailroom 服务器回复" {
+		t.Fatalf("result columns %s", got)
+	}
+	again := filepath.Join(dir, "again.xlsx")
+	if err := WriteResults(zh, again, results); err != nil {
+		t.Fatal(err)
+	}
+	tab, err = Load(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tab.Columns.Names()); n != len(names) {
+		t.Errorf("the second copy has %d columns, want the same %d", n, len(names))
 	}
 }
