@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"mailroom/app/campaign"
+	"mailroom/app/msg"
 )
 
 // Exit codes of the headless command (see docs/headless.md).
@@ -38,6 +39,8 @@ type options struct {
 	decisions campaign.Decisions
 	// journalFlag is --journal as given on the command line, "" if not.
 	journalFlag string
+	// lang is the language of the output and of the report (--lang).
+	lang msg.Language
 }
 
 // errHelp is returned when the user asked for -h; usage was printed.
@@ -95,6 +98,8 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 		fs.Var(&sendAgain, "send-again", `rows to send again although the journal has them done (e.g. 12 or "unknown", "failed")`)
 		fs.BoolVar(&retryFailed, "retry-failed", false, "send failed rows again (after fixing the account or the addresses)")
 	}
+	var langFlag string
+	fs.StringVar(&langFlag, "lang", "", "language of the output, the report and the results columns: en (default) or zh-Hans")
 	var row int
 	var testTo string
 	if cmd == "preview" {
@@ -144,8 +149,12 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	if cmd == "preview" && row < 1 {
 		return nil, errors.New("preview needs --row N (1 = first row under the header)")
 	}
+	language, err := parseLang(langFlag)
+	if err != nil {
+		return nil, err
+	}
 	decisions := campaign.Decisions{MarkSent: markSent, SendAgain: sendAgain, RetryFailed: retryFailed}
-	o := &options{campaign: c, path: path, row: row, testTo: testTo, decisions: decisions}
+	o := &options{campaign: c, path: path, row: row, testTo: testTo, decisions: decisions, lang: language}
 	if set["journal"] {
 		o.journalFlag = f.Journal
 	}

@@ -74,6 +74,40 @@ func TestCheckListsProblemsAndExitsTwo(t *testing.T) {
 	}
 }
 
+// --lang zh-Hans says the same lines in Chinese: every problem with its
+// place, and the summary; without it the output is the documented English,
+// word for word (TestCheckListsProblemsAndExitsTwo).
+func TestCheckSpeaksChineseWithLang(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "list.csv"), []byte("Name,Email\nAnn,ann@gmial.com\nBob,bob@@x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "body.txt"), []byte("Hi {{Nmae}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	code := Main([]string{"check", "--lang", "zh-Hans", "--recipients", filepath.Join(dir, "list.csv"), "--body", filepath.Join(dir, "body.txt"),
+		"--subject", "Hi", "--from", "me@example.com", "--dry-run", dir}, os.Stdin, &out, &bytes.Buffer{})
+	if code != ExitUsage {
+		t.Errorf("exit %d, want %d", code, ExitUsage)
+	}
+	for _, want := range []string{
+		"阻止：list.csv，第 3 行，“Email”列：“bob@@x”不是有效的邮箱地址——请改正，或排除这一行",
+		"警告：list.csv，第 2 行，“Email”列：“ann@gmial.com”：域名“gmial.com”看起来是 gmail.com 的笔误",
+		"阻止：body.txt，第 1 行：没有“Nmae”这一列——你是想写 {{Name}} 吗？",
+		"2 个阻止问题，1 个警告，共 2 行",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check output lacks %q:\n%s", want, out.String())
+		}
+	}
+	var errOut bytes.Buffer
+	if code := Main([]string{"check", "--lang", "fr"}, os.Stdin, &bytes.Buffer{}, &errOut); code != ExitUsage || !strings.Contains(errOut.String(), "en or zh-Hans") {
+		t.Errorf("--lang fr: exit %d, %q", code, errOut.String())
+	}
+}
+
 // The unsubscribe and To-name flags map onto the campaign fields and
 // override the file only when given.
 func TestUnsubscribeAndToNameFlags(t *testing.T) {

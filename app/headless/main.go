@@ -15,7 +15,7 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
-	"mailroom/app/recipients"
+	"mailroom/app/msg"
 )
 
 // IsCommand reports whether args start with a headless subcommand, so main
@@ -49,9 +49,10 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mailroom %s: %v\n", cmd, err)
 		return ExitUsage
 	}
+	sp := speaker{lang: opts.lang}
 	env, err := defaultEnv()
 	if err != nil {
-		fmt.Fprintf(stderr, "mailroom %s: %v\n", cmd, err)
+		fmt.Fprintf(stderr, "mailroom %s: %s\n", cmd, sp.err(err))
 		return ExitUsage
 	}
 	if cmd == "status" {
@@ -63,19 +64,19 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	defer stop()
 	plan, err := campaign.Prepare(ctx, opts.campaign, env)
 	if err != nil {
-		fmt.Fprintf(stderr, "mailroom %s: %v\n", cmd, err)
+		fmt.Fprintf(stderr, "mailroom %s: %s\n", cmd, sp.err(err))
 		return ExitUsage
 	}
 	switch cmd {
 	case "check":
-		return check(plan, stdout)
+		return check(plan, stdout, sp)
 	case "preview":
 		if opts.testTo != "" {
-			return sendTest(ctx, plan, env, opts.row, opts.testTo, stdin, stderr)
+			return sendTest(ctx, plan, env, opts.row, opts.testTo, stdin, stderr, sp)
 		}
-		return preview(plan, opts.row, stdout, stderr)
+		return preview(plan, opts.row, stdout, stderr, sp)
 	default:
-		return send(ctx, plan, env, opts, stdin, stderr)
+		return send(ctx, plan, env, opts, stdin, stderr, sp)
 	}
 }
 
@@ -112,30 +113,23 @@ func defaultEnv() (campaign.Env, error) {
 }
 
 // check prints every problem, blocking ones first.
-func check(plan *campaign.Plan, stdout io.Writer) int {
-	printProblems(stdout, plan.Problems)
+func check(plan *campaign.Plan, stdout io.Writer, sp speaker) int {
+	sp.problems(stdout, plan.Problems)
 	blocking := len(plan.Problems.Blocking())
-	fmt.Fprintf(stdout, "%d blocking, %d warnings, %d rows\n", blocking, len(plan.Problems)-blocking, len(plan.Rows))
+	warnings := len(plan.Problems) - blocking
+	sp.line(stdout, fmt.Sprintf("%d blocking, %d warnings, %d rows", blocking, warnings, len(plan.Rows)),
+		msg.T("{{.Blocking}} blocking, {{.Warnings}} warnings, {{.Rows}} rows", "Blocking", blocking, "Warnings", warnings, "Rows", len(plan.Rows)))
 	if !plan.Ready() {
 		return ExitUsage
 	}
 	return ExitOK
 }
 
-func printProblems(w io.Writer, problems recipients.Problems) {
-	for _, p := range problems.Blocking() {
-		fmt.Fprintf(w, "blocking: %s\n", p.Error())
-	}
-	for _, p := range problems.Warnings() {
-		fmt.Fprintf(w, "warning: %s\n", p.Error())
-	}
-}
-
-func preview(plan *campaign.Plan, row int, stdout, stderr io.Writer) int {
+func preview(plan *campaign.Plan, row int, stdout, stderr io.Writer, sp speaker) int {
 	data, err := plan.Preview(row)
 	if err != nil {
-		printProblems(stderr, plan.Problems.Blocking())
-		fmt.Fprintf(stderr, "mailroom preview: %v\n", err)
+		sp.problems(stderr, plan.Problems.Blocking())
+		fmt.Fprintf(stderr, "mailroom preview: %s\n", sp.err(err))
 		return ExitUsage
 	}
 	stdout.Write(data)

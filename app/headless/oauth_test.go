@@ -72,7 +72,7 @@ func runSend(t *testing.T, c *campaign.Campaign, env campaign.Env) (int, string)
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	code := send(context.Background(), plan, env, &options{campaign: c}, os.Stdin, &stderr)
+	code := send(context.Background(), plan, env, &options{campaign: c}, os.Stdin, &stderr, speaker{})
 	return code, stderr.String()
 }
 

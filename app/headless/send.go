@@ -14,48 +14,52 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
+	"mailroom/app/msg"
 	"mailroom/app/oauth"
 	"mailroom/sender"
 )
 
 // send runs preflight, then delivery, and maps the outcome to an exit code.
-func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *options, stdin *os.File, stderr io.Writer) int {
+func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *options, stdin *os.File, stderr io.Writer, sp speaker) int {
 	c := plan.Campaign
 	if !plan.Ready() {
-		printProblems(stderr, plan.Problems)
-		fmt.Fprintln(stderr, "mailroom send: nothing was sent; fix the blocking problems above (or add --skip-invalid to skip those rows)")
+		sp.problems(stderr, plan.Problems)
+		sp.line(stderr, "mailroom send: nothing was sent; fix the blocking problems above (or add --skip-invalid to skip those rows)",
+			msg.T("mailroom send: nothing was sent; fix the blocking problems above (or add --skip-invalid to skip those rows)"))
 		return ExitUsage
 	}
-	printProblems(stderr, plan.Problems)
+	sp.problems(stderr, plan.Problems)
 	if c.DryRun != "" {
 		n, err := plan.WriteDryRun(c.DryRun)
 		if err != nil {
-			fmt.Fprintf(stderr, "mailroom send: %v\n", err)
+			fmt.Fprintf(stderr, "mailroom send: %s\n", sp.err(err))
 			return ExitUsage
 		}
-		fmt.Fprintf(stderr, "dry run: wrote %d messages to %s; nothing was sent\n", n, c.DryRun)
+		sp.line(stderr, fmt.Sprintf("dry run: wrote %d messages to %s; nothing was sent", n, c.DryRun),
+			msg.T("dry run: wrote {{.Count}} messages to {{.Folder}}; nothing was sent", "Count", n, "Folder", c.DryRun))
 		return ExitOK
 	}
-	login, ok := resolveLogin(plan, env, stdin, stderr)
+	login, ok := resolveLogin(plan, env, stdin, stderr, sp)
 	if !ok {
 		return ExitUsage
 	}
-	if !connectionOK(ctx, plan.Account, login, stderr) {
+	if !connectionOK(ctx, plan.Account, login, stderr, sp) {
 		return ExitUsage
 	}
-	progress := newProgressPrinter(stderr)
+	progress := newProgressPrinter(stderr, sp)
 	sendOpts := login.sendOptions()
-	sendOpts.Progress, sendOpts.Decisions = progress.update, opts.decisions
+	sendOpts.Progress, sendOpts.Decisions, sendOpts.Lang = progress.update, opts.decisions, sp.lang
 	out, err := plan.Send(ctx, env, sendOpts)
 	progress.finish()
 	for _, w := range out.Warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
+		sp.line(stderr, "warning: "+w, msg.T("warning: {{.Problem}}", "Problem", msg.Raw(w)))
 	}
 	for _, r := range out.Recovered {
-		fmt.Fprintf(stderr, "unknown: row %d, %s: an earlier run was interrupted while sending it; it may have been delivered, so it is not sent again\n", r.Number, r.Address)
+		sp.line(stderr, fmt.Sprintf("unknown: row %d, %s: an earlier run was interrupted while sending it; it may have been delivered, so it is not sent again", r.Number, r.Address),
+			msg.T("unknown: row {{.Row}}, {{.Address}}: an earlier run was interrupted while sending it; it may have been delivered, so it is not sent again", "Row", r.Number, "Address", r.Address))
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "mailroom send: %v\n", err)
+		fmt.Fprintf(stderr, "mailroom send: %s\n", sp.err(err))
 		if errors.Is(err, campaign.ErrNotReady) {
 			return ExitUsage
 		}
@@ -65,13 +69,17 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 		printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts))
 		return ExitStopped
 	}
-	fmt.Fprintf(stderr, "sent %d, failed %d, unknown %d, skipped %d, pending %d\n", out.Sent, out.Failed, out.Unknown, out.Skipped, out.Pending+out.Sending)
+	sp.line(stderr, fmt.Sprintf("sent %d, failed %d, unknown %d, skipped %d, pending %d", out.Sent, out.Failed, out.Unknown, out.Skipped, out.Pending+out.Sending),
+		msg.T("sent {{.Sent}}, failed {{.Failed}}, unknown {{.Unknown}}, skipped {{.Skipped}}, pending {{.Pending}}",
+			"Sent", out.Sent, "Failed", out.Failed, "Unknown", out.Unknown, "Skipped", out.Skipped, "Pending", out.Pending+out.Sending))
 	switch {
 	case out.Stopped != nil:
-		fmt.Fprintf(stderr, "stopped: %v\n", out.Stopped)
+		sp.line(stderr, fmt.Sprintf("stopped: %v", out.Stopped), msg.T("stopped: {{.Reason}}", "Reason", campaign.StopText(out.Stopped)))
 	}
 	if !out.ResumesAt.IsZero() {
-		fmt.Fprintf(stderr, "paused: the provider's limit was reached; resumes at %s (run the same command again then)\n", out.ResumesAt.Local().Format("15:04"))
+		at := out.ResumesAt.Local().Format("15:04")
+		sp.line(stderr, fmt.Sprintf("paused: the provider's limit was reached; resumes at %s (run the same command again then)", at),
+			msg.T("paused: the provider's limit was reached; resumes at {{.Time}} (run the same command again then)", "Time", at))
 	}
 	printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts))
 	switch {
@@ -87,15 +95,16 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 // terminal, a plain line every few seconds otherwise (logs, schedulers).
 type progressPrinter struct {
 	w        io.Writer
+	sp       speaker
 	terminal bool
 	mu       sync.Mutex
 	last     time.Time
 	drawn    bool
 }
 
-func newProgressPrinter(w io.Writer) *progressPrinter {
+func newProgressPrinter(w io.Writer, sp speaker) *progressPrinter {
 	f, ok := w.(*os.File)
-	return &progressPrinter{w: w, terminal: ok && term.IsTerminal(int(f.Fd()))}
+	return &progressPrinter{w: w, sp: sp, terminal: ok && term.IsTerminal(int(f.Fd()))}
 }
 
 // update is called by the engine; it must not block delivery for long.
@@ -110,6 +119,42 @@ func (p *progressPrinter) update(s sender.Progress) {
 		return
 	}
 	p.last = time.Now()
+	line := p.line(s)
+	if p.terminal {
+		done := s.Sent + s.Failed + s.Unknown
+		total := done + max(s.Remaining, 0)
+		fmt.Fprintf(p.w, "\r%s %s\x1b[K", bar(done, total, 30), line)
+		p.drawn = true
+		return
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+// line is one progress line, in the documented English or said in --lang.
+func (p *progressPrinter) line(s sender.Progress) string {
+	if !p.sp.english() {
+		parts := []msg.Text{msg.T("sent {{.Sent}}, failed {{.Failed}}, unknown {{.Unknown}}", "Sent", s.Sent, "Failed", s.Failed, "Unknown", s.Unknown)}
+		if s.Remaining >= 0 {
+			parts = append(parts, msg.T("{{.Count}} left", "Count", s.Remaining))
+		}
+		if s.Rate > 0 {
+			parts = append(parts, msg.T("{{.Rate}} per minute", "Rate", fmt.Sprintf("%.0f", s.Rate)))
+		}
+		if s.ETA > 0 {
+			parts = append(parts, msg.T("about {{.Left}} left", "Left", msg.Duration(s.ETA)))
+		}
+		if !s.WaitingUntil.IsZero() {
+			parts = append(parts, msg.T("waiting until {{.Time}}", "Time", s.WaitingUntil.Local().Format("15:04:05")))
+		}
+		out := ""
+		for i, t := range parts {
+			if i > 0 {
+				out += msg.T(", ").In(p.sp.lang)
+			}
+			out += t.In(p.sp.lang)
+		}
+		return out
+	}
 	line := fmt.Sprintf("sent %d, failed %d, unknown %d", s.Sent, s.Failed, s.Unknown)
 	if s.Remaining >= 0 {
 		line += fmt.Sprintf(", %d left", s.Remaining)
@@ -123,14 +168,7 @@ func (p *progressPrinter) update(s sender.Progress) {
 	if !s.WaitingUntil.IsZero() {
 		line += ", waiting until " + s.WaitingUntil.Local().Format("15:04:05")
 	}
-	if p.terminal {
-		done := s.Sent + s.Failed + s.Unknown
-		total := done + max(s.Remaining, 0)
-		fmt.Fprintf(p.w, "\r%s %s\x1b[K", bar(done, total, 30), line)
-		p.drawn = true
-		return
-	}
-	fmt.Fprintln(p.w, line)
+	return line
 }
 
 func (p *progressPrinter) finish() {
@@ -168,7 +206,7 @@ var newOAuth = func(secrets accounts.Secrets) *oauth.Service { return oauth.New(
 // the stored sign-in (refresh token) for Google and Microsoft accounts,
 // else the password from MAILROOM_PASSWORD, the keychain, or a prompt on
 // a terminal.
-func resolveLogin(plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr io.Writer) (login, bool) {
+func resolveLogin(plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr io.Writer, sp speaker) (login, bool) {
 	a := plan.Account
 	if !a.NeedsSecret() {
 		return login{}, true
@@ -176,36 +214,37 @@ func resolveLogin(plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr 
 	cred, ok, err := newOAuth(env.Keychain()).Credential(a, os.LookupEnv)
 	switch {
 	case err != nil:
-		fmt.Fprintf(stderr, "mailroom: %v\n", err)
+		fmt.Fprintf(stderr, "mailroom: %s\n", sp.err(err))
 		return login{}, false
 	case ok:
 		return login{cred: cred}, true
 	}
 	pw, _, err := accounts.ResolvePassword(a, env.Keychain(), accounts.WithTerminal(stdin, stderr))
 	if err != nil {
-		fmt.Fprintf(stderr, "mailroom: %v\n", err)
+		fmt.Fprintf(stderr, "mailroom: %s\n", sp.err(err))
 		return login{}, false
 	}
 	return login{password: pw}, true
 }
 
 // sendTest is `mailroom preview --row N --send-test ADDR`.
-func sendTest(ctx context.Context, plan *campaign.Plan, env campaign.Env, row int, to string, stdin *os.File, stderr io.Writer) int {
+func sendTest(ctx context.Context, plan *campaign.Plan, env campaign.Env, row int, to string, stdin *os.File, stderr io.Writer, sp speaker) int {
 	if !plan.Ready() {
-		printProblems(stderr, plan.Problems)
-		fmt.Fprintln(stderr, "mailroom preview: fix the blocking problems above first")
+		sp.problems(stderr, plan.Problems)
+		sp.line(stderr, "mailroom preview: fix the blocking problems above first", msg.T("mailroom preview: fix the blocking problems above first"))
 		return ExitUsage
 	}
-	login, ok := resolveLogin(plan, env, stdin, stderr)
-	if !ok || !connectionOK(ctx, plan.Account, login, stderr) {
+	login, ok := resolveLogin(plan, env, stdin, stderr, sp)
+	if !ok || !connectionOK(ctx, plan.Account, login, stderr, sp) {
 		return ExitUsage
 	}
 	res, err := plan.SendTest(ctx, row, to, login.sendOptions())
 	if err != nil {
-		fmt.Fprintf(stderr, "mailroom preview: %v\n", err)
+		fmt.Fprintf(stderr, "mailroom preview: %s\n", sp.err(err))
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "test message for data row %d sent to %s (Message-ID <%s>); the row still counts as not sent\n", row, to, res.MessageID)
+	sp.line(stderr, fmt.Sprintf("test message for data row %d sent to %s (Message-ID <%s>); the row still counts as not sent", row, to, res.MessageID),
+		msg.T("test message for data row {{.Row}} sent to {{.Address}} (Message-ID <{{.ID}}>); the row still counts as not sent", "Row", row, "Address", to, "ID", res.MessageID))
 	return ExitOK
 }
 
@@ -213,20 +252,23 @@ func sendTest(ctx context.Context, plan *campaign.Plan, env campaign.Env, row in
 // TLS, certificate, login) before any row is touched, so a wrong password,
 // a sign-in to renew or an unreachable server is a preflight error with
 // nothing sent. A signed-in account gets a fresh access token here.
-func connectionOK(ctx context.Context, a accounts.Account, l login, stderr io.Writer) bool {
+func connectionOK(ctx context.Context, a accounts.Account, l login, stderr io.Writer, sp speaker) bool {
+	nothingSent := func() {
+		sp.line(stderr, "mailroom send: nothing was sent", msg.T("mailroom send: nothing was sent"))
+	}
 	password := l.password
 	if l.cred != nil {
 		token, err := l.cred(ctx, "")
 		if err != nil {
-			fmt.Fprintf(stderr, "mailroom send: %v\n", err)
-			fmt.Fprintln(stderr, "mailroom send: nothing was sent")
+			fmt.Fprintf(stderr, "mailroom send: %s\n", sp.err(err))
+			nothingSent()
 			return false
 		}
 		password = token
 	}
 	report, err := accounts.Check(ctx, a, password)
 	if err != nil {
-		fmt.Fprintf(stderr, "mailroom send: %v\n", err)
+		fmt.Fprintf(stderr, "mailroom send: %s\n", sp.err(err))
 		return false
 	}
 	if report.OK() {
@@ -236,15 +278,22 @@ func connectionOK(ctx context.Context, a accounts.Account, l login, stderr io.Wr
 		if s.OK {
 			continue
 		}
-		fmt.Fprintf(stderr, "mailroom send: %s", s.Summary)
+		english := "mailroom send: " + s.Summary
 		if s.Reply != "" && !strings.Contains(s.Summary, s.Reply) {
-			fmt.Fprintf(stderr, " (server replied: %s)", s.Reply)
+			english += " (server replied: " + s.Reply + ")"
 		}
 		if s.Hint != "" {
-			fmt.Fprintf(stderr, " — %s", s.Hint)
+			english += " — " + s.Hint
 		}
-		fmt.Fprintln(stderr)
+		text := s.Text
+		if s.Reply != "" && !strings.Contains(s.Summary, s.Reply) {
+			text = msg.T("{{.Text}} (server replied: {{.Reply}})", "Text", text, "Reply", s.Reply)
+		}
+		if !s.HintText.IsZero() {
+			text = msg.T("{{.What}} — {{.Fix}}", "What", text, "Fix", s.HintText)
+		}
+		sp.line(stderr, english, msg.T("mailroom send: {{.Problem}}", "Problem", text))
 	}
-	fmt.Fprintln(stderr, "mailroom send: nothing was sent")
+	nothingSent()
 	return false
 }

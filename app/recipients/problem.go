@@ -108,6 +108,43 @@ func (p Problem) Words() msg.Text {
 	return text
 }
 
+// Located is Error in the user's language, for the headless command's
+// --lang: every part of the location, the file's base name included, then
+// what is wrong and what to do.
+func (p Problem) Located() msg.Text {
+	text := msg.Raw(joinMessage(p.Message, p.Hint))
+	if p.Text != nil {
+		text = *p.Text
+	}
+	var where []msg.Text
+	switch {
+	case p.File != "":
+		where = append(where, msg.Raw(filepath.Base(p.File)))
+	case p.Part != "":
+		where = append(where, p.Part.Name())
+	}
+	if p.Sheet != "" {
+		where = append(where, msg.T(`sheet "{{.Sheet}}"`, "Sheet", p.Sheet))
+	}
+	if p.Row > 0 {
+		where = append(where, msg.T("row {{.Row}}", "Row", p.Row))
+	}
+	if p.Column != "" {
+		where = append(where, msg.T(`column "{{.Column}}"`, "Column", p.Column))
+	}
+	if p.Line > 0 {
+		where = append(where, msg.T("line {{.Line}}", "Line", p.Line))
+	}
+	if len(where) == 0 {
+		return text
+	}
+	place := where[0]
+	for _, w := range where[1:] {
+		place = msg.T("{{.Place}}, {{.Next}}", "Place", place, "Next", w)
+	}
+	return msg.T("{{.Place}}: {{.Text}}", "Place", place, "Text", text)
+}
+
 // Error formats the problem the way the user reads it:
 //
 //	customers.xlsx, sheet "Sheet1", row 12, column "Email": "bob@@x" is not a valid address — correct it or exclude the row
