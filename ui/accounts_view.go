@@ -120,7 +120,7 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	v.presetNote = widget.NewLabel("")
 	v.presetNote.Wrapping = fyne.TextWrapWord
 	v.presetNote.Hide()
-	v.preset = widget.NewSelect(presetNames, func(string) { v.applyPreset() })
+	v.preset = newSelect(presetNames, func(string) { v.applyPreset() })
 
 	v.name, v.fromName, v.fromAddress = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	v.replyTo, v.host, v.port = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
@@ -216,7 +216,7 @@ func newChoice(values []string, label func(string) string) *widget.Select {
 	for i, v := range values {
 		labels[i] = label(v)
 	}
-	s := widget.NewSelect(labels, nil)
+	s := newSelect(labels, nil)
 	s.SetSelectedIndex(0)
 	return s
 }

@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -54,7 +53,7 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	v := &composeView{doc: doc, win: win, accounts: accounts, attachSelected: -1}
 	v.name = v.boundEntry(&doc.c.Name)
 	v.name.SetPlaceHolder(lang.L("shown in History, e.g. March invoices"))
-	v.account = widget.NewSelect(nil, func(string) { v.pickAccount() })
+	v.account = newSelect(nil, func(string) { v.pickAccount() })
 	v.account.PlaceHolder = lang.L("Choose an account")
 	v.from = v.boundEntry(&doc.c.From)
 	v.from.SetPlaceHolder(lang.L("Name <address>; empty uses the account's"))
@@ -81,7 +80,7 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 			v.doc.changed()
 		}
 	}
-	v.field = widget.NewSelect(nil, v.insertField)
+	v.field = newSelect(nil, v.insertField)
 	v.field.PlaceHolder = lang.L("Insert a merge field…")
 
 	v.attachList = widget.NewList(
@@ -260,13 +259,5 @@ func (v *composeView) removeAttachment() {
 }
 
 func (v *composeView) chooseAttachDir() {
-	dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			showError(err, v.win)
-			return
-		}
-		if u != nil {
-			v.attachDir.SetText(u.Path())
-		}
-	}, v.win)
+	askFolder(v.win, func(path string) { v.attachDir.SetText(path) })
 }

@@ -48,8 +48,8 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 	open.Importance = widget.HighImportance
 	v.reload = widget.NewButtonWithIcon(lang.L("Read again"), theme.ViewRefreshIcon(), v.importList)
 
-	v.sheet = widget.NewSelect(nil, func(s string) { v.setField(&v.doc.c.Sheet, s, true) })
-	v.emailColumn = widget.NewSelect(nil, func(s string) { v.setField(&v.doc.c.EmailColumn, s, true) })
+	v.sheet = newSelect(nil, func(s string) { v.setField(&v.doc.c.Sheet, s, true) })
+	v.emailColumn = newSelect(nil, func(s string) { v.setField(&v.doc.c.EmailColumn, s, true) })
 	v.headerRow = widget.NewEntry()
 	v.headerRow.SetPlaceHolder(lang.L("detect"))
 	v.headerRow.OnSubmitted = func(string) { v.applyOptions() }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"mailroom/app/msg"
 )
@@ -60,4 +61,12 @@ func windowLanguage() msg.Language {
 		}
 	}
 	return msg.English
+}
+
+// newSelect is widget.NewSelect with its placeholder in the window's
+// language: Fyne's own "(Select one)" is a constant it never translates.
+func newSelect(options []string, changed func(string)) *widget.Select {
+	s := widget.NewSelect(options, changed)
+	s.PlaceHolder = lang.L("(Select one)")
+	return s
 }

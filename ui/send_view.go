@@ -127,22 +127,10 @@ func (v *sendView) pathEntry(dst *string, hint, fileName string) fyne.CanvasObje
 	v.paths = append(v.paths, boundPath{e, dst})
 	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
 		if fileName == "" {
-			dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
-				if err == nil && u != nil {
-					e.SetText(u.Path())
-				}
-			}, v.win)
+			askFolder(v.win, func(path string) { e.SetText(path) })
 			return
 		}
-		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				return
-			}
-			w.Close()
-			e.SetText(w.URI().Path())
-		}, v.win)
-		d.SetFileName(fileName)
-		d.Show()
+		askSavePath(v.win, fileName, nil, func(path string) { e.SetText(path) })
 	})
 	return container.NewBorder(nil, nil, nil, browse, e)
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -155,5 +157,37 @@ func TestChineseWindowSavesAChineseReport(t *testing.T) {
 	if !strings.HasPrefix(string(zhText), "\uFEFF行,地址,姓名,状态,尝试次数,") || !strings.Contains(string(zhText), "待发送") ||
 		!strings.Contains(string(zhText), "已跳过,0,,,,,无效地址") {
 		t.Errorf("Chinese report:\n%s", zhText)
+	}
+}
+
+// Fyne's own words read as Chinese people expect: a confirmation's No is
+// 否 (Fyne's own is 不), an empty choice says 请选择, and the file dialog's
+// places have Chinese names.
+func TestChineseWindowOverridesFynesOwnWords(t *testing.T) {
+	inChinese(t)
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(900, 700))
+	dialog.ShowConfirm("标题", "内容", func(bool) {}, w)
+	if findButton(w.Canvas().Overlays().Top(), "否") == nil || findButton(w.Canvas().Overlays().Top(), "是") == nil {
+		t.Error("the confirmation has no 否/是 buttons")
+	}
+	w.Canvas().Overlays().Top().Hide()
+	w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+
+	if s := newSelect([]string{"a"}, nil); s.PlaceHolder != "（请选择）" {
+		t.Errorf("placeholder %q", s.PlaceHolder)
+	}
+
+	askOpenPath(w, nil, func(string) {})
+	var labels []string
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			labels = append(labels, l.Text)
+		}
+	})
+	got := strings.Join(labels, "|")
+	if !strings.Contains(got, "主文件夹") || !strings.Contains(got, "计算机") || strings.Contains(got, "|Home|") || strings.Contains(got, "|Computer|") {
+		t.Errorf("file dialog places: %s", got)
 	}
 }
