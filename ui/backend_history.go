@@ -88,10 +88,16 @@ func rowRecord(r journal.Row, campaignName string) RowRecord {
 	if at.IsZero() {
 		at = r.Updated
 	}
+	reply := r.Reply
+	if r.State == journal.StateSkipped {
+		// Why it was skipped, in the window's language (skip reasons are
+		// stored texts).
+		reply = say(r.Note())
+	}
 	return RowRecord{
 		CampaignID: strconv.FormatInt(r.Campaign, 10), CampaignName: campaignName,
 		Key: r.Key, Address: r.Address, State: string(r.State), Attempts: r.Attempts,
-		MessageID: r.MessageID, Reply: r.Reply, At: at,
+		MessageID: r.MessageID, Reply: reply, At: at,
 		RowMailbox: RowMailbox{
 			Bounce: r.Bounce, BounceStatus: r.BounceStatus, BounceText: r.BounceText, BouncedAt: r.BouncedAt,
 			RepliedAt: r.RepliedAt, ReplySubject: r.ReplySubject, AutoReplyAt: r.AutoReplyAt, Unsubscribed: r.Unsubscribed,
