@@ -254,7 +254,7 @@ func TestReportInChinese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(records[0], ","); got != "行,地址,姓名,状态,尝试次数,发送时间,Message-ID,回复代码,服务器回复,备注,最后更新" {
+	if got := strings.Join(records[0], ","); got != "行,地址,姓名,状态,尝试次数,发送时间,Message-ID,回复代码,服务器回复,备注,最后更新,退信,退信代码,退信原因,退信诊断,退信时间,回复时间,回复主题,自动回复时间,退订时间,已发送文件夹" {
 		t.Errorf("header %s", got)
 	}
 	if records[1][3] != "已发送" || records[2][3] != "已跳过" || records[2][9] != "重复地址" {

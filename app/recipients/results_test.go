@@ -171,7 +171,7 @@ func TestWriteResultsInTheUsersLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := tab.Columns.Names()
-	if got := strings.Join(names[len(names)-4:], ","); got != "Mailroom 状态,Mailroom 时间,Mailroom Message-ID,Mailroom 服务器回复" {
+	if got := strings.Join(names[len(names)-6:], ","); got != "Mailroom 状态,Mailroom 时间,Mailroom Message-ID,Mailroom 服务器回复,Mailroom 退信,Mailroom 回应" {
 		t.Fatalf("result columns %s", got)
 	}
 	again := filepath.Join(dir, "again.xlsx")
