@@ -301,12 +301,29 @@ func findInFolder(dir, name string) (attachment, error) {
 		root: dir, rel: rel, Size: info.Size()}, nil
 }
 
-// nameList is listNames in the user's language.
+// nameList is listNames in the user's language: "Name", "Email" in
+// English, “姓名”、“邮箱” in Chinese.
 func nameList(names []string, limit int) msg.Text {
-	if len(names) <= limit {
-		return msg.Raw(listNames(names, limit))
+	shown := names
+	if len(names) > limit {
+		shown = names[:limit]
 	}
-	return msg.T("{{.Names}} and {{.More}} more", "Names", listNames(names[:limit], limit), "More", len(names)-limit)
+	parts := make([]msg.Text, len(shown))
+	for i, n := range shown {
+		parts[i] = msg.T(`"{{.Name}}"`, "Name", n)
+	}
+	list := msg.Text{}
+	for i, p := range parts {
+		if i == 0 {
+			list = p
+			continue
+		}
+		list = msg.T("{{.List}}, {{.Next}}", "List", list, "Next", p)
+	}
+	if len(names) > limit {
+		return msg.T("{{.Names}} and {{.More}} more", "Names", list, "More", len(names)-limit)
+	}
+	return list
 }
 
 func listNames(names []string, limit int) string {

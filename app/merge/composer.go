@@ -183,9 +183,9 @@ func (c *Composer) template(part recipients.Part, name, src, file string) *Templ
 }
 
 func (c *Composer) unknownFieldProblem(u UnknownField, part recipients.Part, file string) recipients.Problem {
-	hint := msg.T("the columns are: {{.Columns}}", "Columns", nameList(c.cols.Names(), 12))
+	hint := msg.T("the columns are: {{.Columns}}", "Columns", nameList(c.sheetColumns(), 12))
 	if u.Suggestion != "" {
-		hint = msg.T("did you mean {{.Field}}? The columns are: {{.Columns}}", "Field", "{{"+u.Suggestion+"}}", "Columns", nameList(c.cols.Names(), 12))
+		hint = msg.T("did you mean {{.Field}}? The columns are: {{.Columns}}", "Field", "{{"+u.Suggestion+"}}", "Columns", nameList(c.sheetColumns(), 12))
 	}
 	if part == recipients.PartAttachCol {
 		return recipients.Problem{Code: "unknown-field", File: file, Part: part}.Say(
@@ -234,6 +234,16 @@ func unwrapPathError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// sheetColumns are the list's own columns, without the {{unsubscribe}}
+// field Mailroom adds: what the user can pick from.
+func (c *Composer) sheetColumns() []string {
+	names := c.cols.Names()
+	if c.unsub.col >= 0 && c.unsub.col == len(names)-1 {
+		names = names[:len(names)-1]
+	}
+	return names
 }
 
 // textOf is err's words in the user's language, or its English.
