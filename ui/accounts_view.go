@@ -181,7 +181,8 @@ func newAccountsView(book AccountBook, win fyne.Window, b *bridge) *accountsView
 	)
 	v.imap = v.newIMAPSection()
 	v.dkim = v.newDKIMSection()
-	buttons := container.NewHBox(v.save, v.test, v.testMessage, v.remove)
+	// The check sits under the buttons, so the row fits a narrow window.
+	buttons := container.NewVBox(container.NewHBox(v.save, v.test, v.remove), v.testMessage)
 	// The buttons and the test's steps stay in view below the long form;
 	// the steps take room only once a test has run.
 	steps := container.NewVScroll(container.NewVBox(v.testSteps, container.NewHBox(v.trust)))
