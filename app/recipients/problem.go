@@ -97,11 +97,11 @@ func (p Problem) Words() msg.Text {
 	}
 	switch {
 	case p.Part != "" && line > 0:
-		return msg.T("{{.Part}}, line {{.Line}}: {{.Text}}", "Part", p.Part.Name(), "Line", line, "Text", text)
+		return msg.T("{{.Part}}, line {{.Line}}: {{.Text}}", "Part", p.Part.Label(), "Line", line, "Text", text)
 	case p.Row > 0:
 		return msg.T("Row {{.Row}}: {{.Text}}", "Row", p.Row, "Text", text)
 	case p.Part != "":
-		return msg.T("{{.Part}}: {{.Text}}", "Part", p.Part.Name(), "Text", text)
+		return msg.T("{{.Part}}: {{.Text}}", "Part", p.Part.Label(), "Text", text)
 	case p.File != "":
 		return msg.T("{{.File}}: {{.Text}}", "File", filepath.Base(p.File), "Text", text)
 	}
@@ -206,7 +206,37 @@ const (
 	PartUnsubscribe Part = "unsubscribe link"
 )
 
-// Name is the part as the user calls it, in their language.
+// Label is the part as the window labels it, to start a line with
+// ("Body, line 3: …", 正文第 3 行：…).
+func (pt Part) Label() msg.Text {
+	switch pt {
+	case PartSubject:
+		return msg.T("Subject")
+	case PartBody:
+		return msg.T("Body")
+	case PartCc:
+		return msg.T("Cc")
+	case PartBcc:
+		return msg.T("Bcc")
+	case PartReplyTo:
+		return msg.T("Reply-To")
+	case PartFrom:
+		return msg.T("From")
+	case PartToName:
+		return msg.T("Recipient's name in To")
+	case PartAttachment:
+		return msg.T("Attachment file name")
+	case PartAttachCol:
+		return msg.T("Attachment column")
+	case PartSuppression:
+		return msg.T("Do-not-send list")
+	case PartUnsubscribe:
+		return msg.T("Unsubscribe link")
+	}
+	return msg.Raw(string(pt))
+}
+
+// Name is the part as the user calls it in a sentence, in their language.
 func (pt Part) Name() msg.Text {
 	switch pt {
 	case PartSubject:
