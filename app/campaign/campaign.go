@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"mailroom/app/atomicfile"
+	"mailroom/app/msg"
 )
 
 // FormatVersion is written into every campaign file; files with a newer
@@ -102,14 +103,14 @@ var ErrNewerFormat = errors.New("campaign file was written by a newer version of
 func Load(path string) (*Campaign, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("campaign %s: %w", path, err)
+		return nil, msg.Errorf(err, "campaign {{.File}}: {{.Reason}}", "File", path, "Reason", msg.Raw(err.Error()))
 	}
 	var c Campaign
 	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("campaign %s is not a valid campaign file: %w", path, err)
+		return nil, msg.Errorf(err, "campaign {{.File}} is not a valid campaign file: {{.Reason}}", "File", path, "Reason", msg.Raw(err.Error()))
 	}
 	if c.Version > FormatVersion {
-		return nil, fmt.Errorf("campaign %s: %w (version %d); update Mailroom", path, ErrNewerFormat, c.Version)
+		return nil, msg.Errorf(ErrNewerFormat, "campaign {{.File}}: campaign file was written by a newer version of Mailroom (version {{.Version}}); update Mailroom", "File", path, "Version", c.Version)
 	}
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
