@@ -66,7 +66,7 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 		if out.JournalPath == "" { // the journal could not be opened: nothing was sent
 			return ExitUsage
 		}
-		printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts))
+		printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts), sp)
 		return ExitStopped
 	}
 	sp.line(stderr, fmt.Sprintf("sent %d, failed %d, unknown %d, skipped %d, pending %d", out.Sent, out.Failed, out.Unknown, out.Skipped, out.Pending+out.Sending),
@@ -81,7 +81,7 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 		sp.line(stderr, fmt.Sprintf("paused: the provider's limit was reached; resumes at %s (run the same command again then)", at),
 			msg.T("paused: the provider's limit was reached; resumes at {{.Time}} (run the same command again then)", "Time", at))
 	}
-	printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts))
+	printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts), sp)
 	switch {
 	case out.Pending+out.Sending > 0:
 		return ExitStopped

@@ -15,9 +15,6 @@ import (
 // before pointing to `mailroom status` for the rest.
 const maxListed = 50
 
-// say renders a text for the headless command: English, the documented
-// language of its output.
-func say(t msg.Text) string { return t.String() }
 
 // status is `mailroom status [CAMPAIGN] [--journal PATH]`: the journal's
 // counts per state and every row needing a decision, read without
@@ -30,6 +27,7 @@ func say(t msg.Text) string { return t.String() }
 // status, print it. A fetch slots in before ReadStatus (the only step that
 // writes) and changes neither the output format nor the exit codes.
 func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
+	say := speaker{lang: opts.lang}.say
 	st, err := opts.campaign.ReadStatus(env)
 	switch {
 	case errors.Is(err, journal.ErrNoJournal):
@@ -41,7 +39,7 @@ func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
 			"Path", st.JournalPath)))
 		return ExitUsage
 	case err != nil:
-		fmt.Fprintf(stderr, "mailroom status: %v\n", err)
+		fmt.Fprintf(stderr, "mailroom status: %s\n", speaker{lang: opts.lang}.err(err))
 		return ExitUsage
 	}
 	fmt.Fprintln(stdout, say(msg.T("campaign: {{.Name}}", "Name", msg.Raw(st.Name))))
@@ -56,7 +54,7 @@ func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
 			"Time", st.InboxChecked.Local().Format("2006-01-02 15:04"), "Hard", m.BouncedHard, "Soft", m.BouncedSoft, "Replied", m.Replied,
 			"Auto", m.AutoReplied, "Unsubscribed", m.Unsubscribed, "Confirmed", m.ConfirmedInSent, "NotInSent", m.NotInSent)))
 	}
-	printDecisions(stdout, st.Decisions, len(st.Decisions), "")
+	printDecisions(stdout, st.Decisions, len(st.Decisions), "", speaker{lang: opts.lang})
 	if len(st.Decisions) > 0 {
 		return ExitFailed
 	}
@@ -65,10 +63,11 @@ func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
 
 // printDecisions lists the rows needing a decision, at most limit of
 // them; more names where the full list is.
-func printDecisions(w io.Writer, ds []campaign.Decision, limit int, more string) {
+func printDecisions(w io.Writer, ds []campaign.Decision, limit int, more string, sp speaker) {
 	if len(ds) == 0 {
 		return
 	}
+	say := sp.say
 	unknown := 0
 	for _, d := range ds {
 		if d.State == journal.StateUnknown {
@@ -91,7 +90,7 @@ func printDecisions(w io.Writer, ds []campaign.Decision, limit int, more string)
 // the send summary to point to.
 func statusCommand(opts *options) string {
 	if opts.path == "" {
-		return say(msg.T("mailroom status with the same campaign flags as this send"))
+		return speaker{lang: opts.lang}.say(msg.T("mailroom status with the same campaign flags as this send"))
 	}
 	cmd := "mailroom status " + shellQuote(opts.path)
 	if opts.journalFlag != "" {

@@ -26,6 +26,15 @@ func (s speaker) line(w io.Writer, english string, text msg.Text) {
 	fmt.Fprintln(w, text.In(s.lang))
 }
 
+// say renders a text in the chosen language; English, the documented
+// language of the output, by default.
+func (s speaker) say(t msg.Text) string {
+	if s.english() {
+		return t.String()
+	}
+	return t.In(s.lang)
+}
+
 // err is an error as the user reads it: its own words in their language,
 // or its English.
 func (s speaker) err(e error) string {
