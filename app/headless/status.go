@@ -15,7 +15,6 @@ import (
 // before pointing to `mailroom status` for the rest.
 const maxListed = 50
 
-
 // status is `mailroom status [CAMPAIGN] [--journal PATH]`: the journal's
 // counts per state and every row needing a decision, read without
 // changing anything. Exit 0 when nothing needs a decision, 1 otherwise,
