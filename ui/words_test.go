@@ -123,8 +123,8 @@ func TestChineseWindowSavesAChineseReport(t *testing.T) {
 	c, err := j.Campaign(journal.CampaignSpec{Key: "k", Name: "四月"})
 	if err == nil {
 		_, err = j.Sync(c.ID, []journal.RowInput{
-			{Number: 2, Address: "li@qq.com", Name: "李娜"},
-			{Number: 3, Address: "bad", Skip: msg.T("invalid address").Store()},
+			{Number: 2, Key: "li@qq.com", Address: "li@qq.com", Name: "李娜"},
+			{Number: 3, Key: "bad", Address: "bad", Skip: msg.T("invalid address").Store()},
 		})
 	}
 	if err != nil {

@@ -231,10 +231,10 @@ func TestReportInChinese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := j.Sync(c.ID, []RowInput{
+	if _, err := j.Sync(c.ID, keyed([]RowInput{
 		{Number: 2, Address: "li.na@qq.com", Name: "李娜"},
 		{Number: 3, Address: "dup@qq.com", Name: "王", Skip: msg.T("duplicate address").Store()},
-	}); err != nil {
+	})); err != nil {
 		t.Fatal(err)
 	}
 	run := startRun(t, j, c.ID)
