@@ -85,6 +85,19 @@ func (t *wtx) observe(campaign int64, o Observation) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if o.Kind == ObservedNotInSent {
+		// The search was for the message the row had when the pass read
+		// it. If the row has been sent again since (another process, the
+		// window), the answer is about an older message: not evidence
+		// about the current one, which may well have been delivered.
+		var current string
+		if err := t.conn.QueryRowContext(ctx, `SELECT message_id FROM rows WHERE campaign = ? AND key = ?`, campaign, o.Key).Scan(&current); err != nil {
+			return false, err
+		}
+		if state != StateUnknown || current != o.Source {
+			return false, nil
+		}
+	}
 	res, err := t.conn.ExecContext(ctx, `INSERT OR IGNORE INTO observations (campaign, key, kind, source) VALUES (?, ?, ?, ?)`,
 		campaign, o.Key, string(o.Kind), o.Source)
 	if err != nil {

@@ -124,6 +124,47 @@ func TestEvidenceSettlesAnUnknownRow(t *testing.T) {
 	}
 }
 
+// TestStaleSentFolderAnswerIsDropped: a mailbox pass reads an unknown
+// row, and while it searches the Sent folder for that message the row is
+// sent again (another process, or the window) and ends unknown once more.
+// "Not in your Sent folder" was said of the first message, not of the
+// second, which may well have been delivered: it must not be recorded.
+func TestStaleSentFolderAnswerIsDropped(t *testing.T) {
+	j := openTest(t)
+	c, _ := campaignWith(t, j, "c", 1)
+	const key = "user1@example.com"
+	r := startRun(t, j, c.ID)
+	if err := r.MarkSending(key, "first-id", "h"); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	startRun(t, j, c.ID).Close() // recovered: unknown, Message-ID first-id
+	// (the pass reads the row here and starts searching)
+	if err := j.SendAgain(c.ID, key); err != nil {
+		t.Fatal(err)
+	}
+	r2 := startRun(t, j, c.ID)
+	if err := r2.MarkSending(key, "second-id", "h"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r2.MarkDone(sender.Result{Key: key, Outcome: sender.OutcomeUnknown, MessageID: "second-id", Attempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	r2.Close()
+	added, err := j.Observe(c.ID, []Observation{{Key: key, Kind: ObservedNotInSent, Source: "first-id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rowOf(t, j, c.ID, key); len(added) != 0 || !got.NotInSent.IsZero() {
+		t.Errorf("an answer about the first message was recorded on the second (%d added): %+v", len(added), got)
+	}
+	// The answer about the current message still counts.
+	added, err = j.Observe(c.ID, []Observation{{Key: key, Kind: ObservedNotInSent, Source: "second-id"}})
+	if err != nil || len(added) != 1 || rowOf(t, j, c.ID, key).NotInSent.IsZero() {
+		t.Errorf("the answer about the current message: %d added, %v", len(added), err)
+	}
+}
+
 func TestInboxCursorsRoundTrip(t *testing.T) {
 	j := openTest(t)
 	c, _ := campaignWith(t, j, "c", 1)
