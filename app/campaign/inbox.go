@@ -2,12 +2,17 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"mailroom/app/accounts"
 	"mailroom/app/inbox"
 	"mailroom/app/journal"
+	"mailroom/app/msg"
+	"mailroom/app/sentfolder"
 )
 
 // MailboxCheck is one reading of the account's mailbox for a campaign
@@ -34,10 +39,6 @@ func CheckMailbox(ctx context.Context, env Env, c MailboxCheck) (inbox.Report, e
 	if c.Account.IMAP.Host == "" {
 		return inbox.Report{}, ErrNoMailbox
 	}
-	password, options, err := imapLogin(env, c.Account, c.Login)
-	if err != nil {
-		return inbox.Report{}, err
-	}
 	path := c.Journal
 	if path == "" {
 		path = filepath.Join(env.DataDir, journal.DefaultFileName)
@@ -47,9 +48,88 @@ func CheckMailbox(ctx context.Context, env Env, c MailboxCheck) (inbox.Report, e
 		return inbox.Report{}, err
 	}
 	defer j.Close()
-	req := inbox.Request{Campaign: c.Campaign, Account: c.Account, Password: password, Options: options}
+	return fetch(ctx, env, j, c.Campaign, c.Account, c.Login)
+}
+
+// MailboxAccount is the account whose mailbox answers for the campaign:
+// its saved account (--account, or the campaign file's "account"), which
+// must have an IMAP server. A campaign sent with --smtp alone has no
+// mailbox Mailroom knows of. The error matches ErrNoMailbox then.
+func (c *Campaign) MailboxAccount(env Env) (accounts.Account, error) {
+	a, problem := c.account(env)
+	switch {
+	case problem != nil:
+		return a, problem
+	case c.Account == "":
+		return a, msg.Errorf(ErrNoMailbox, "this campaign names no saved account, so there is no mailbox to read: send it with --account ID, an account set up in the window with an IMAP server")
+	case a.IMAP.Host == "":
+		return a, msg.Errorf(ErrNoMailbox, "the account {{.Account}} has no IMAP server: set one up under Accounts to read bounces and replies",
+			"Account", msg.Raw(a.Label()))
+	}
+	return a, nil
+}
+
+// CheckMailbox reads the account's mailbox once for this campaign, as the
+// package's CheckMailbox does, finding the campaign in its own journal
+// (JournalPath). It never creates a journal: a missing file is
+// journal.ErrNoJournal, a journal without this campaign ErrNotRun.
+//
+// It takes no run lock, so it works while another process sends the
+// campaign: its only state change (an unknown row proven sent) is one the
+// engine never makes, and each of its writes is one short transaction,
+// never held across the network (docs/inbox.md, "Reading while a send
+// runs").
+func (c *Campaign) CheckMailbox(ctx context.Context, env Env, a accounts.Account, login SendOptions) (inbox.Report, error) {
+	if a.IMAP.Host == "" {
+		return inbox.Report{}, ErrNoMailbox
+	}
+	path := c.JournalPath(env)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return inbox.Report{}, fmt.Errorf("%w: %s", journal.ErrNoJournal, path)
+	}
+	j, err := journal.Open(path)
+	if err != nil {
+		return inbox.Report{}, err
+	}
+	defer j.Close()
+	camp, err := j.CampaignByKey(c.Key())
+	if errors.Is(err, journal.ErrUnknownCampaign) {
+		return inbox.Report{}, fmt.Errorf("%w (%s)", ErrNotRun, j.Path())
+	}
+	if err != nil {
+		return inbox.Report{}, err
+	}
+	return fetch(ctx, env, j, camp.ID, a, login)
+}
+
+// fetch is one pass of inbox.Fetch with the account's IMAP login and the
+// do-not-send list of env.DataDir.
+func fetch(ctx context.Context, env Env, j *journal.Journal, id int64, a accounts.Account, login SendOptions) (inbox.Report, error) {
+	password, options, err := imapLogin(env, a, login)
+	if err != nil {
+		return inbox.Report{}, &mailboxSetupError{err}
+	}
+	req := inbox.Request{Campaign: id, Account: a, Password: password, Options: options}
 	if env.DataDir != "" {
 		req.Suppressions = filepath.Join(env.DataDir, SuppressionFileName)
 	}
 	return inbox.Fetch(ctx, j, req)
+}
+
+// mailboxSetupError is a failure to find how to log in to the mailbox.
+type mailboxSetupError struct{ err error }
+
+func (e *mailboxSetupError) Error() string { return e.err.Error() }
+func (e *mailboxSetupError) Unwrap() error { return e.err }
+
+// IsMailboxSetupError reports whether err from CheckMailbox means the
+// mailbox could not even be tried: the account has no IMAP server, or no
+// password or sign-in for it is available. Anything else (the server
+// cannot be reached, refuses the login, the connection drops, the journal
+// cannot be written) happened while trying.
+func IsMailboxSetupError(err error) bool {
+	var setup *mailboxSetupError
+	return errors.As(err, &setup) || errors.Is(err, ErrNoMailbox) ||
+		errors.Is(err, sentfolder.ErrNotConfigured) || errors.Is(err, sentfolder.ErrNoPassword) ||
+		errors.Is(err, accounts.ErrInvalidAccount)
 }

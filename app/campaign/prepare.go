@@ -135,37 +135,11 @@ func (p *Plan) requireFields() {
 // resolveAccount finds the account from --account or --smtp and --tls-ca.
 func (p *Plan) resolveAccount(env Env) {
 	c := p.Campaign
-	switch {
-	case c.Account != "":
-		if env.Accounts == nil {
-			p.blocking("no-account", msg.T(`account "{{.Account}}" is not set up on this computer`, "Account", c.Account), msg.T("set it up in the window's Accounts view, or use --smtp URL"))
-			return
-		}
-		a, err := env.Accounts.Get(c.Account)
-		if err != nil {
-			p.blocking("no-account", textOf(err), msg.T("check the account ID in the window's Accounts view, or use --smtp URL"))
-			return
-		}
-		p.Account = a
-	case c.SMTP != "":
-		a, err := accounts.ParseSMTPURL(c.SMTP)
-		if err != nil {
-			p.blocking("bad-smtp", textOf(err), msg.Text{})
-			return
-		}
-		// A script that brings an OAuth access token logs in with XOAUTH2.
-		if v, ok := os.LookupEnv(accounts.OAuthTokenEnv); ok && v != "" && a.NeedsSecret() {
-			a.Auth = accounts.AuthXOAUTH2
-		}
-		p.Account = a
-	}
-	if c.TLSCA != "" {
-		pem, err := accounts.ReadCAFile(c.TLSCA)
-		if err != nil {
-			p.blocking("bad-tls-ca", textOf(err), msg.T("give a PEM certificate file"))
-			return
-		}
-		p.Account.Trust.CAPEM = pem
+	a, problem := c.account(env)
+	p.Account = a
+	if problem != nil {
+		p.Problems = append(p.Problems, *problem)
+		return
 	}
 	if c.From == "" {
 		c.From = accountFrom(p.Account)
@@ -173,6 +147,46 @@ func (p *Plan) resolveAccount(env Env) {
 	if c.From == "" {
 		p.blocking("no-from", msg.T("the sender address is missing"), msg.T(`add --from "Name <address>"`))
 	}
+}
+
+// account is the one definition of the account a campaign uses: the saved
+// account named by --account, else one made from the --smtp URL, with the
+// --tls-ca certificate added. A problem says what is wrong with them.
+func (c *Campaign) account(env Env) (accounts.Account, *recipients.Problem) {
+	blocking := func(code string, what, fix msg.Text) *recipients.Problem {
+		pr := recipients.Problem{Severity: recipients.Blocking, Code: code}.Say(what, fix)
+		return &pr
+	}
+	var a accounts.Account
+	switch {
+	case c.Account != "":
+		if env.Accounts == nil {
+			return a, blocking("no-account", msg.T(`account "{{.Account}}" is not set up on this computer`, "Account", c.Account), msg.T("set it up in the window's Accounts view, or use --smtp URL"))
+		}
+		found, err := env.Accounts.Get(c.Account)
+		if err != nil {
+			return a, blocking("no-account", textOf(err), msg.T("check the account ID in the window's Accounts view, or use --smtp URL"))
+		}
+		a = found
+	case c.SMTP != "":
+		parsed, err := accounts.ParseSMTPURL(c.SMTP)
+		if err != nil {
+			return a, blocking("bad-smtp", textOf(err), msg.Text{})
+		}
+		// A script that brings an OAuth access token logs in with XOAUTH2.
+		if v, ok := os.LookupEnv(accounts.OAuthTokenEnv); ok && v != "" && parsed.NeedsSecret() {
+			parsed.Auth = accounts.AuthXOAUTH2
+		}
+		a = parsed
+	}
+	if c.TLSCA != "" {
+		pem, err := accounts.ReadCAFile(c.TLSCA)
+		if err != nil {
+			return a, blocking("bad-tls-ca", textOf(err), msg.T("give a PEM certificate file"))
+		}
+		a.Trust.CAPEM = pem
+	}
+	return a, nil
 }
 
 // requirePassword reports an account that logs in but has no password

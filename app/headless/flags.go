@@ -41,6 +41,8 @@ type options struct {
 	journalFlag string
 	// lang is the language of the output and of the report (--lang).
 	lang msg.Language
+	// fetch is status --fetch: read the mailbox first.
+	fetch bool
 }
 
 // errHelp is returned when the user asked for -h; usage was printed.
@@ -106,6 +108,10 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 		fs.IntVar(&row, "row", 0, "data row to render (1 = first row under the header)")
 		fs.StringVar(&testTo, "send-test", "", `send the row's message, marked "[TEST] ", to this address instead of printing it; the row still counts as not sent`)
 	}
+	var fetch bool
+	if cmd == "status" {
+		fs.BoolVar(&fetch, "fetch", false, "first read the account's mailbox once (bounces, replies, unsubscribes, unknown rows in Sent) into the journal")
+	}
 	fs.Usage = func() { usage(stderr, cmd, fs) }
 
 	var path string
@@ -154,7 +160,7 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 		return nil, err
 	}
 	decisions := campaign.Decisions{MarkSent: markSent, SendAgain: sendAgain, RetryFailed: retryFailed}
-	o := &options{campaign: c, path: path, row: row, testTo: testTo, decisions: decisions, lang: language}
+	o := &options{campaign: c, path: path, row: row, testTo: testTo, decisions: decisions, lang: language, fetch: fetch}
 	if set["journal"] {
 		o.journalFlag = f.Journal
 	}
@@ -170,7 +176,7 @@ func usage(w io.Writer, cmd string, fs *flag.FlagSet) {
 	case "preview":
 		fmt.Fprintln(w, "usage: mailroom preview [CAMPAIGN] --row N [flags]\n  print the rendered message for data row N as RFC 5322 text")
 	case "status":
-		fmt.Fprintln(w, "usage: mailroom status [CAMPAIGN] [--journal PATH]\n  read-only: the journal's counts per state and every row needing a decision; exit 0 none, 1 some, 2 no journal or no record of the campaign\n  (a campaign run without a file is found with the same campaign flags as its send)")
+		fmt.Fprintln(w, "usage: mailroom status [CAMPAIGN] [--journal PATH] [--fetch]\n  the journal's counts per state and every row needing a decision; exit 0 none, 1 some, 2 no journal or no record of the campaign\n  read-only, unless --fetch first reads the account's mailbox into the journal (exit 2 when it has no mailbox or login)\n  (a campaign run without a file is found with the same campaign flags as its send)")
 	}
 	// The documented spelling is --flag; Go's PrintDefaults shows -flag.
 	fs.VisitAll(func(f *flag.Flag) {

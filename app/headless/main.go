@@ -55,13 +55,17 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mailroom %s: %s\n", cmd, sp.err(err))
 		return ExitUsage
 	}
-	if cmd == "status" {
-		// Read-only: the journal alone, not the recipient list.
-		return status(opts, env, stdout, stderr)
-	}
 	env.CanPrompt = stdin != nil && term.IsTerminal(int(stdin.Fd()))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cmd == "status" {
+		// The journal alone, not the recipient list; the mailbox too
+		// with --fetch.
+		if opts.fetch {
+			return fetchStatus(ctx, opts, env, stdin, stdout, stderr)
+		}
+		return status(opts, env, stdout, stderr)
+	}
 	plan, err := campaign.Prepare(ctx, opts.campaign, env)
 	if err != nil {
 		fmt.Fprintf(stderr, "mailroom %s: %s\n", cmd, sp.err(err))
@@ -85,7 +89,7 @@ const topUsage = `usage:
   mailroom send    [CAMPAIGN] [flags]   deliver
   mailroom check   [CAMPAIGN] [flags]   preflight only
   mailroom preview [CAMPAIGN] --row N [flags]
-  mailroom status  [CAMPAIGN] [--journal PATH]   what the journal holds; rows needing a decision
+  mailroom status  [CAMPAIGN] [--journal PATH] [--fetch]   what the journal holds; rows needing a decision
 Run "mailroom send -h" for the flags. Documentation: docs/headless.md
 `
 

@@ -39,7 +39,7 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 			msg.T("dry run: wrote {{.Count}} messages to {{.Folder}}; nothing was sent", "Count", n, "Folder", c.DryRun))
 		return ExitOK
 	}
-	login, ok := resolveLogin(plan, env, stdin, stderr, sp)
+	login, ok := resolveLogin(plan.Account, env, stdin, stderr, sp)
 	if !ok {
 		return ExitUsage
 	}
@@ -206,8 +206,7 @@ var newOAuth = func(secrets accounts.Secrets) *oauth.Service { return oauth.New(
 // the stored sign-in (refresh token) for Google and Microsoft accounts,
 // else the password from MAILROOM_PASSWORD, the keychain, or a prompt on
 // a terminal.
-func resolveLogin(plan *campaign.Plan, env campaign.Env, stdin *os.File, stderr io.Writer, sp speaker) (login, bool) {
-	a := plan.Account
+func resolveLogin(a accounts.Account, env campaign.Env, stdin *os.File, stderr io.Writer, sp speaker) (login, bool) {
 	if !a.NeedsSecret() {
 		return login{}, true
 	}
@@ -234,7 +233,7 @@ func sendTest(ctx context.Context, plan *campaign.Plan, env campaign.Env, row in
 		sp.line(stderr, "mailroom preview: fix the blocking problems above first", msg.T("mailroom preview: fix the blocking problems above first"))
 		return ExitUsage
 	}
-	login, ok := resolveLogin(plan, env, stdin, stderr, sp)
+	login, ok := resolveLogin(plan.Account, env, stdin, stderr, sp)
 	if !ok || !connectionOK(ctx, plan.Account, login, stderr, sp) {
 		return ExitUsage
 	}

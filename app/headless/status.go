@@ -18,28 +18,13 @@ const maxListed = 50
 // status is `mailroom status [CAMPAIGN] [--journal PATH]`: the journal's
 // counts per state and every row needing a decision, read without
 // changing anything. Exit 0 when nothing needs a decision, 1 otherwise,
-// 2 when there is nothing to read.
-//
-// Its steps are: find the journal, (later: --fetch reads the account's
-// mailbox over IMAP with campaign.CheckMailbox and records bounces,
-// replies and settled unknown rows in the journal, issue 14), read the
-// status, print it. A fetch slots in before ReadStatus (the only step that
-// writes) and changes neither the output format nor the exit codes.
+// 2 when there is nothing to read. With --fetch, fetchStatus reads the
+// account's mailbox into the journal first and then calls status.
 func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
 	say := speaker{lang: opts.lang}.say
 	st, err := opts.campaign.ReadStatus(env)
-	switch {
-	case errors.Is(err, journal.ErrNoJournal):
-		fmt.Fprintln(stderr, "mailroom status: "+say(msg.T("no journal at {{.Path}}: this campaign has not been sent yet, or its journal is elsewhere (give --journal PATH)",
-			"Path", opts.campaign.JournalPath(env))))
-		return ExitUsage
-	case errors.Is(err, campaign.ErrNotRun):
-		fmt.Fprintln(stderr, "mailroom status: "+say(msg.T("the journal {{.Path}} has no record of this campaign: it has not been sent with this journal",
-			"Path", st.JournalPath)))
-		return ExitUsage
-	case err != nil:
-		fmt.Fprintf(stderr, "mailroom status: %s\n", speaker{lang: opts.lang}.err(err))
-		return ExitUsage
+	if err != nil {
+		return statusError(opts, env, st, err, stderr)
 	}
 	fmt.Fprintln(stdout, say(msg.T("campaign: {{.Name}}", "Name", msg.Raw(st.Name))))
 	fmt.Fprintln(stdout, say(msg.T("journal: {{.Path}}", "Path", st.JournalPath)))
@@ -58,6 +43,27 @@ func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// statusError says why the journal cannot answer for the campaign.
+func statusError(opts *options, env campaign.Env, st campaign.Status, err error, stderr io.Writer) int {
+	sp := speaker{lang: opts.lang}
+	say := sp.say
+	switch {
+	case errors.Is(err, journal.ErrNoJournal):
+		fmt.Fprintln(stderr, "mailroom status: "+say(msg.T("no journal at {{.Path}}: this campaign has not been sent yet, or its journal is elsewhere (give --journal PATH)",
+			"Path", opts.campaign.JournalPath(env))))
+	case errors.Is(err, campaign.ErrNotRun):
+		path := st.JournalPath
+		if path == "" {
+			path = opts.campaign.JournalPath(env)
+		}
+		fmt.Fprintln(stderr, "mailroom status: "+say(msg.T("the journal {{.Path}} has no record of this campaign: it has not been sent with this journal",
+			"Path", path)))
+	default:
+		fmt.Fprintf(stderr, "mailroom status: %s\n", sp.err(err))
+	}
+	return ExitUsage
 }
 
 // printDecisions lists the rows needing a decision, at most limit of
