@@ -88,10 +88,19 @@ type mailboxPanel struct {
 	onFilter func() // the filter changed
 	onNews   func() // a check finished: the journal may have changed
 	stop     chan struct{}
+	// newTicker starts the periodic check's clock; tests replace it with
+	// ticks they send themselves, so no test races a real clock.
+	newTicker func(time.Duration) (ticks <-chan time.Time, stop func())
+}
+
+// realTicker is time.NewTicker as newTicker wants it.
+func realTicker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
 }
 
 func newMailboxPanel(reader MailboxReader, b *bridge) *mailboxPanel {
-	p := &mailboxPanel{reader: reader, bridge: b}
+	p := &mailboxPanel{reader: reader, bridge: b, newTicker: realTicker}
 	labels := make([]string, len(rowFilters))
 	for i, f := range rowFilters {
 		labels[i] = f.label()
@@ -175,14 +184,15 @@ func (p *mailboxPanel) watch(interval time.Duration) {
 	}
 	p.stop = make(chan struct{})
 	stop := p.stop
+	ticks, stopTicker := p.newTicker(interval)
 	go func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
+		defer stopTicker()
 		for {
 			select {
 			case <-stop:
 				return
-			case <-t.C:
+			case <-ticks:
+				// run skips the tick while a check is still going.
 				p.bridge.update(func() { p.run("") })
 			}
 		}

@@ -156,27 +156,55 @@ func TestMailboxTextsInChinese(t *testing.T) {
 
 // TestOpenWindowChecksTheMailboxByItself: with an interval, checks start
 // on their own (through the bridge, so never on a ticker goroutine
-// touching widgets) until the window closes.
+// touching widgets), one at a time: a tick while a check is still reading
+// starts no second one. Closing the window stops the clock. The test
+// sends the ticks itself: a real clock racing the test's stand-in for the
+// UI goroutine made it hang or see no check under load.
 func TestOpenWindowChecksTheMailboxByItself(t *testing.T) {
 	test.NewTempApp(t)
 	h := mailboxHistory()
 	reader := &fakeMailbox{release: make(chan struct{}), history: h}
-	close(reader.release)
 	b := newTestBridge()
 	w := test.NewTempWindow(t, nil)
 	v := newHistoryView(h, w, b)
 	w.SetContent(v.content)
-	v.useMailbox(reader, time.Millisecond)
-	// The ticker queues the check on the bridge; applying the queue here
-	// stands for the UI goroutine.
-	f := <-b.queue
-	f()
-	b.wait()
-	v.mailbox.unwatch()
-	reader.mu.Lock()
-	calls := len(reader.calls)
-	reader.mu.Unlock()
-	if calls < 1 || !strings.Contains(v.mailbox.status.Text, "Mailbox read at") {
-		t.Fatalf("%d checks, status %q", calls, v.mailbox.status.Text)
+	ticks := make(chan time.Time)
+	stopped := make(chan struct{})
+	v.mailbox.newTicker = func(d time.Duration) (<-chan time.Time, func()) {
+		if d != DefaultMailboxInterval {
+			t.Errorf("checks every %v, want %v", d, DefaultMailboxInterval)
+		}
+		return ticks, func() { close(stopped) }
 	}
+	v.useMailbox(reader, DefaultMailboxInterval)
+	b.wait() // the view's first load
+	calls := func() int {
+		reader.mu.Lock()
+		defer reader.mu.Unlock()
+		return len(reader.calls)
+	}
+	// tick lets the clock fire once and applies what it hands to the UI
+	// goroutine (the unbuffered send returns once the watcher took it).
+	tick := func() {
+		ticks <- time.Now()
+		(<-b.queue)()
+	}
+
+	tick() // the first check starts and waits for the mailbox
+	if !v.mailbox.busy || v.mailbox.status.Text != "Reading the mailbox…" {
+		t.Fatalf("after a tick: busy %v, status %q", v.mailbox.busy, v.mailbox.status.Text)
+	}
+	tick() // still reading: no second check
+	close(reader.release)
+	b.wait()
+	if calls() != 1 || !strings.Contains(v.mailbox.status.Text, "Mailbox read at") {
+		t.Fatalf("%d checks, status %q; want one check, read", calls(), v.mailbox.status.Text)
+	}
+	tick() // the next interval: a new check
+	b.wait()
+	if calls() != 2 {
+		t.Fatalf("%d checks after the next tick, want 2", calls())
+	}
+	v.mailbox.unwatch()
+	<-stopped // the watcher stopped its clock and ended
 }
