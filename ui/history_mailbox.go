@@ -106,6 +106,11 @@ func newMailboxPanel(reader MailboxReader, b *bridge) *mailboxPanel {
 		labels[i] = f.label()
 	}
 	p.filter = widget.NewSelect(labels, nil)
+	// A Select is as wide as its placeholder, which never shows here (a
+	// choice is always made): the longest choice makes it wide enough for
+	// every choice in the user's language ("Not in the Sent folder" was
+	// cut to "Not in the …").
+	p.filter.PlaceHolder = longest(labels)
 	p.filter.SetSelectedIndex(0)
 	p.filter.OnChanged = func(string) {
 		if p.onFilter != nil {
@@ -120,6 +125,17 @@ func newMailboxPanel(reader MailboxReader, b *bridge) *mailboxPanel {
 	p.content = container.NewBorder(nil, nil, container.NewHBox(p.filter, p.check), nil, p.status)
 	p.setReader(reader)
 	return p
+}
+
+// longest is the text that takes the most room on screen.
+func longest(texts []string) string {
+	out, width := "", float32(0)
+	for _, t := range texts {
+		if w := fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{}).Width; w > width {
+			out, width = t, w
+		}
+	}
+	return out
 }
 
 // setReader connects the panel to the mailbox; without one only the

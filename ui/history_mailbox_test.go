@@ -81,7 +81,7 @@ func TestHistoryFiltersByWhatCameBackAndExplainsBounces(t *testing.T) {
 		t.Fatalf("hard bounces: %+v", v.rows)
 	}
 	cell := widget.NewLabel("")
-	v.table.UpdateCell(widget.TableCellID{Row: 0, Col: 3}, cell)
+	v.table.UpdateCell(widget.TableCellID{Row: 0, Col: columnOf(t, "Came back")}, cell)
 	if cell.Text != "bounced: mailbox does not exist" {
 		t.Errorf("came-back cell %q", cell.Text)
 	}
@@ -98,6 +98,9 @@ func TestHistoryFiltersByWhatCameBackAndExplainsBounces(t *testing.T) {
 	pick("Not in the Sent folder")
 	if len(v.rows) != 1 || v.rows[0].Address != "zhao@example.com" {
 		t.Fatalf("not in Sent: %+v", v.rows)
+	}
+	if !strings.HasPrefix(v.summary.Text, "1 row ·") {
+		t.Errorf("summary %q, want one row in the singular", v.summary.Text)
 	}
 	v.table.Select(widget.TableCellID{Row: 0, Col: 1})
 	if !strings.Contains(v.mailbox.detail.Text, "Not in your Sent folder: send again?") || v.sendAgain.Disabled() {
@@ -207,4 +210,35 @@ func TestOpenWindowChecksTheMailboxByItself(t *testing.T) {
 	}
 	v.mailbox.unwatch()
 	<-stopped // the watcher stopped its clock and ended
+}
+
+// TestMailboxFilterFitsEveryChoice: the filter is wide enough for its
+// longest choice in the user's language (it showed "Not in the …"), and
+// the columns that say how each row went come first, so they show in an
+// 800-pixel-wide window without scrolling.
+func TestMailboxFilterFitsEveryChoice(t *testing.T) {
+	test.NewTempApp(t)
+	var first []string
+	width := float32(0)
+	for _, c := range rowColumns[:3] {
+		first = append(first, c.title())
+		width += c.width
+	}
+	if strings.Join(first, ", ") != "Address, State, Came back" || width > 600 {
+		t.Errorf("first columns %v (%.0f wide): who, how it went and what came back should come first", first, width)
+	}
+	for _, chinese := range []bool{false, true} {
+		test.NewTempApp(t)
+		if chinese {
+			inChinese(t)
+		}
+		p := newMailboxPanel(nil, newTestBridge())
+		for _, f := range rowFilters {
+			one := widget.NewSelect(nil, nil)
+			one.PlaceHolder = f.label()
+			if need, have := one.MinSize().Width, p.filter.MinSize().Width; have < need {
+				t.Errorf("chinese %v: the filter is %.0f wide, %q needs %.0f", chinese, have, f.label(), need)
+			}
+		}
+	}
 }

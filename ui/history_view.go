@@ -39,16 +39,31 @@ type historyView struct {
 	content      fyne.CanvasObject
 }
 
-// rowColumns are the table's columns, in order.
-var rowColumns = []func() string{
-	func() string { return lang.L("Campaign") },
-	func() string { return lang.L("Address") },
-	func() string { return lang.L("State") },
-	func() string { return lang.L("Came back") },
-	func() string { return lang.L("Attempts") },
-	func() string { return lang.L("Time") },
-	func() string { return lang.L("Server reply") },
-	func() string { return "Message-ID" },
+// rowColumn is one column of the rows table: its title, width and text.
+type rowColumn struct {
+	title func() string
+	width float32
+	cell  func(RowRecord) string
+}
+
+// rowColumns are the table's columns, in order: who, how it went and
+// what came back first, so that they show in an 800-pixel-wide window
+// without scrolling; the campaign (the same on every row once one is
+// chosen) and the technical details after them.
+var rowColumns = []rowColumn{
+	{func() string { return lang.L("Address") }, 220, func(r RowRecord) string { return r.Address }},
+	{func() string { return lang.L("State") }, 90, func(r RowRecord) string { return stateLabel(r.State) }},
+	{func() string { return lang.L("Came back") }, 250, cameBack},
+	{func() string { return lang.L("Campaign") }, 160, func(r RowRecord) string { return r.CampaignName }},
+	{func() string { return lang.L("Attempts") }, 70, func(r RowRecord) string { return strconv.Itoa(r.Attempts) }},
+	{func() string { return lang.L("Time") }, 170, func(r RowRecord) string {
+		if r.At.IsZero() {
+			return ""
+		}
+		return r.At.Local().Format("2006-01-02 15:04:05")
+	}},
+	{func() string { return lang.L("Server reply") }, 260, func(r RowRecord) string { return r.Reply }},
+	{func() string { return "Message-ID" }, 260, func(r RowRecord) string { return r.MessageID }},
 }
 
 func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
@@ -92,16 +107,16 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(rowCell(v.rows[id.Row], id.Col))
+			o.(*widget.Label).SetText(rowColumns[id.Col].cell(v.rows[id.Row]))
 		})
 	v.table.ShowHeaderColumn = false
 	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(rowColumns) {
-			o.(*widget.Label).SetText(rowColumns[id.Col]())
+			o.(*widget.Label).SetText(rowColumns[id.Col].title())
 		}
 	}
-	for i, w := range []float32{160, 220, 90, 250, 70, 170, 260, 260} {
-		v.table.SetColumnWidth(i, w)
+	for i, c := range rowColumns {
+		v.table.SetColumnWidth(i, c.width)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) { v.selectedRow = id.Row; v.showActions() }
 	v.mailbox = newMailboxPanel(nil, b)
@@ -127,29 +142,6 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	v.content = split
 	v.reload()
 	return v
-}
-
-func rowCell(r RowRecord, col int) string {
-	switch col {
-	case 0:
-		return r.CampaignName
-	case 1:
-		return r.Address
-	case 2:
-		return stateLabel(r.State)
-	case 3:
-		return cameBack(r)
-	case 4:
-		return strconv.Itoa(r.Attempts)
-	case 5:
-		if r.At.IsZero() {
-			return ""
-		}
-		return r.At.Local().Format("2006-01-02 15:04:05")
-	case 6:
-		return r.Reply
-	}
-	return r.MessageID
 }
 
 // stateLabel translates the journal's state names.
@@ -233,6 +225,9 @@ func (v *historyView) applyFilter() {
 	v.table.UnselectAll()
 	v.table.Refresh()
 	text := lang.L("{{.Count}} rows", map[string]any{"Count": len(v.rows)})
+	if len(v.rows) == 1 {
+		text = lang.L("1 row")
+	}
 	for _, c := range v.campaigns {
 		if c.ID == v.campaignID {
 			text += campaignCounts(c)

@@ -40,7 +40,7 @@ func TestHistoryViewFindsAnAddressAndSettlesUnknownRows(t *testing.T) {
 		t.Errorf("March rows for zhang: %+v (export disabled %v)", v.rows, v.export.Disabled())
 	}
 	cell := widget.NewLabel("")
-	v.table.UpdateCell(widget.TableCellID{Row: 0, Col: 2}, cell)
+	v.table.UpdateCell(widget.TableCellID{Row: 0, Col: columnOf(t, "State")}, cell)
 	if cell.Text != "sent" {
 		t.Errorf("state cell %q", cell.Text)
 	}
@@ -64,4 +64,16 @@ func TestHistoryViewFindsAnAddressAndSettlesUnknownRows(t *testing.T) {
 	if v.rows[1].State != "pending" {
 		t.Errorf("row not reloaded: %+v", v.rows[1])
 	}
+}
+
+// columnOf finds a rows-table column by its title.
+func columnOf(t *testing.T, title string) int {
+	t.Helper()
+	for i, c := range rowColumns {
+		if c.title() == title {
+			return i
+		}
+	}
+	t.Fatalf("no column %q", title)
+	return -1
 }
