@@ -4,6 +4,7 @@
 package campaign
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -120,18 +121,45 @@ func Load(path string) (*Campaign, error) {
 	return &c, nil
 }
 
+// LoadAs reads the campaign saved at snapshot (the window's autosaved
+// copy of what the user is editing) as the campaign whose file is
+// identity: its journal history and the default location of its outputs
+// are those of the user's file, not of the copy. An empty identity means
+// the snapshot is the campaign itself.
+func LoadAs(snapshot, identity string) (*Campaign, error) {
+	c, err := Load(snapshot)
+	if err != nil || identity == "" {
+		return c, err
+	}
+	if abs, err := filepath.Abs(identity); err == nil {
+		identity = abs
+	}
+	c.file = identity
+	return c, nil
+}
+
+// File returns the absolute path the campaign was loaded from ("" for a
+// campaign built from flags).
+func (c *Campaign) File() string { return c.file }
+
 // Save writes the campaign atomically, storing paths relative to the
-// file's folder where they lie inside it.
+// file's folder where they lie inside it. The JSON is meant to be read by
+// people: non-ASCII text and "<" ">" "&" stay as typed ("财务部
+// <billing@example.com>", not \u003c), and a file that already exists
+// keeps its permissions.
 func (c *Campaign) Save(path string) error {
 	out := *c
 	out.Version = FormatVersion
 	out.Attach = append([]string(nil), c.Attach...)
 	out.resolvePaths(filepath.Dir(path), relativePath)
-	data, err := json.MarshalIndent(&out, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&out); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	if err := atomicfile.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("save campaign: %w", err)
 	}
 	return nil

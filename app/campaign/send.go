@@ -84,11 +84,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 		now = time.Now
 	}
 	c := p.Campaign
-	path := c.Journal
-	if path == "" {
-		path = filepath.Join(env.DataDir, journal.DefaultFileName)
-	}
-	j, err := journal.Open(path)
+	j, err := journal.Open(c.JournalPath(env))
 	if err != nil {
 		return Outcome{}, fmt.Errorf("refusing to send without a journal: %w", err)
 	}
