@@ -32,7 +32,11 @@ type Campaign struct {
 	SMTP    string `json:"smtp,omitempty"`
 	TLSCA   string `json:"tls_ca,omitempty"`
 
-	Recipients  string `json:"recipients,omitempty"`
+	Recipients string `json:"recipients,omitempty"`
+	// RecipientLines are recipients typed or pasted instead of a file, one
+	// line each as the user wrote them (recipients.OpenTyped reads them);
+	// used when Recipients is empty.
+	RecipientLines []string `json:"recipient_lines,omitempty"`
 	Sheet       string `json:"sheet,omitempty"`
 	EmailColumn string `json:"email_column,omitempty"`
 	HeaderRow   int    `json:"header_row,omitempty"`
@@ -224,6 +228,12 @@ func (c *Campaign) Override(f *Campaign, set map[string]bool) {
 	}
 	if set["header-row"] {
 		c.HeaderRow = f.HeaderRow
+	}
+	if set["to"] {
+		c.RecipientLines = f.RecipientLines
+		if !set["recipients"] {
+			c.Recipients = ""
+		}
 	}
 	if set["where"] {
 		c.Where = f.Where

@@ -84,7 +84,7 @@ func Prepare(ctx context.Context, c *Campaign, env Env) (*Plan, error) {
 	p.resolveAccount(env)
 	p.requirePassword(env)
 	p.loadDKIM(env)
-	if c.Recipients == "" {
+	if !c.hasRecipients() {
 		return p, nil
 	}
 	if err := p.readRecipients(ctx, env); err != nil {
@@ -110,8 +110,11 @@ func textOf(err error) msg.Text {
 
 func (p *Plan) requireFields() {
 	c := p.Campaign
-	if c.Recipients == "" {
-		p.blocking("no-recipients", msg.T("no recipient list is given"), msg.T("add --recipients PATH (.xlsx, .csv …)"))
+	switch {
+	case !c.hasRecipients():
+		p.blocking("no-recipients", msg.T("no recipient list is given"), msg.T("add --recipients PATH (.xlsx, .csv …) or --to ADDRESSES"))
+	case c.Recipients != "" && len(c.RecipientLines) > 0:
+		p.blocking("two-recipient-lists", msg.T("both a recipient file and typed recipients are given"), msg.T("keep one of them"))
 	}
 	if c.Subject == "" {
 		p.blocking("no-subject", msg.T("the message has no subject"), msg.T(`add --subject "…"`))
@@ -262,7 +265,7 @@ func (p *Plan) readRecipients(ctx context.Context, env Env) error {
 	if c.HeaderRow > 0 {
 		opts = append(opts, recipients.WithHeaderRow(c.HeaderRow))
 	}
-	r, err := recipients.Open(c.Recipients, opts...)
+	r, err := c.openRecipients(opts...)
 	if err != nil {
 		return p.fileProblem(err)
 	}

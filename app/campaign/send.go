@@ -393,7 +393,11 @@ func (c *Campaign) Key() string {
 		}
 		return p
 	}
-	id, _ := json.Marshal([]string{abs(c.Recipients), c.Sheet, c.Subject, abs(c.Body), c.From, c.SMTP, c.Account})
+	fields := []string{abs(c.Recipients), c.Sheet, c.Subject, abs(c.Body), c.From, c.SMTP, c.Account}
+	if c.Recipients == "" && len(c.RecipientLines) > 0 {
+		fields = append(fields, c.RecipientLines...)
+	}
+	id, _ := json.Marshal(fields)
 	sum := sha256.Sum256(id)
 	return "flags:" + hex.EncodeToString(sum[:16])
 }

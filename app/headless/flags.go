@@ -57,6 +57,8 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	var attach, where stringList
 	var retries int
 	fs.StringVar(&f.Recipients, "recipients", "", "recipient list: .xlsx .xlsm .xltx .csv .txt")
+	var to stringList
+	fs.Var(&to, "to", `recipients typed instead of a list file: "Name <addr>; addr2", one per line or separated by , ; (repeatable)`)
 	fs.StringVar(&f.Sheet, "sheet", "", "worksheet name (default: first visible sheet with data)")
 	fs.StringVar(&f.EmailColumn, "email-column", "", "column holding the address (default: detected)")
 	fs.IntVar(&f.HeaderRow, "header-row", 0, "spreadsheet row holding the column names (default: first non-empty)")
@@ -132,7 +134,7 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	f.Attach, f.Where = attach, where
+	f.Attach, f.Where, f.RecipientLines = attach, where, to
 	if set["retries"] {
 		f.Retries = &retries
 	}

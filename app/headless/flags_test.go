@@ -136,3 +136,25 @@ func TestUnsubscribeAndToNameFlags(t *testing.T) {
 		t.Errorf("--unsubscribe alone: %v %+v", err, o.campaign)
 	}
 }
+
+// TestSendToTypedRecipients: --to (and a campaign file's recipient_lines)
+// sends to addresses typed without a list file, with the same checks.
+func TestSendToTypedRecipients(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "body.txt"), []byte("Hi {{Name}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"send", "--to", "张伟 <zhang@example.com>; li@example.cn", "--to", "zhang@example.com",
+		"--body", filepath.Join(dir, "body.txt"), "--subject", "Hi", "--from", "me@example.com",
+		"--journal", filepath.Join(dir, "j.db"), "--dry-run", out}, os.Stdin, &stdout, &stderr)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s %s", code, stdout.String(), stderr.String())
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*.eml"))
+	if len(files) != 2 {
+		t.Errorf("wrote %v, want two messages (the duplicate is sent once)", files)
+	}
+}
