@@ -179,7 +179,9 @@ type Suppressions interface {
 
 // ImportOptions are the recipient choices a campaign saves.
 type ImportOptions struct {
-	Path         string
+	Path string
+	// Lines are recipients typed or pasted instead of a file (Path "").
+	Lines        []string
 	Sheet        string
 	HeaderRow    int // 0 = detect
 	EmailColumn  string
@@ -238,7 +240,11 @@ type Draft struct {
 	// Path is where the window saved the campaign just before handing it
 	// over (its file, or the autosaved draft), so backends read exactly
 	// what `mailroom send PATH` would.
-	Path       string
+	Path string
+	// File is the user's campaign file when Path is the window's autosaved
+	// copy of it: the journal knows the campaign by File. Empty when Path
+	// is the campaign itself.
+	File       string
 	Campaign   campaign.Campaign
 	BodyText   string
 	BodyFormat string // "text", "html" or "markdown"
@@ -266,6 +272,12 @@ type Preview struct {
 	Size                       int64 // encoded size in bytes
 	EML                        []byte
 	Problems                   []Problem
+}
+
+// UnsentCounter tells how many rows an earlier run of a campaign left
+// waiting, so that reopening it offers to continue.
+type UnsentCounter interface {
+	Unsent(ctx context.Context, d Draft) (int, error)
 }
 
 // Runner checks and delivers campaigns.
@@ -297,6 +309,9 @@ type Progress struct {
 	Paused                       bool
 	ResumesAt                    time.Time // quota pause; zero when none
 	LastAddress, LastReply       string
+	// DryRunDir is set when the run wrote the messages there as .eml
+	// files instead of sending them; Sent counts the files.
+	DryRunDir string
 }
 
 // History reads the journal and acts on its rows.
@@ -339,6 +354,9 @@ type RowRecord struct {
 // Problem is one thing to fix before sending, located as precisely as the
 // backend knows it (the adapters copy it from the domain's Problem type).
 type Problem struct {
+	// Code says what the problem is about (see recipients.Problem.Code),
+	// so the window can take the user to the field to fix.
+	Code     string
 	Blocking bool
 	Row      int // spreadsheet row, 0 when not about a row
 	Column   string

@@ -49,7 +49,7 @@ func (b *campaignBackend) plan(ctx context.Context, d Draft) (*campaign.Plan, er
 	if key == b.planKey && b.lastPlan != nil {
 		return b.lastPlan, nil
 	}
-	c, err := campaign.Load(d.Path)
+	c, err := campaign.LoadAs(d.Path, d.File)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func planKey(d Draft) (string, error) {
 	if fi, err := os.Stat(d.Campaign.Recipients); err == nil {
 		stamp = fi.ModTime().String()
 	}
-	return d.Path + "\x00" + string(c) + "\x00" + d.BodyText + "\x00" + stamp, nil
+	return d.Path + "\x00" + d.File + "\x00" + string(c) + "\x00" + d.BodyText + "\x00" + stamp, nil
 }
 
 func (b *campaignBackend) Preview(ctx context.Context, d Draft, l *RecipientList, index int) (Preview, error) {
@@ -136,6 +136,9 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 		first := p.Problems.Blocking()[0]
 		return nil, &msg.Error{Text: first.Words(), Err: errors.Join(campaign.ErrNotReady, first)}
 	}
+	if dir := p.Campaign.DryRun; dir != "" {
+		return startDryRun(p, dir), nil
+	}
 	login, err := b.login(p.Account)
 	if err != nil {
 		return nil, err
@@ -157,6 +160,28 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 		}
 	}()
 	return run, nil
+}
+
+// Unsent counts the rows an earlier run of the campaign left waiting.
+func (b *campaignBackend) Unsent(_ context.Context, d Draft) (int, error) {
+	c, err := campaign.LoadAs(d.Path, d.File)
+	if err != nil {
+		return 0, err
+	}
+	return campaign.Unsent(c, b.env)
+}
+
+// startDryRun writes every message as a .eml file, as `mailroom send
+// --dry-run` does, and connects to nothing.
+func startDryRun(p *campaign.Plan, dir string) Delivery {
+	run := &campaignRun{cancel: func() {}, done: make(chan struct{})}
+	go func() {
+		defer close(run.done)
+		n, err := p.WriteDryRun(dir)
+		run.final = Progress{Total: n, Sent: n, DryRunDir: dir}
+		run.err = err
+	}()
+	return run
 }
 
 // login is how the account signs in for a run: its sign-in with Google or

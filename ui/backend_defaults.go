@@ -45,6 +45,12 @@ func (d *Deps) fillDefaults() error {
 	if d.Runner == nil {
 		d.Runner = backend
 	}
+	if d.Unsent == nil {
+		d.Unsent = backend
+	}
+	if d.DataDir == "" {
+		d.DataDir = dataDir
+	}
 	if d.History == nil {
 		d.History = &journalHistory{path: filepath.Join(dataDir, journal.DefaultFileName)}
 	}

@@ -56,7 +56,13 @@ func (s *recipientSource) Import(ctx context.Context, o ImportOptions, progress 
 	if o.EmailColumn != "" {
 		opts = append(opts, recipients.WithEmailColumn(o.EmailColumn))
 	}
-	r, err := recipients.Open(o.Path, opts...)
+	var r *recipients.Reader
+	var err error
+	if o.Path == "" {
+		r, err = recipients.OpenTyped(strings.Join(o.Lines, "\n"), opts...)
+	} else {
+		r, err = recipients.Open(o.Path, opts...)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +179,7 @@ func uiProblem(p recipients.Problem) Problem {
 			text = s
 		}
 	}
-	return Problem{Blocking: p.Severity == recipients.Blocking, Row: p.Row, Column: p.Column, Text: text}
+	return Problem{Code: p.Code, Blocking: p.Severity == recipients.Blocking, Row: p.Row, Column: p.Column, Text: text}
 }
 
 // windowWording replaces campaign-wide problems whose hints name the

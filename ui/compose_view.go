@@ -245,6 +245,17 @@ func (v *composeView) chooseAttachment() {
 	})
 }
 
+// addAttachments attaches files to every message (dropped on the window).
+func (v *composeView) addAttachments(paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	v.doc.c.Attach = append(v.doc.c.Attach, paths...)
+	v.doc.changed()
+	v.attachments.Open(0)
+	v.attachList.Refresh()
+}
+
 func (v *composeView) removeAttachment() {
 	i := v.attachSelected
 	if i < 0 || i >= len(v.doc.c.Attach) {

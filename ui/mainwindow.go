@@ -1,24 +1,21 @@
 package ui
 
 import (
-	"path/filepath"
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
-
-	"mailroom/app/campaign"
+	"fyne.io/fyne/v2/widget"
 )
 
 // autosaveDelay batches keystrokes into one write.
 const autosaveDelay = 2 * time.Second
 
-// mainWindow is the shell: navigation between the views, the File menu
-// and the campaign document they all edit.
+// mainWindow is the shell: navigation between the views, the menus, the
+// banner above them and the campaign document they all edit.
 type mainWindow struct {
 	app      fyne.App
 	win      fyne.Window
@@ -27,12 +24,18 @@ type mainWindow struct {
 	doc      *document
 	bridge   *bridge
 	tabs     *container.AppTabs
+	shell    fyne.CanvasObject
+	banner   *fyne.Container
 
 	accounts   *accountsView
 	recipients *recipientsView
 	compose    *composeView
 	send       *sendView
 	history    *historyView
+
+	accountsTab, recipientsTab, composeTab, sendTab, historyTab *container.TabItem
+	guides                                                      []*guideBar
+	accountCount                                                int
 
 	autosave      *time.Timer
 	autosaveDelay time.Duration
@@ -45,27 +48,37 @@ func newMainWindow(a fyne.App, deps Deps, b *bridge) *mainWindow {
 	m := &mainWindow{app: a, win: a.NewWindow("Mailroom"), settings: settings{a.Preferences()}, deps: deps, doc: newDocument(), bridge: b, autosaveDelay: autosaveDelay}
 	m.doc.edited = m.edited
 	m.doc.persist = m.persist
+	m.doc.draftPath = m.newDraftPath()
 	var tabs []*container.TabItem
 	if deps.Accounts != nil {
 		m.accounts = newAccountsView(deps.Accounts, m.win, m.bridge)
-		tabs = append(tabs, container.NewTabItemWithIcon(lang.L("Accounts"), theme.AccountIcon(), m.accounts.content))
+		m.accountsTab = container.NewTabItemWithIcon(lang.L("Accounts"), theme.AccountIcon(), m.accounts.content)
+		tabs = append(tabs, m.accountsTab)
 	}
 	if deps.Recipients != nil {
 		m.recipients = newRecipientsView(deps.Recipients, deps.Suppressions, m.doc, m.win, m.bridge)
-		tabs = append(tabs, container.NewTabItemWithIcon(lang.L("Recipients"), theme.ListIcon(), m.recipients.content))
+		m.recipientsTab = container.NewTabItemWithIcon(lang.L("Recipients"), theme.ListIcon(), m.recipients.content)
+		tabs = append(tabs, m.recipientsTab)
 	}
 	m.compose = newComposeView(m.doc, m.win, m.accountList, deps.Composer, deps.TestSender, m.settings, m.bridge)
-	tabs = append(tabs, container.NewTabItemWithIcon(lang.L("Compose"), theme.DocumentCreateIcon(), m.compose.content))
+	m.composeTab = container.NewTabItemWithIcon(lang.L("Compose"), theme.DocumentCreateIcon(), m.withGuide(m.compose.content))
+	tabs = append(tabs, m.composeTab)
 	if deps.Runner != nil {
 		m.send = newSendView(deps.Runner, m.doc, m.win, m.bridge)
-		tabs = append(tabs, container.NewTabItemWithIcon(lang.L("Send"), theme.MailSendIcon(), m.send.content))
+		m.send.onProblem = m.showProblem
+		m.sendTab = container.NewTabItemWithIcon(lang.L("Send"), theme.MailSendIcon(), m.withGuide(m.send.content))
+		tabs = append(tabs, m.sendTab)
 	}
 	if deps.History != nil {
 		m.history = newHistoryView(deps.History, m.win, m.bridge)
-		tabs = append(tabs, container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), m.history.content))
+		m.historyTab = container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), m.history.content)
+		tabs = append(tabs, m.historyTab)
 	}
 	if m.accounts != nil {
-		m.accounts.onSaved = m.compose.refreshAccounts
+		m.accounts.onSaved = func() {
+			m.compose.refreshAccounts()
+			m.refreshSteps()
+		}
 	}
 	if m.history != nil && deps.Mailbox != nil {
 		m.history.useMailbox(deps.Mailbox, DefaultMailboxInterval)
@@ -81,11 +94,17 @@ func newMainWindow(a fyne.App, deps Deps, b *bridge) *mainWindow {
 	}
 	m.tabs = container.NewAppTabs(tabs...)
 	m.tabs.SetTabLocation(container.TabLocationLeading)
-	m.win.SetContent(m.tabs)
+	m.banner = container.NewVBox()
+	m.shell = container.NewBorder(m.banner, nil, nil, nil, m.tabs)
+	m.win.SetContent(m.shell)
 	m.win.SetMainMenu(m.menu())
 	m.addShortcuts()
 	m.win.SetCloseIntercept(m.confirmClose)
+	m.win.SetOnDropped(m.dropped)
 	m.win.Resize(fyne.NewSize(1180, 760))
+	m.doc.onReplaced(m.refreshSteps)
+	m.doc.onList(m.refreshSteps)
+	m.refreshSteps()
 	m.updateTitle()
 	return m
 }
@@ -99,25 +118,8 @@ func (m *mainWindow) accountList() []Account {
 	if err != nil {
 		return nil
 	}
+	m.accountCount = len(accounts)
 	return accounts
-}
-
-func (m *mainWindow) menu() *fyne.MainMenu {
-	file := fyne.NewMenu(lang.L("File"),
-		fyne.NewMenuItem(lang.L("New campaign"), m.newCampaign),
-		fyne.NewMenuItem(lang.L("Open campaign…"), m.chooseOpen),
-		fyne.NewMenuItem(lang.L("Save campaign"), m.saveCampaign),
-		fyne.NewMenuItem(lang.L("Save campaign as…"), m.chooseSaveAs),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(lang.L("Settings…"), func() { showSettings(m.win, m.settings, m.applyTheme) }),
-	)
-	return fyne.NewMainMenu(file)
-}
-
-func (m *mainWindow) addShortcuts() {
-	for key, f := range map[fyne.KeyName]func(){fyne.KeyN: m.newCampaign, fyne.KeyO: m.chooseOpen, fyne.KeyS: m.saveCampaign} {
-		m.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { f() })
-	}
 }
 
 func (m *mainWindow) applyTheme() {
@@ -126,159 +128,92 @@ func (m *mainWindow) applyTheme() {
 	}
 }
 
+// updateTitle names the campaign and marks unsaved changes with "*".
 func (m *mainWindow) updateTitle() {
-	name := lang.L("Untitled campaign")
-	if m.doc.path != "" {
-		name = filepath.Base(m.doc.path)
+	name := m.doc.displayName()
+	if name == "" {
+		name = lang.L("Untitled campaign")
 	}
-	m.win.SetTitle(name + " — Mailroom")
+	if m.doc.dirty {
+		name = "*" + name
+	}
+	if title := name + " — Mailroom"; m.win.Title() != title {
+		m.win.SetTitle(title)
+	}
 }
 
-// edited runs after every change: the last check is stale, and the
-// campaign is saved shortly after the typing stops.
+// edited runs after every change: the last check is stale, the title and
+// the steps show the change, and the draft is saved shortly after the
+// typing stops.
 func (m *mainWindow) edited() {
-	if m.send != nil && m.tabs.Selected() != nil && m.tabs.Selected().Content != m.send.content {
+	if m.send != nil && m.tabs.Selected() != m.sendTab {
 		m.send.invalidate()
 	}
+	m.updateTitle()
+	m.refreshSteps()
 	if m.autosave != nil {
 		m.autosave.Stop()
 	}
 	m.autosave = time.AfterFunc(m.autosaveDelay, func() { m.bridge.update(m.saveNow) })
 }
 
-// saveNow writes the campaign: to its file when it has one, otherwise to
-// the draft in the app's storage, restored at the next start.
-func (m *mainWindow) saveNow() {
-	var err error
-	if m.doc.path != "" {
-		err = m.doc.save(m.doc.path)
-	} else {
-		err = m.doc.saveDraft(m.draftPath())
-	}
-	// Autosave failures are shown once, not after every keystroke.
-	if err != nil && err.Error() != m.lastError {
-		showError(err, m.win)
-	}
-	if err == nil {
-		m.lastError = ""
-	} else {
-		m.lastError = err.Error()
+// showPage selects a view's tab.
+func (m *mainWindow) showPage(tab *container.TabItem) {
+	if tab != nil {
+		m.tabs.Select(tab)
 	}
 }
 
-// persist saves at once, for backends that read the campaign file.
-func (m *mainWindow) persist() string {
-	if m.autosave != nil {
-		m.autosave.Stop()
+// showBanner puts a message with actions above the views; close removes
+// it.
+func (m *mainWindow) showBanner(text string, actions ...*widget.Button) {
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	closeButton := widget.NewButtonWithIcon("", theme.CancelIcon(), m.hideBanner)
+	closeButton.Importance = widget.LowImportance
+	buttons := container.NewHBox()
+	for _, b := range actions {
+		buttons.Add(b)
 	}
-	m.saveNow()
-	if m.doc.path != "" {
-		return m.doc.path
-	}
-	return m.draftPath()
+	buttons.Add(closeButton)
+	bg := canvasRect(theme.ColorNamePrimary)
+	m.banner.Objects = []fyne.CanvasObject{container.NewStack(bg, container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), buttons, label))}
+	m.banner.Refresh()
 }
 
-func (m *mainWindow) draftPath() string {
-	return filepath.Join(m.app.Storage().RootURI().Path(), "draft.json")
+func (m *mainWindow) hideBanner() {
+	m.banner.Objects = nil
+	m.banner.Refresh()
 }
 
-// restore opens the campaign of the last session, or the unsaved draft.
-func (m *mainWindow) restore() {
-	if p := m.settings.lastCampaign(); p != "" {
-		if err := m.open(p); err == nil {
-			return
-		}
-	}
-	if c, body, format, err := loadCampaign(m.draftPath()); err == nil {
-		c.Body = "" // the draft's body file is rewritten on save
-		m.doc.replace(c, "", body, format)
-	}
-}
-
-func (m *mainWindow) newCampaign() {
-	if m.autosave != nil {
-		m.autosave.Stop()
-	}
-	m.saveNow()
-	m.doc.replace(campaign.Campaign{Version: campaign.FormatVersion}, "", "", formatMarkdown)
-	m.settings.setLastCampaign("")
-	m.saveNow()
-	m.updateTitle()
-}
-
-func (m *mainWindow) open(path string) error {
-	c, body, format, err := loadCampaign(path)
-	if err != nil {
-		return err
-	}
-	m.doc.replace(c, path, body, format)
-	m.settings.setLastCampaign(path)
-	m.updateTitle()
-	return nil
-}
-
-func (m *mainWindow) chooseOpen() {
-	askOpenPath(m.win, []string{".json"}, func(path string) {
-		m.saveNow()
-		if err := m.open(path); err != nil {
-			showError(err, m.win)
-		}
-	})
-}
-
-func (m *mainWindow) saveCampaign() {
-	if m.doc.path == "" {
-		m.chooseSaveAs()
+// offerToContinue shows the reopen banner when an earlier run of the
+// campaign left rows waiting.
+func (m *mainWindow) offerToContinue() {
+	if m.deps.Unsent == nil || m.send == nil || m.doc.path == "" {
 		return
 	}
-	if err := m.doc.save(m.doc.path); err != nil {
-		showError(err, m.win)
-	}
-}
-
-func (m *mainWindow) chooseSaveAs() {
-	askSavePath(m.win, "campaign.json", []string{".json"}, func(path string) {
-		if err := m.saveAs(path); err != nil {
-			showError(err, m.win)
-		}
-	})
-}
-
-func (m *mainWindow) saveAs(path string) error {
-	if filepath.Ext(path) == "" {
-		path += ".json"
-	}
-	if err := m.doc.save(path); err != nil {
-		return err
-	}
-	m.settings.setLastCampaign(path)
-	m.updateTitle()
-	return nil
-}
-
-// confirmClose saves, and asks before abandoning a running send.
-func (m *mainWindow) confirmClose() {
-	if m.autosave != nil {
-		m.autosave.Stop()
-	}
-	m.saveNow()
-	if m.send == nil || !m.send.running() {
-		m.win.Close()
-		return
-	}
-	dialog.ShowConfirm(lang.L("A send is running"),
-		lang.L("Quit anyway? The run stops; rows not yet sent stay waiting for the next run."),
-		func(ok bool) {
-			if !ok || m.send.run == nil {
+	d, doc := m.doc.draft(), m.doc
+	m.bridge.run(func() func() {
+		n, err := m.deps.Unsent.Unsent(context.Background(), d)
+		return func() {
+			if err != nil || n == 0 || m.doc != doc || m.doc.path != d.pathOrFile() {
 				return
 			}
-			r := m.send.run
-			r.Cancel()
-			// Close only after the engine stopped, so that the journal
-			// records every row that was in flight.
-			m.bridge.run(func() func() {
-				_, _ = r.Wait()
-				return m.win.Close
+			cont := widget.NewButtonWithIcon(lang.L("Continue"), theme.MailSendIcon(), func() {
+				m.hideBanner()
+				m.showPage(m.sendTab)
+				m.send.preflight()
 			})
-		}, m.win)
+			cont.Importance = widget.HighImportance
+			m.showBanner(lang.L("{{.Count}} rows not sent yet — continue?", map[string]any{"Count": thousands(n)}), cont)
+		}
+	})
+}
+
+// pathOrFile is the user's file a draft stands for.
+func (d Draft) pathOrFile() string {
+	if d.File != "" {
+		return d.File
+	}
+	return d.Path
 }

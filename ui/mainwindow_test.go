@@ -7,12 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
 func newTestMainWindow(t *testing.T, deps Deps) *mainWindow {
 	t.Helper()
 	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	storageRoot = func(fyne.App) string { return dir }
 	m := newMainWindow(a, deps, newTestBridge())
 	m.autosaveDelay = time.Hour // tests save explicitly
 	t.Cleanup(func() {
@@ -49,7 +52,7 @@ func TestMainWindowSavesOpensAndRestoresCampaigns(t *testing.T) {
 	if err := m.saveAs(path); err != nil {
 		t.Fatal(err)
 	}
-	if m.doc.path != path+".json" || !strings.HasPrefix(m.win.Title(), "notice.json") {
+	if m.doc.path != path+".json" || m.win.Title() != "notice — Mailroom" {
 		t.Errorf("path %q title %q", m.doc.path, m.win.Title())
 	}
 	body, err := os.ReadFile(filepath.Join(dir, "notice.body.txt"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,6 +25,10 @@ type recipientsView struct {
 	cancel       context.CancelFunc
 
 	file                 *widget.Label
+	listKind             *widget.RadioGroup // a file, or typed recipients
+	typed                *widget.Entry
+	typedBox, fileBox    *fyne.Container
+	typedTimer           *time.Timer
 	sheet, emailColumn   *widget.Select
 	headerRow, rows      *widget.Entry
 	where                *widget.Entry
@@ -44,6 +49,14 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 	v := &recipientsView{source: source, suppressions: supp, doc: doc, win: win, bridge: b}
 	v.file = widget.NewLabel(lang.L("No list chosen yet."))
 	v.file.Truncation = fyne.TextTruncateEllipsis
+	sourceLabels := []string{lang.L("A spreadsheet or CSV file"), lang.L("Type or paste the addresses")}
+	v.listKind = widget.NewRadioGroup(sourceLabels, func(s string) { v.chooseSource(s == sourceLabels[1]) })
+	v.listKind.Horizontal = true
+	v.typed = widget.NewMultiLineEntry()
+	v.typed.SetPlaceHolder(lang.L("One per line, or separated by commas: Zhang Wei <zhang@example.com>, li@example.com — or paste cells copied from Excel"))
+	v.typed.Wrapping = fyne.TextWrapWord
+	v.typed.SetMinRowsVisible(6)
+	v.typed.OnChanged = func(string) { v.typedChanged() }
 	open := widget.NewButtonWithIcon(lang.L("Open list…"), theme.FolderOpenIcon(), v.chooseFile)
 	open.Importance = widget.HighImportance
 	v.reload = widget.NewButtonWithIcon(lang.L("Read again"), theme.ViewRefreshIcon(), v.importList)
@@ -86,6 +99,12 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(problemLine(v.problemList()[i]))
 		})
+	v.problems.OnSelected = func(i widget.ListItemID) {
+		v.problems.UnselectAll()
+		if ps := v.problemList(); i < len(ps) && ps[i].Row > 0 {
+			v.showRow(ps[i].Row)
+		}
+	}
 
 	v.rowsTab = container.NewTabItem(lang.L("Rows"), v.table)
 	v.problemsTab = container.NewTabItem(lang.L("Problems"), v.problems)
@@ -104,8 +123,11 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 	if supp != nil {
 		buttons = append(buttons, widget.NewButtonWithIcon(lang.L("Do-not-send list…"), theme.ContentRemoveIcon(), v.showSuppressions))
 	}
-	top := container.NewBorder(nil, nil, container.NewHBox(buttons...), nil, v.file)
-	left := container.NewVScroll(container.NewVBox(options, applyFilters))
+	v.fileBox = container.NewBorder(nil, nil, container.NewHBox(buttons[:2]...), nil, v.file)
+	v.typedBox = container.NewVBox(v.typed)
+	v.typedBox.Hide()
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(buttons[2:]...), v.listKind), v.fileBox)
+	left := container.NewVScroll(container.NewVBox(v.typedBox, options, applyFilters))
 	right := container.NewBorder(container.NewVBox(v.progress, v.summary), nil, nil, nil, v.tabs)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.35
@@ -116,6 +138,9 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 	v.showCampaign()
 	return v
 }
+
+// listExtensions are the recipient list files the window opens.
+var listExtensions = []string{".xlsx", ".xlsm", ".xltx", ".csv", ".txt"}
 
 func setSelectEnabled(s *widget.Select, on bool) {
 	if on {
@@ -151,10 +176,23 @@ func (v *recipientsView) showCampaign() {
 	v.loading = true
 	defer func() { v.loading = false }()
 	c := &v.doc.c
+	if v.cancel != nil {
+		v.cancel() // an import of the previous campaign's list
+	}
+	v.progress.Stop()
+	v.progress.Hide()
+	v.summary.SetText("")
 	v.file.SetText(c.Recipients)
 	if c.Recipients == "" {
 		v.file.SetText(lang.L("No list chosen yet."))
 	}
+	typed := c.Recipients == "" && len(c.RecipientLines) > 0
+	v.typed.SetText(strings.Join(c.RecipientLines, "\n"))
+	v.listKind.SetSelected(v.listKind.Options[0])
+	if typed {
+		v.listKind.SetSelected(v.listKind.Options[1])
+	}
+	v.showSource(typed)
 	v.headerRow.SetText(intText(c.HeaderRow))
 	v.rows.SetText(c.Rows)
 	v.where.SetText(strings.Join(c.Where, "\n"))
@@ -169,17 +207,102 @@ func (v *recipientsView) showCampaign() {
 	v.reload.Disable()
 	if c.Recipients != "" {
 		v.reload.Enable()
+	}
+	if c.Recipients != "" || typed {
 		v.importList()
 	}
 }
 
+// showSource shows the file controls or the typing area.
+func (v *recipientsView) showSource(typed bool) {
+	if typed {
+		v.fileBox.Hide()
+		v.typedBox.Show()
+		v.sheet.Disable()
+		v.headerRow.Disable()
+	} else {
+		v.typedBox.Hide()
+		v.fileBox.Show()
+		v.headerRow.Enable()
+	}
+}
+
+// chooseSource switches between a list file and typed recipients; the
+// campaign keeps one of them, the typed text stays in the box meanwhile.
+func (v *recipientsView) chooseSource(typed bool) {
+	if v.loading {
+		return
+	}
+	v.showSource(typed)
+	c := &v.doc.c
+	if typed {
+		c.Recipients, c.Sheet, c.HeaderRow = "", "", 0
+		c.RecipientLines = typedLines(v.typed.Text)
+		v.file.SetText(lang.L("No list chosen yet."))
+		v.reload.Disable()
+	} else {
+		c.RecipientLines = nil
+	}
+	c.EmailColumn = ""
+	v.doc.changed()
+	v.doc.setList(nil)
+	v.importList()
+}
+
+// typedChanged reads the typed recipients again shortly after the typing
+// stops.
+func (v *recipientsView) typedChanged() {
+	if v.loading {
+		return
+	}
+	v.doc.c.RecipientLines = typedLines(v.typed.Text)
+	v.doc.changed()
+	if v.typedTimer != nil {
+		v.typedTimer.Stop()
+	}
+	v.typedTimer = time.AfterFunc(typingPause, func() { v.bridge.update(v.importList) })
+}
+
+// typingPause is how long typing must stop before typed text is read.
+const typingPause = 400 * time.Millisecond
+
+// typedLines keeps the lines as typed, without the empty ones at the end.
+func typedLines(text string) []string {
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// openFile makes path the recipient list, as Open list… and a dropped
+// file do.
+func (v *recipientsView) openFile(path string) {
+	c := &v.doc.c
+	c.Recipients, c.RecipientLines = path, nil
+	c.Sheet, c.EmailColumn, c.HeaderRow = "", "", 0
+	v.doc.changed()
+	v.showCampaign()
+}
+
+// showRow scrolls the table to spreadsheet row n and selects it.
+func (v *recipientsView) showRow(n int) {
+	v.tabs.Select(v.rowsTab)
+	if v.shown == nil {
+		return
+	}
+	for i, r := range v.shown.Rows {
+		if r.Row == n {
+			id := widget.TableCellID{Row: i, Col: 0}
+			v.table.ScrollTo(id)
+			v.table.Select(id)
+			return
+		}
+	}
+}
+
 func (v *recipientsView) chooseFile() {
-	askOpenPath(v.win, []string{".xlsx", ".xlsm", ".xltx", ".csv", ".txt"}, func(path string) {
-		v.doc.c.Recipients = path
-		v.doc.c.Sheet, v.doc.c.EmailColumn, v.doc.c.HeaderRow = "", "", 0
-		v.doc.changed()
-		v.showCampaign()
-	})
+	askOpenPath(v.win, listExtensions, v.openFile)
 }
 
 // applyOptions copies the typed options into the campaign and reimports.
@@ -205,7 +328,10 @@ func (v *recipientsView) applyOptions() {
 // importList reads the list in the background; a newer import cancels an
 // older one so that only the latest choices reach the screen.
 func (v *recipientsView) importList() {
-	if v.doc.c.Recipients == "" {
+	if v.doc.c.Recipients == "" && len(v.doc.c.RecipientLines) == 0 {
+		v.progress.Stop()
+		v.progress.Hide()
+		v.summary.SetText("")
 		return
 	}
 	if v.cancel != nil {
@@ -214,7 +340,7 @@ func (v *recipientsView) importList() {
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
 	c := v.doc.c
-	opts := ImportOptions{Path: c.Recipients, Sheet: c.Sheet, HeaderRow: c.HeaderRow, EmailColumn: c.EmailColumn,
+	opts := ImportOptions{Path: c.Recipients, Lines: append([]string(nil), c.RecipientLines...), Sheet: c.Sheet, HeaderRow: c.HeaderRow, EmailColumn: c.EmailColumn,
 		MultiAddress: c.MultiAddress, Duplicates: c.Duplicates, Rows: c.Rows, Where: append([]string(nil), c.Where...)}
 	v.progress.Show()
 	v.progress.Start()
@@ -235,7 +361,7 @@ func (v *recipientsView) importList() {
 			v.progress.Stop()
 			v.progress.Hide()
 			if err != nil {
-				v.summary.SetText("✗ " + err.Error())
+				v.summary.SetText("✗ " + sayErr(err))
 				v.doc.setList(nil)
 				return
 			}

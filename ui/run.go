@@ -28,6 +28,10 @@ type Deps struct {
 	// Mailbox reads bounces and replies back (nil: History has no Check
 	// button and the window does not read the mailbox).
 	Mailbox MailboxReader
+	Unsent  UnsentCounter
+	// DataDir is where the sample campaign is unpacked (the journal's
+	// folder).
+	DataDir string
 }
 
 // Run opens the main window and returns when the user closes it.
@@ -41,6 +45,9 @@ func Run(deps Deps) error {
 	}
 	m := newMainWindow(a, deps, &bridge{})
 	m.restore()
+	if m.shouldWelcome() {
+		m.showWelcome()
+	}
 	m.win.ShowAndRun()
 	return nil
 }

@@ -3,6 +3,9 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -26,6 +30,8 @@ type sendView struct {
 	bridge *bridge
 	// onFinished tells the history view that the journal changed.
 	onFinished func(campaignID string)
+	// onProblem takes the user to where a problem is fixed.
+	onProblem func(Problem)
 
 	problems                  []Problem
 	checked                   bool
@@ -34,6 +40,8 @@ type sendView struct {
 	rate, dailyCap            *widget.Entry
 	concurrency, retries      *widget.Entry
 	skipInvalid               *widget.Check
+	dryRun                    *widget.Check
+	dryRunDir                 fyne.CanvasObject
 	check, start, pause, stop *widget.Button
 	problemList               *widget.List
 	verdict                   *widget.Label
@@ -66,6 +74,8 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 			v.showVerdict()
 		}
 	})
+	v.dryRun = widget.NewCheck(lang.L("Dry run: write the messages as .eml files into a folder, send nothing"), v.setDryRun)
+	v.dryRunDir = v.pathEntry(&doc.c.DryRun, lang.L("folder for the .eml files"), "")
 	v.check = widget.NewButtonWithIcon(lang.L("Check"), theme.SearchIcon(), v.preflight)
 	v.start = widget.NewButtonWithIcon(lang.L("Start sending"), theme.MailSendIcon(), v.confirmStart)
 	v.start.Importance = widget.HighImportance
@@ -82,6 +92,12 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(problemLine(v.problems[i])) })
+	v.problemList.OnSelected = func(i widget.ListItemID) {
+		v.problemList.UnselectAll()
+		if v.onProblem != nil && i < len(v.problems) {
+			v.onProblem(v.problems[i])
+		}
+	}
 	v.verdict = widget.NewLabel(lang.L("Check the campaign before sending."))
 	v.verdict.Wrapping = fyne.TextWrapWord
 	v.bar = widget.NewProgressBar()
@@ -94,6 +110,8 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 		widget.NewFormItem(lang.L("Connections"), v.concurrency),
 		widget.NewFormItem(lang.L("Retries"), v.retries),
 		widget.NewFormItem("", v.skipInvalid),
+		widget.NewFormItem("", v.dryRun),
+		widget.NewFormItem(lang.L("Dry-run folder"), v.dryRunDir),
 		widget.NewFormItem(lang.L("Report file"), v.pathEntry(&doc.c.Report, lang.L("optional: per-row report, .xlsx or .csv"), "report.xlsx")),
 		widget.NewFormItem(lang.L("Workbook with results"), v.pathEntry(&doc.c.Results, lang.L("optional: a copy of the list with status columns"), "results.xlsx")),
 		widget.NewFormItem(lang.L("Archive folder"), v.pathEntry(&doc.c.Archive, lang.L("optional: keep every sent message as .eml"), "")),
@@ -156,7 +174,60 @@ func (v *sendView) showCampaign() {
 		v.retries.SetText(strconv.Itoa(*c.Retries))
 	}
 	v.skipInvalid.SetChecked(c.SkipInvalid)
+	v.dryRun.SetChecked(c.DryRun != "")
+	v.showDryRunDir()
+	if v.run == nil {
+		// Another campaign: nothing of the previous run stays on screen.
+		v.progress.Hide()
+		v.bar.SetValue(0)
+		v.counts.SetText("")
+		v.speed.SetText("")
+	}
 	v.invalidate()
+}
+
+// setDryRun turns the dry run on (into a folder next to the campaign) or
+// off.
+func (v *sendView) setDryRun(on bool) {
+	if v.loading {
+		return
+	}
+	dir := ""
+	if on {
+		dir = defaultDryRunDir(v.doc)
+	}
+	for _, p := range v.paths {
+		if p.dst == &v.doc.c.DryRun {
+			p.entry.SetText(dir)
+		}
+	}
+	v.doc.c.DryRun = dir
+	v.doc.changed()
+	v.showDryRunDir()
+}
+
+func (v *sendView) showDryRunDir() {
+	if v.doc.c.DryRun != "" {
+		v.dryRunDir.Show()
+	} else {
+		v.dryRunDir.Hide()
+	}
+}
+
+// defaultDryRunDir is a folder the user finds again: next to the campaign
+// file, else in their home folder.
+func defaultDryRunDir(d *document) string {
+	name := d.displayName()
+	if name == "" {
+		name = "Mailroom"
+	}
+	base := filepath.Dir(d.path)
+	if d.path == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			base = home
+		}
+	}
+	return filepath.Join(base, fileSafeName(name)+" "+lang.L("dry run"))
 }
 
 // invalidate forgets the last check: anything edited must be checked again
@@ -261,8 +332,11 @@ func (v *sendView) confirmStart() {
 	if v.doc.list != nil {
 		ready = v.doc.list.Count(RowReady)
 	}
-	dialog.ShowConfirm(lang.L("Start sending"),
-		lang.L("Send one message to each of the {{.Count}} ready rows now?", map[string]any{"Count": ready}),
+	question := lang.L("Send one message to each of the {{.Count}} ready rows now?", map[string]any{"Count": ready})
+	if dir := v.doc.c.DryRun; dir != "" {
+		question = lang.L("Write the {{.Count}} messages as .eml files into {{.Folder}}? Nothing is sent.", map[string]any{"Count": ready, "Folder": dir})
+	}
+	dialog.ShowConfirm(lang.L("Start sending"), question,
 		func(ok bool) {
 			if ok {
 				v.startRun()
@@ -361,6 +435,9 @@ func (v *sendView) finished(p Progress, err error) {
 	switch {
 	case err != nil:
 		v.verdict.SetText("✗ " + sayErr(err))
+	case p.DryRunDir != "":
+		v.verdict.SetText(lang.L("Dry run finished: {{.Count}} messages written to {{.Folder}}. Nothing was sent.", map[string]any{"Count": p.Sent, "Folder": p.DryRunDir}))
+		openFolder(p.DryRunDir)
 	case p.Unknown > 0:
 		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Unknown}))
 	case p.Pending > 0 && !p.ResumesAt.IsZero():
@@ -405,5 +482,14 @@ func (v *sendView) cancelResume() {
 	if v.resumeStop != nil {
 		close(v.resumeStop)
 		v.resumeStop = nil
+	}
+}
+
+// openFolder shows a folder in the system's file manager.
+func openFolder(dir string) {
+	if a := fyne.CurrentApp(); a != nil {
+		if u, err := url.Parse(storage.NewFileURI(dir).String()); err == nil {
+			_ = a.OpenURL(u)
+		}
 	}
 }

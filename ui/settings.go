@@ -13,7 +13,13 @@ const (
 	settingTheme        = "ui.theme"
 	settingLastCampaign = "ui.last-campaign"
 	settingTestAddress  = "compose.test-address"
+	settingRecent       = "ui.recent-campaigns"
+	settingDraft        = "ui.draft"
+	settingDraftDirty   = "ui.draft-unsaved"
 )
+
+// recentLimit is how many campaigns File → Open recent lists.
+const recentLimit = 8
 
 // Theme choices stored under settingTheme.
 const (
@@ -36,6 +42,42 @@ func (s settings) setTheme(v string) { s.p.SetString(settingTheme, v) }
 func (s settings) lastCampaign() string { return s.p.String(settingLastCampaign) }
 
 func (s settings) setLastCampaign(path string) { s.p.SetString(settingLastCampaign, path) }
+
+// recent lists the campaigns opened or saved lately, newest first.
+func (s settings) recent() []string { return s.p.StringList(settingRecent) }
+
+// addRecent puts path first in the recent list.
+func (s settings) addRecent(path string) {
+	list := []string{path}
+	for _, p := range s.recent() {
+		if p != path && len(list) < recentLimit {
+			list = append(list, p)
+		}
+	}
+	s.p.SetStringList(settingRecent, list)
+}
+
+// removeRecent drops a campaign that can no longer be opened.
+func (s settings) removeRecent(path string) {
+	var list []string
+	for _, p := range s.recent() {
+		if p != path {
+			list = append(list, p)
+		}
+	}
+	s.p.SetStringList(settingRecent, list)
+}
+
+// draft is the autosaved copy of the campaign being edited, and whether it
+// holds changes the user has not saved.
+func (s settings) draft() (path string, unsaved bool) {
+	return s.p.String(settingDraft), s.p.Bool(settingDraftDirty)
+}
+
+func (s settings) setDraft(path string, unsaved bool) {
+	s.p.SetString(settingDraft, path)
+	s.p.SetBool(settingDraftDirty, unsaved)
+}
 
 func (s settings) testAddress() string { return s.p.String(settingTestAddress) }
 

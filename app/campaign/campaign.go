@@ -37,9 +37,9 @@ type Campaign struct {
 	// line each as the user wrote them (recipients.OpenTyped reads them);
 	// used when Recipients is empty.
 	RecipientLines []string `json:"recipient_lines,omitempty"`
-	Sheet       string `json:"sheet,omitempty"`
-	EmailColumn string `json:"email_column,omitempty"`
-	HeaderRow   int    `json:"header_row,omitempty"`
+	Sheet          string   `json:"sheet,omitempty"`
+	EmailColumn    string   `json:"email_column,omitempty"`
+	HeaderRow      int      `json:"header_row,omitempty"`
 	// MultiAddress says what a cell with several addresses becomes:
 	// "split" (one message each, default) or "together" (one message).
 	MultiAddress string `json:"multi_address,omitempty"`
