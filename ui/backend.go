@@ -267,7 +267,8 @@ type TestSender interface {
 type Preview struct {
 	From, To, CC, BCC, ReplyTo string
 	Subject                    string
-	Text                       string // readable body
+	Text                       string // the plain-text body
+	HTML                       string // the HTML body; "" for plain text
 	Attachments                []string
 	Size                       int64 // encoded size in bytes
 	EML                        []byte

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2/lang"
@@ -13,6 +14,7 @@ import (
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
 	"mailroom/app/journal"
+	"mailroom/app/merge"
 	"mailroom/app/msg"
 	"mailroom/app/oauth"
 	"mailroom/app/recipients"
@@ -75,25 +77,45 @@ func planKey(d Draft) (string, error) {
 	return d.Path + "\x00" + d.File + "\x00" + string(c) + "\x00" + d.BodyText + "\x00" + stamp, nil
 }
 
-func (b *campaignBackend) Preview(ctx context.Context, d Draft, l *RecipientList, index int) (Preview, error) {
-	p, err := b.plan(ctx, d)
+// Preview renders the row the window already read, with the campaign as
+// the user has it now: nothing rereads the list, so the preview can
+// follow the typing.
+func (b *campaignBackend) Preview(_ context.Context, d Draft, l *RecipientList, index int) (Preview, error) {
+	if d.Path == "" {
+		return Preview{}, errors.New(lang.L("save the campaign first"))
+	}
+	c, err := campaign.LoadAs(d.Path, d.File)
 	if err != nil {
 		return Preview{}, err
 	}
-	row := l.Rows[index].Row
-	var problems []Problem
-	for _, pr := range p.Problems {
-		if pr.Row == 0 || pr.Row == row {
-			problems = append(problems, uiProblem(pr))
+	r := l.Rows[index]
+	var to []string
+	if r.Address != "" {
+		to = strings.Split(r.Address, ", ")
+		if c.MultiAddress != "together" {
+			to = to[:1]
 		}
 	}
-	eml, err := p.Preview(row - l.HeaderRow)
+	pv, eml, err := campaign.PreviewRow(c, b.env, l.Sheet, l.Columns, merge.Row{Number: r.Row, Values: r.Values}, to)
 	if err != nil {
-		return Preview{Problems: problems}, err
+		return Preview{}, err
 	}
-	pv, err := readablePreview(eml)
-	pv.Problems = problems
-	return pv, err
+	out := Preview{From: pv.From, To: strings.Join(pv.To, ", "), CC: strings.Join(pv.Cc, ", "), BCC: strings.Join(pv.Bcc, ", "),
+		ReplyTo: strings.Join(pv.ReplyTo, ", "), Subject: pv.Subject, Text: pv.Text, HTML: pv.HTML, Size: pv.Size, EML: eml}
+	for _, f := range pv.Files {
+		if !f.Inline {
+			out.Attachments = append(out.Attachments, f.Name)
+		}
+	}
+	for _, p := range pv.Problems {
+		out.Problems = append(out.Problems, uiProblem(p))
+	}
+	for _, p := range l.Problems {
+		if p.Row == r.Row {
+			out.Problems = append(out.Problems, p)
+		}
+	}
+	return out, nil
 }
 
 func (b *campaignBackend) TestSend(ctx context.Context, d Draft, l *RecipientList, index int, to string) error {

@@ -117,7 +117,8 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 	doc.c.Account = acct.ID
 	doc.c.Subject = "{{姓名}}，您的发票"
 	doc.c.SkipInvalid = true
-	doc.bodyText = "尊敬的 {{姓名}}：金额 {{金额}} 元。"
+	doc.c.BCC = "archive@example.com"
+	doc.bodyText = "尊敬的 {{姓名}}：金额 **{{金额}}** 元。"
 	invoice := filepath.Join(dir, "发票.pdf")
 	if err := os.WriteFile(invoice, []byte("%PDF-1.4 test"), 0o600); err != nil {
 		t.Fatal(err)
@@ -151,6 +152,10 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 	}
 	if pv.Subject != "张三，您的发票" || !strings.Contains(pv.To, "zhang@example.com") || !strings.Contains(pv.Text, "金额 100 元") {
 		t.Errorf("preview subject %q to %q text %q", pv.Subject, pv.To, pv.Text)
+	}
+	// The preview shows what go-mail never writes into the message: Bcc.
+	if pv.BCC != "archive@example.com" || !strings.Contains(pv.HTML, "<strong>100</strong>") {
+		t.Errorf("preview Bcc %q html %q", pv.BCC, pv.HTML)
 	}
 	if len(pv.Attachments) != 1 || pv.Attachments[0] != "发票.pdf" {
 		t.Errorf("preview attachments %q", pv.Attachments)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,7 +29,9 @@ type previewPane struct {
 	position          *widget.Label
 	prev, next        *widget.Button
 	headers           *widget.Label
-	body              *widget.Label
+	body              *widget.RichText
+	timer             *time.Timer
+	delay             time.Duration
 	problems          *widget.Label
 	saveEML, testSend *widget.Button
 	testTo            *widget.Entry
@@ -42,11 +45,11 @@ func newPreviewPane(composer Composer, tester TestSender, doc *document, win fyn
 	p.position = widget.NewLabel("")
 	p.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { p.step(-1) })
 	p.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { p.step(1) })
-	refresh := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), p.render)
 	p.headers = widget.NewLabel("")
 	p.headers.Wrapping = fyne.TextWrapWord
-	p.body = widget.NewLabel("")
+	p.body = widget.NewRichText()
 	p.body.Wrapping = fyne.TextWrapWord
+	p.delay = previewPause
 	p.problems = widget.NewLabel("")
 	p.problems.Wrapping = fyne.TextWrapWord
 	p.busy = widget.NewProgressBarInfinite()
@@ -60,7 +63,7 @@ func newPreviewPane(composer Composer, tester TestSender, doc *document, win fyn
 	p.status = widget.NewLabel("")
 	p.status.Wrapping = fyne.TextWrapWord
 
-	nav := container.NewHBox(p.prev, p.position, p.next, refresh)
+	nav := container.NewHBox(p.prev, p.position, p.next)
 	test := container.NewBorder(nil, nil, nil, p.testSend, p.testTo)
 	bottom := container.NewVBox(p.busy, p.problems, p.saveEML)
 	if tester != nil {
@@ -71,8 +74,22 @@ func newPreviewPane(composer Composer, tester TestSender, doc *document, win fyn
 	p.content = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(lang.L("Preview"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nav), bottom, nil, nil, scroll)
 
 	doc.onList(func() { p.index = 0; p.render() })
+	doc.onEdited(p.schedule)
 	p.render()
 	return p
+}
+
+// previewPause is how long the typing must stop before the preview
+// follows it.
+const previewPause = 300 * time.Millisecond
+
+// schedule renders the preview once the typing pauses: live, without a
+// Refresh button, and without rendering on every keystroke.
+func (p *previewPane) schedule() {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.timer = time.AfterFunc(p.delay, func() { p.bridge.update(p.render) })
 }
 
 // step moves to the previous or next row and renders it.
@@ -87,7 +104,7 @@ func (p *previewPane) render() {
 	if l == nil || len(l.Rows) == 0 {
 		p.position.SetText(lang.L("No recipients yet"))
 		p.headers.SetText(lang.L("Open a recipient list to preview each message."))
-		p.body.SetText("")
+		p.setBody(nil)
 		for _, b := range []*widget.Button{p.prev, p.next, p.saveEML, p.testSend} {
 			b.Disable()
 		}
@@ -119,7 +136,7 @@ func (p *previewPane) show(pv Preview, err error) {
 	setEnabled(p.testSend, err == nil)
 	if err != nil {
 		p.headers.SetText("")
-		p.body.SetText("")
+		p.setBody(nil)
 		p.problems.SetText("✗ " + sayErr(err))
 		return
 	}
@@ -135,12 +152,21 @@ func (p *previewPane) show(pv Preview, err error) {
 		}
 	}
 	p.headers.SetText(strings.TrimSpace(h.String()))
-	p.body.SetText(pv.Text)
+	if pv.HTML != "" {
+		p.setBody(htmlSegments(pv.HTML))
+	} else {
+		p.setBody([]widget.RichTextSegment{&widget.TextSegment{Text: pv.Text, Style: widget.RichTextStyleParagraph}})
+	}
 	var probs []string
 	for _, pr := range pv.Problems {
 		probs = append(probs, problemLine(pr))
 	}
 	p.problems.SetText(strings.Join(probs, "\n"))
+}
+
+func (p *previewPane) setBody(segs []widget.RichTextSegment) {
+	p.body.Segments = segs
+	p.body.Refresh()
 }
 
 func sizeText(n int64) string {

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -24,6 +22,9 @@ type composeView struct {
 	from, replyTo, cc, bcc  *widget.Entry
 	subject, body           *widget.Entry
 	format                  *widget.Select
+	formatButtons           *fyne.Container
+	fieldIssues             *fyne.Container
+	fieldErr                error // the body names an unknown field
 	field                   *widget.Select
 	lastFocused             *widget.Entry
 	attachList              *widget.List
@@ -68,8 +69,13 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 		if !v.loading {
 			v.doc.bodyText = s
 			v.doc.changed()
+			v.checkFields()
 		}
 	}
+	v.fieldIssues = container.NewVBox()
+	// The body is outlined in the error colour while it names a field the
+	// list does not have (checkFields decides).
+	v.body.Validator = func(string) error { return v.fieldErr }
 	v.lastFocused = v.body
 	v.subject.OnCursorChanged = func() { v.lastFocused = v.subject }
 	v.body.OnCursorChanged = func() { v.lastFocused = v.body }
@@ -78,6 +84,7 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 		if !v.loading {
 			v.doc.bodyFormat = choiceValue(v.format, bodyFormats)
 			v.doc.changed()
+			v.showFormatButtons()
 		}
 	}
 	v.field = newSelect(nil, v.insertField)
@@ -124,7 +131,8 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	v.attachments = widget.NewAccordion(widget.NewAccordionItem(lang.L("Attachments"), attachments))
 	v.options = newComposeOptions(doc)
 	v.attachments.Append(widget.NewAccordionItem(lang.L("Unsubscribe and recipient's name"), v.options.content))
-	editor := container.NewBorder(headers, v.attachments, nil, nil, v.body)
+	toolbar := v.newToolbar()
+	editor := container.NewBorder(container.NewVBox(headers, toolbar), container.NewVBox(v.fieldIssues, v.attachments), nil, nil, v.body)
 	if composer == nil {
 		v.content = editor
 	} else {
@@ -135,7 +143,10 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	}
 	doc.onReplaced(v.showCampaign)
 	doc.onReplaced(v.options.show)
-	doc.onList(v.showColumns)
+	doc.onList(func() {
+		v.showColumns()
+		v.checkFields()
+	})
 	v.showCampaign()
 	return v
 }
@@ -166,6 +177,8 @@ func (v *composeView) showCampaign() {
 	v.subject.SetText(c.Subject)
 	v.body.SetText(v.doc.bodyText)
 	setChoice(v.format, bodyFormats, v.doc.bodyFormat)
+	v.showFormatButtons()
+	v.checkFields()
 	v.attachDir.SetText(c.AttachDir)
 	v.attachColumn.SetText(c.AttachColumn)
 	v.attachList.UnselectAll()
@@ -218,22 +231,14 @@ func (v *composeView) showColumns() {
 }
 
 // insertField puts {{Column}} at the cursor of the subject or body,
-// whichever the user was last typing in.
+// whichever the user was last typing in, as a step Ctrl+Z undoes.
 func (v *composeView) insertField(col string) {
 	if col == "" {
 		return
 	}
 	v.field.ClearSelected()
 	e := v.lastFocused
-	lines := strings.Split(e.Text, "\n")
-	row := min(e.CursorRow, len(lines)-1)
-	line := []rune(lines[row])
-	at := min(e.CursorColumn, len(line))
-	field := "{{" + col + "}}"
-	lines[row] = string(line[:at]) + field + string(line[at:])
-	e.SetText(strings.Join(lines, "\n"))
-	e.CursorRow, e.CursorColumn = row, at+len([]rune(field))
-	e.Refresh()
+	insertText(e, "{{"+col+"}}")
 	v.win.Canvas().Focus(e)
 }
 

@@ -39,6 +39,7 @@ type document struct {
 	replaced    []func() // a new campaign was opened
 	listChanged []func() // the recipient list was (re)imported
 	edited      func()   // any field changed; drives autosave and the title
+	editHooks   []func() // views following every change (the preview)
 	// persist writes the draft now when there are unsaved changes and
 	// returns the file backends read and the campaign's own file; set by
 	// the main window so that backends read what the user sees.
@@ -55,11 +56,17 @@ func (d *document) onReplaced(f func()) { d.replaced = append(d.replaced, f) }
 // onList registers f to run after the recipient list changed.
 func (d *document) onList(f func()) { d.listChanged = append(d.listChanged, f) }
 
+// onEdited registers f to run after every change.
+func (d *document) onEdited(f func()) { d.editHooks = append(d.editHooks, f) }
+
 // changed is called by views after they edited d.c or the body.
 func (d *document) changed() {
 	d.dirty = true
 	if d.edited != nil {
 		d.edited()
+	}
+	for _, f := range d.editHooks {
+		f()
 	}
 }
 

@@ -180,7 +180,11 @@ func (f *fakeComposer) Preview(_ context.Context, d Draft, l *RecipientList, i i
 	f.mu.Lock()
 	f.previews = append(f.previews, i)
 	f.mu.Unlock()
-	return Preview{To: l.Rows[i].Address, Subject: d.Campaign.Subject + " #" + strconv.Itoa(l.Rows[i].Row), Text: d.BodyText, EML: []byte("Subject: x\r\n\r\nbody")}, nil
+	pv := Preview{To: l.Rows[i].Address, BCC: d.Campaign.BCC, Subject: d.Campaign.Subject + " #" + strconv.Itoa(l.Rows[i].Row), Text: d.BodyText, EML: []byte("Subject: x\r\n\r\nbody")}
+	if d.BodyFormat == formatHTML {
+		pv.HTML = d.BodyText
+	}
+	return pv, nil
 }
 
 func (f *fakeComposer) TestSend(_ context.Context, _ Draft, _ *RecipientList, _ int, to string) error {

@@ -363,41 +363,10 @@ const SuppressionFileName = "do-not-send.txt"
 // compose binds the templates to the columns and checks every row's
 // message (fields, attachments, size) before anything is sent.
 func (p *Plan) compose() error {
-	c := p.Campaign
 	if len(p.Columns) == 0 {
 		return nil
 	}
-	opts := []merge.Option{merge.WithSource(c.Recipients, p.Sheet), merge.WithSubject(c.Subject), merge.WithFrom(c.From)}
-	if c.Body != "" {
-		opts = append(opts, merge.WithBodyFile(c.Body))
-	}
-	for tpl, with := range map[string]func(string) merge.Option{c.ReplyTo: merge.WithReplyTo, c.CC: merge.WithCC, c.BCC: merge.WithBCC} {
-		if tpl != "" {
-			opts = append(opts, with(tpl))
-		}
-	}
-	if p.dkim != nil {
-		opts = append(opts, p.dkim)
-	}
-	if u, ok := p.unsubscribe(); ok {
-		opts = append(opts, merge.WithUnsubscribe(u))
-	}
-	if tpl := p.toNameTemplate(); tpl != "" {
-		opts = append(opts, merge.WithRecipientName(tpl))
-	}
-	if len(c.Attach) > 0 {
-		opts = append(opts, merge.WithAttachments(c.Attach...))
-	}
-	if c.AttachDir != "" || c.AttachColumn != "" {
-		if c.AttachDir == "" || c.AttachColumn == "" {
-			p.blocking("attach-dir-column", msg.T("--attach-dir and --attach-column go together"), msg.T("give both, or neither"))
-		} else {
-			opts = append(opts, merge.WithAttachColumn(c.AttachDir, c.AttachColumn))
-		}
-	}
-	if limit := p.Account.Limits.MaxMessageBytes; limit > 0 {
-		opts = append(opts, merge.WithSizeLimit(limit))
-	}
+	opts := p.composerOptions()
 	composer, err := merge.New(p.Columns.Names(), opts...)
 	if err != nil {
 		return err
