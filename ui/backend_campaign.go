@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"os"
 	"strings"
 	"sync"
@@ -100,7 +101,7 @@ func (b *campaignBackend) Preview(_ context.Context, d Draft, l *RecipientList, 
 	if err != nil {
 		return Preview{}, err
 	}
-	out := Preview{From: pv.From, To: strings.Join(pv.To, ", "), CC: strings.Join(pv.Cc, ", "), BCC: strings.Join(pv.Bcc, ", "),
+	out := Preview{From: decodeHeader(pv.From), To: strings.Join(pv.To, ", "), CC: strings.Join(pv.Cc, ", "), BCC: strings.Join(pv.Bcc, ", "),
 		ReplyTo: strings.Join(pv.ReplyTo, ", "), Subject: pv.Subject, Text: pv.Text, HTML: pv.HTML, Size: pv.Size, EML: eml}
 	for _, f := range pv.Files {
 		if !f.Inline {
@@ -316,4 +317,13 @@ func (r *campaignRun) Cancel() { r.cancel() }
 func (r *campaignRun) Wait() (Progress, error) {
 	<-r.done
 	return r.final, r.err
+}
+
+// decodeHeader shows an RFC 2047 encoded name ("=?utf-8?q?…?=") as
+// the recipient's mail program does.
+func decodeHeader(s string) string {
+	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
+		return d
+	}
+	return s
 }

@@ -74,8 +74,8 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	}
 	v.fieldIssues = container.NewVBox()
 	// The body is outlined in the error colour while it names a field the
-	// list does not have (checkFields decides).
-	v.body.Validator = func(string) error { return v.fieldErr }
+	// list does not have (checkFields sets it; no validator, so no tick).
+	v.body.AlwaysShowValidationError = true
 	v.lastFocused = v.body
 	v.subject.OnCursorChanged = func() { v.lastFocused = v.subject }
 	v.body.OnCursorChanged = func() { v.lastFocused = v.body }

@@ -75,6 +75,8 @@ func (d *document) setList(l *RecipientList) {
 	for _, f := range d.listChanged {
 		f()
 	}
+	// The previous list, and the reader's buffers, are garbage now.
+	releaseMemory()
 }
 
 // replace swaps in another campaign and tells every view.

@@ -5,6 +5,8 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -37,6 +39,9 @@ type Deps struct {
 // Run opens the main window and returns when the user closes it.
 func Run(deps Deps) error {
 	a := app.NewWithID(AppID)
+	if t := os.Getenv("MAILROOM_TOUR_THEME"); t == themeDark || t == themeLight {
+		settings{a.Preferences()}.setTheme(t) // before the theme is built
+	}
 	if err := setup(a); err != nil {
 		return err
 	}
@@ -48,6 +53,10 @@ func Run(deps Deps) error {
 	if m.shouldWelcome() {
 		m.showWelcome()
 	}
+	m.startTour()
+	// Start-up parses fonts and builds the views: give back what that
+	// used and no longer needs once the window is up.
+	time.AfterFunc(3*time.Second, releaseMemory)
 	m.win.ShowAndRun()
 	return nil
 }

@@ -32,6 +32,7 @@ type sendView struct {
 	onFinished func(campaignID string)
 	// onProblem takes the user to where a problem is fixed.
 	onProblem func(Problem)
+	last      Progress // the latest progress shown
 
 	problems                  []Problem
 	checked                   bool
@@ -110,8 +111,7 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 		widget.NewFormItem(lang.L("Connections"), v.concurrency),
 		widget.NewFormItem(lang.L("Retries"), v.retries),
 		widget.NewFormItem("", v.skipInvalid),
-		widget.NewFormItem("", v.dryRun),
-		widget.NewFormItem(lang.L("Dry-run folder"), v.dryRunDir),
+		widget.NewFormItem("", container.NewVBox(v.dryRun, v.dryRunDir)),
 		widget.NewFormItem(lang.L("Report file"), v.pathEntry(&doc.c.Report, lang.L("optional: per-row report, .xlsx or .csv"), "report.xlsx")),
 		widget.NewFormItem(lang.L("Workbook with results"), v.pathEntry(&doc.c.Results, lang.L("optional: a copy of the list with status columns"), "results.xlsx")),
 		widget.NewFormItem(lang.L("Archive folder"), v.pathEntry(&doc.c.Archive, lang.L("optional: keep every sent message as .eml"), "")),
@@ -371,6 +371,7 @@ func (v *sendView) startRun() {
 }
 
 func (v *sendView) showProgress(p Progress) {
+	v.last = p
 	done := p.Sent + p.Failed + p.Unknown + p.Skipped
 	if p.Total > 0 {
 		v.bar.SetValue(float64(done) / float64(p.Total))
@@ -427,6 +428,7 @@ func (v *sendView) running() bool { return v.run != nil }
 
 func (v *sendView) finished(p Progress, err error) {
 	v.run = nil
+	releaseMemory() // the run's plan and engine are gone
 	v.showProgress(p)
 	v.check.Enable()
 	v.pause.Disable()

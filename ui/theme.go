@@ -55,6 +55,13 @@ func loadTextFonts() (regular, bold fyne.Resource) {
 		return nil, nil
 	}
 	loc := strings.ToLower(string(lang.SystemLocale()))
+	if !strings.HasPrefix(loc, "zh") {
+		// Only a Chinese window needs the CJK face for all its text; it
+		// costs ~75 MB (two 16 MB faces and their parsed outlines). Chinese
+		// names in an English window still render: Fyne finds a system
+		// font for each glyph its own font lacks.
+		return nil, nil
+	}
 	traditional := strings.Contains(loc, "hant") || strings.HasSuffix(loc, "-tw") || strings.HasSuffix(loc, "-hk") || strings.HasSuffix(loc, "-mo")
 	return findCJKFonts(cjkCandidates(), traditional)
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -35,12 +34,11 @@ func (m *mainWindow) shouldWelcome() bool {
 // start: the sample campaign, which runs without any account, and adding
 // the user's own account.
 func (m *mainWindow) welcomeContent() fyne.CanvasObject {
-	title := canvas.NewText(lang.L("Welcome to Mailroom"), theme.Color(theme.ColorNameForeground))
-	title.TextSize = theme.TextHeadingSize() * 1.3
-	title.TextStyle.Bold = true
+	title := widget.NewRichText(&widget.TextSegment{Text: lang.L("Welcome to Mailroom"), Style: widget.RichTextStyleHeading})
 	intro := widget.NewLabel(lang.L("Mailroom sends a personal email to every person on your list, through your own mailbox. Each person gets their own message and sees only their own address, and nobody is emailed twice — even after a crash."))
 	intro.Wrapping = fyne.TextWrapWord
 	steps := widget.NewLabel(lang.L("1. Add your mail account   2. Choose the recipients: a spreadsheet, or type the addresses   3. Write the message   4. Check and send"))
+	steps.TextStyle.Bold = true
 	steps.Wrapping = fyne.TextWrapWord
 
 	sample := widget.NewButtonWithIcon(lang.L("Open the sample campaign"), theme.MailComposeIcon(), m.openSample)
@@ -77,7 +75,7 @@ func (l *maxWidth) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	for _, o := range objects {
 		s = s.Max(o.MinSize())
 	}
-	return fyne.NewSize(fyne.Min(s.Width, l.width), s.Height)
+	return fyne.NewSize(max(s.Width, l.width), s.Height)
 }
 
 func (l *maxWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {

@@ -4,6 +4,7 @@
 #   build  C headers for Fyne's GLFW driver (cgo)
 #   test   build + Xvfb, a Secret Service (gnome-keyring on D-Bus), CJK fonts
 #   bench  test + Postfix's smtp-source/smtp-sink for reference figures
+#   screenshots  build + Xvfb, CJK fonts and ImageMagick's import
 set -euo pipefail
 
 profile=${1:-build}
@@ -11,12 +12,14 @@ build=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev)
 test=(xvfb xauth dbus dbus-x11 gnome-keyring fonts-noto-cjk)
 bench=(postfix)
+screenshots=(xvfb xauth fonts-noto-cjk imagemagick)
 
 case "$profile" in
 build) want=("${build[@]}") ;;
 test) want=("${build[@]}" "${test[@]}") ;;
 bench) want=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+screenshots) want=("${build[@]}" "${screenshots[@]}") ;;
+*) echo "usage: $0 build|test|bench|screenshots" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
