@@ -210,11 +210,11 @@ func TestRevokedSignInStopIsInTheWindowsLanguage(t *testing.T) {
 	v, _, b := newTestSend(t, runner)
 	test.Tap(v.check)
 	b.wait()
-	v.startRun()
+	started := startAndWait(t, v, b, runner)
 	words := msg.Errorf(accounts.ErrSignInAgain, "{{.Provider}} no longer accepts the sign-in of {{.Account}} (it was signed out, expired, or the password was changed): open the account under Accounts and sign in again.",
 		"Provider", "Google", "Account", "Work")
-	runner.started.err = fmt.Errorf("sender: authentication failed: %w", words)
-	runner.started.finish(Progress{Total: 10, Sent: 4, Pending: 6})
+	started.err = fmt.Errorf("sender: authentication failed: %w", words)
+	started.finish(Progress{Total: 10, Sent: 4, Pending: 6})
 	b.wait()
 	if !strings.Contains(v.verdict.Text, "重新登录") || strings.Contains(v.verdict.Text, "authentication failed") {
 		t.Fatalf("verdict %q", v.verdict.Text)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"testing"
+	"time"
 
 	"mailroom/app/msg"
 )
@@ -196,14 +198,47 @@ func (f *fakeComposer) TestSend(_ context.Context, _ Draft, _ *RecipientList, _ 
 
 type fakeRunner struct {
 	problems []Problem
-	started  *fakeDelivery
+	// hold, when set, keeps Start preparing until it is closed.
+	hold    chan struct{}
+	mu      sync.Mutex
+	started *fakeDelivery
+}
+
+// current is the last run started (Start runs on a goroutine).
+func (f *fakeRunner) current() *fakeDelivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.started
+}
+
+// startAndWait starts a run from the send view and waits until the view
+// shows it running (Start runs off the UI goroutine).
+func startAndWait(t *testing.T, v *sendView, b *bridge, f *fakeRunner) *fakeDelivery {
+	t.Helper()
+	before := f.current()
+	v.startRun()
+	deadline := time.Now().Add(time.Minute) // a bound for a hung test, not a timing assertion
+	for (f.current() == before || v.run == nil) && time.Now().Before(deadline) {
+		b.flush()
+		time.Sleep(time.Millisecond)
+	}
+	if v.run == nil {
+		t.Fatal("the run did not start")
+	}
+	return f.current()
 }
 
 func (f *fakeRunner) Preflight(context.Context, Draft) ([]Problem, error) { return f.problems, nil }
 
 func (f *fakeRunner) Start(_ context.Context, d Draft, progress func(Progress)) (Delivery, error) {
-	f.started = &fakeDelivery{progress: progress, done: make(chan struct{})}
-	return f.started, nil
+	if f.hold != nil {
+		<-f.hold
+	}
+	run := &fakeDelivery{progress: progress, done: make(chan struct{})}
+	f.mu.Lock()
+	f.started = run
+	f.mu.Unlock()
+	return run, nil
 }
 
 // fakeDelivery ends when the test calls finish.

@@ -374,7 +374,7 @@ func (m *mainWindow) saved() {
 func (m *mainWindow) confirmClose() {
 	m.saveNow()
 	closeWindow := func() { m.askToSave(m.win.Close) }
-	if m.send == nil || !m.send.running() {
+	if m.send == nil || !m.send.busy() {
 		closeWindow()
 		return
 	}

@@ -343,8 +343,7 @@ func TestDryRunIsAChoiceOnTheSendPage(t *testing.T) {
 		t.Fatalf("dry-run folder %q", dir)
 	}
 	m.send.checked = true
-	m.send.startRun()
-	r := m.deps.Runner.(*fakeRunner).started
+	r := startAndWait(t, m.send, m.bridge, m.deps.Runner.(*fakeRunner))
 	r.finish(Progress{Total: 4, Sent: 4, DryRunDir: m.doc.c.DryRun})
 	m.bridge.wait()
 	if !strings.Contains(m.send.verdict.Text, "4 messages written to") || !strings.Contains(m.send.verdict.Text, "Nothing was sent") {

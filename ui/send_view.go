@@ -33,6 +33,7 @@ type sendView struct {
 	// onProblem takes the user to where a problem is fixed.
 	onProblem func(Problem)
 	last      Progress // the latest progress shown
+	starting  bool     // Start is preparing the campaign
 
 	problems                  []Problem
 	checked                   bool
@@ -344,15 +345,35 @@ func (v *sendView) confirmStart() {
 		}, v.win)
 }
 
+// startRun starts delivery. Starting prepares the campaign, which reads
+// the whole list (seconds for 100,000 rows), so it runs off the UI
+// goroutine; the controls say so meanwhile.
 func (v *sendView) startRun() {
 	v.cancelResume()
+	v.starting = true
+	v.check.Disable()
+	v.start.Disable()
+	v.verdict.SetText(lang.L("Starting…"))
 	progress := newLatest(v.bridge, v.showProgress)
-	r, err := v.runner.Start(context.Background(), v.doc.draft(), progress.post)
-	if err != nil {
-		// In the window's language when app/ worded it (a sign-in to renew).
-		showError(err, v.win)
-		return
-	}
+	d := v.doc.draft()
+	v.bridge.run(func() func() {
+		r, err := v.runner.Start(context.Background(), d, progress.post)
+		return func() {
+			v.starting = false
+			if err != nil {
+				v.check.Enable()
+				v.verdict.SetText("✗ " + sayErr(err))
+				// In the window's language when app/ worded it (a sign-in to renew).
+				showError(err, v.win)
+				return
+			}
+			v.running(r)
+		}
+	})
+}
+
+// running shows a run that has started and waits for its end.
+func (v *sendView) running(r Delivery) {
 	v.run, v.paused = r, false
 	v.bar.SetValue(0)
 	v.counts.SetText("")
@@ -423,8 +444,9 @@ func (v *sendView) confirmCancel() {
 		}, v.win)
 }
 
-// running reports whether a send is in progress, for the close prompt.
-func (v *sendView) running() bool { return v.run != nil }
+// busy reports whether a send is starting or in progress, for the close
+// prompt.
+func (v *sendView) busy() bool { return v.run != nil || v.starting }
 
 func (v *sendView) finished(p Progress, err error) {
 	v.run = nil
@@ -469,7 +491,7 @@ func (v *sendView) scheduleResume(at time.Time) {
 		select {
 		case <-timer.C:
 			return func() {
-				if v.resumeStop == stop && v.run == nil {
+				if v.resumeStop == stop && !v.busy() {
 					v.resumeStop = nil
 					v.startRun()
 				}

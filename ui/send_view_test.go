@@ -63,11 +63,7 @@ func TestSendViewRunsWithPauseResumeAndReportsTheOutcome(t *testing.T) {
 	if doc.c.Concurrency != 4 || doc.c.Retries == nil || *doc.c.Retries != 0 || doc.c.Rate != "30/min" {
 		t.Errorf("options not in the campaign: %+v", doc.c)
 	}
-	v.startRun()
-	d := runner.started
-	if d == nil {
-		t.Fatal("not started")
-	}
+	d := startAndWait(t, v, b, runner)
 	if !v.check.Disabled() || !v.start.Disabled() || v.pause.Disabled() || v.stop.Disabled() {
 		t.Error("controls not switched to running")
 	}
@@ -92,7 +88,7 @@ func TestSendViewRunsWithPauseResumeAndReportsTheOutcome(t *testing.T) {
 	}
 	d.finish(Progress{CampaignID: "c1", Total: 10, Sent: 8, Failed: 1, Unknown: 1})
 	b.wait()
-	if v.running() || !v.pause.Disabled() || v.check.Disabled() {
+	if v.busy() || !v.pause.Disabled() || v.check.Disabled() {
 		t.Error("controls not reset after the run")
 	}
 	if !strings.Contains(v.verdict.Text, "1 messages may or may not have arrived") {
@@ -117,21 +113,20 @@ func TestSendViewRejectsBadNumbers(t *testing.T) {
 func TestSendViewContinuesByItselfAfterTheProvidersLimit(t *testing.T) {
 	runner := &fakeRunner{}
 	v, _, b := newTestSend(t, runner)
-	v.startRun()
-	first := runner.started
+	first := startAndWait(t, v, b, runner)
 	first.finish(Progress{Total: 10, Sent: 7, Pending: 3, ResumesAt: time.Now().Add(20 * time.Millisecond)})
 	deadline := time.Now().Add(time.Minute) // a bound for a hung test, not a timing assertion
-	for runner.started == first && time.Now().Before(deadline) {
+	for (runner.current() == first || v.run == nil) && time.Now().Before(deadline) {
 		b.flush()
 		time.Sleep(time.Millisecond)
 	}
-	if runner.started == first {
+	if runner.current() == first {
 		t.Fatal("the run did not continue after the provider's limit")
 	}
 	if !strings.Contains(v.verdict.Text, "Sending…") {
 		t.Errorf("verdict after the automatic continuation: %q", v.verdict.Text)
 	}
-	second := runner.started
+	second := runner.current()
 	second.finish(Progress{Total: 10, Sent: 7, Pending: 3, ResumesAt: time.Now().Add(time.Hour)})
 	b.flush()
 	for v.resumeStop == nil && time.Now().Before(deadline) {
@@ -143,7 +138,39 @@ func TestSendViewContinuesByItselfAfterTheProvidersLimit(t *testing.T) {
 	}
 	v.showCampaign() // another campaign opened: the continuation is dropped
 	b.wait()
-	if runner.started != second || v.resumeStop != nil {
+	if runner.current() != second || v.resumeStop != nil {
 		t.Error("the continuation survived switching campaigns")
 	}
+}
+
+// TestStartingPreparesOffTheUIGoroutine: Start reads the whole list, so
+// while it prepares the window stays responsive and says it is starting.
+func TestStartingPreparesOffTheUIGoroutine(t *testing.T) {
+	runner := &fakeRunner{hold: make(chan struct{})}
+	v, _, b := newTestSend(t, runner)
+	v.startRun() // returns although Start is still preparing
+	if !v.busy() || v.run != nil || !v.start.Disabled() || v.verdict.Text != "Starting…" {
+		t.Fatalf("while starting: busy %v run %v verdict %q", v.busy(), v.run, v.verdict.Text)
+	}
+	close(runner.hold)
+	d := startAndWaitRunning(t, v, b)
+	d.finish(Progress{Total: 1, Sent: 1})
+	b.wait()
+	if v.busy() {
+		t.Error("still busy after the run")
+	}
+}
+
+// startAndWaitRunning waits for a run already started to show.
+func startAndWaitRunning(t *testing.T, v *sendView, b *bridge) *fakeDelivery {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute) // a bound for a hung test
+	for v.run == nil && time.Now().Before(deadline) {
+		b.flush()
+		time.Sleep(time.Millisecond)
+	}
+	if v.run == nil {
+		t.Fatal("the run did not start")
+	}
+	return v.run.(*fakeDelivery)
 }

@@ -183,7 +183,7 @@ func (t *tour) screenshots() error {
 	if err := t.shot("6-sending"); err != nil {
 		return err
 	}
-	t.until(60*time.Second, func() bool { return !m.send.running() })
+	t.until(60*time.Second, func() bool { return !m.send.busy() })
 	if err := t.shot("7-summary"); err != nil {
 		return err
 	}
@@ -201,10 +201,17 @@ type benchResult struct {
 	ListMS       float64 `json:"list_ms"`
 	Rows         int     `json:"rows"`
 	Sent         int     `json:"sent"`
+	Failed       int     `json:"failed"`
+	Unknown      int     `json:"unknown"`
+	Verdict      string  `json:"verdict"`
 	SendMS       float64 `json:"send_ms"`
 	MaxUIDelayMS float64 `json:"max_ui_delay_ms"`
 	UIOver50     int     `json:"ui_delays_over_50ms"`
 	UISamples    int     `json:"ui_samples"`
+	// The same on the idle window before the send.
+	IdleMaxUIDelayMS float64 `json:"idle_max_ui_delay_ms"`
+	IdleUIOver50     int     `json:"idle_ui_delays_over_50ms"`
+	IdleUISamples    int     `json:"idle_ui_samples"`
 	// RSS after the list was read, and after it was read a second time
 	// (replacing the first), each once memory was given back.
 	ListRSSMB    float64 `json:"list_rss_mb"`
@@ -245,13 +252,22 @@ func (t *tour) bench() error {
 		if !t.until(10*time.Minute, func() bool { return m.send.checked }) {
 			return fmt.Errorf("the check did not finish")
 		}
+		// A baseline: the same probe on the idle window with the list, so
+		// painting (software GL) and the machine's load can be told from
+		// the send's own work.
+		idle := startUIProbe()
+		time.Sleep(10 * time.Second)
+		r.IdleMaxUIDelayMS, r.IdleUIOver50, r.IdleUISamples = idle.stop()
 		probe := startUIProbe()
 		sendStart := time.Now()
 		t.do(m.send.startRun)
-		t.until(30*time.Minute, func() bool { return !m.send.running() })
+		t.until(30*time.Minute, func() bool { return !m.send.busy() })
 		r.SendMS = ms(time.Since(sendStart))
 		r.MaxUIDelayMS, r.UIOver50, r.UISamples = probe.stop()
-		t.do(func() { r.Sent = m.send.last.Sent })
+		t.do(func() {
+			r.Sent, r.Failed, r.Unknown = m.send.last.Sent, m.send.last.Failed, m.send.last.Unknown
+			r.Verdict = m.send.verdict.Text
+		})
 	}
 	data, err := json.Marshal(r)
 	if err != nil {

@@ -28,14 +28,20 @@ import (
 func main() {
 	out := flag.String("out", "dist/screenshots", "folder for the screenshots")
 	bin := flag.String("bin", "", "mailroom binary (default: built here without -race)")
+	sizes := flag.String("sizes", "1366x768,800x600", "screen sizes")
+	langs := flag.String("langs", "en,zh", "languages")
+	themes := flag.String("themes", "light,dark", "themes")
 	flag.Parse()
-	if err := run(*out, *bin); err != nil {
+	if err := run(*out, *bin, strings.Split(*sizes, ","), strings.Split(*langs, ","), strings.Split(*themes, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "screenshots:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, bin string) error {
+// locales are the LANG of each language the window speaks.
+var locales = map[string]string{"en": "en_US.UTF-8", "zh": "zh_CN.UTF-8"}
+
+func run(out, bin string, sizes, langs, themes []string) error {
 	tmp, err := os.MkdirTemp("", "mailroom-screenshots-")
 	if err != nil {
 		return err
@@ -54,18 +60,18 @@ func run(out, bin string) error {
 		return err
 	}
 	defer srv.Close()
-	for _, size := range []string{"1366x768", "800x600"} {
+	for _, size := range sizes {
 		display, stop, err := startXvfb(size)
 		if err != nil {
 			return err
 		}
-		for _, lang := range []struct{ name, env string }{{"en", "en_US.UTF-8"}, {"zh", "zh_CN.UTF-8"}} {
-			for _, theme := range []string{"light", "dark"} {
-				dir, err := filepath.Abs(filepath.Join(out, lang.name+"-"+theme+"-"+size))
+		for _, lang := range langs {
+			for _, theme := range themes {
+				dir, err := filepath.Abs(filepath.Join(out, lang+"-"+theme+"-"+size))
 				if err != nil {
 					return err
 				}
-				if err := tour(bin, display, lang.env, theme, size, dir, "smtp+plain://"+srv.Addr(), tmp); err != nil {
+				if err := tour(bin, display, locales[lang], theme, size, dir, "smtp+plain://"+srv.Addr(), tmp); err != nil {
 					stop()
 					return fmt.Errorf("%s: %w", dir, err)
 				}
