@@ -300,9 +300,8 @@ func settledRSS() float64 {
 // uiProbe posts a no-op to the UI goroutine every 10 ms and records how
 // long each waited to run.
 type uiProbe struct {
-	done    chan struct{}
-	result  chan [3]float64
-	maxWait time.Duration
+	done   chan struct{}
+	result chan [3]float64
 }
 
 func startUIProbe() *uiProbe {

@@ -95,7 +95,7 @@ func startXvfb(size string) (string, func(), error) {
 		display := ":" + strconv.Itoa(n)
 		cmd := exec.Command("Xvfb", display, "-screen", "0", size+"x24", "-nolisten", "tcp")
 		if err := cmd.Start(); err != nil {
-			return "", nil, fmt.Errorf("Xvfb: %w (make screenshots-linux installs it)", err)
+			return "", nil, fmt.Errorf("cannot start Xvfb: %w (make screenshots-linux installs it)", err)
 		}
 		time.Sleep(time.Second)
 		if cmd.ProcessState != nil {
