@@ -2,6 +2,7 @@ package ui
 
 import (
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -96,10 +97,22 @@ type latest[T any] struct {
 	queued  bool
 	value   T
 	applyFn func(T)
+	// every, when set, spaces updates at least that far apart: each one
+	// repaints the window, which a fast producer (a send at hundreds of
+	// messages a second) would otherwise make the UI goroutine do
+	// back to back.
+	every time.Duration
+	last  time.Time
 }
 
 func newLatest[T any](b *bridge, apply func(T)) *latest[T] {
 	return &latest[T]{bridge: b, applyFn: apply}
+}
+
+// newLatestEvery is newLatest with updates at most once per interval; the
+// newest value is always shown in the end.
+func newLatestEvery[T any](b *bridge, every time.Duration, apply func(T)) *latest[T] {
+	return &latest[T]{bridge: b, applyFn: apply, every: every}
 }
 
 // post records v and schedules at most one UI update.
@@ -111,12 +124,19 @@ func (l *latest[T]) post(v T) {
 		return
 	}
 	l.queued = true
+	wait := l.every - time.Since(l.last)
 	l.mu.Unlock()
-	l.bridge.update(func() {
+	apply := func() {
 		l.mu.Lock()
 		v := l.value
 		l.queued = false
+		l.last = time.Now()
 		l.mu.Unlock()
 		l.applyFn(v)
-	})
+	}
+	if l.every > 0 && wait > 0 {
+		time.AfterFunc(wait, func() { l.bridge.update(apply) })
+		return
+	}
+	l.bridge.update(apply)
 }

@@ -345,6 +345,10 @@ func (v *sendView) confirmStart() {
 		}, v.win)
 }
 
+// progressEveryUI spaces the progress updates of a run: four a second read
+// as live, and the window is not repainted for every message.
+const progressEveryUI = 250 * time.Millisecond
+
 // startRun starts delivery. Starting prepares the campaign, which reads
 // the whole list (seconds for 100,000 rows), so it runs off the UI
 // goroutine; the controls say so meanwhile.
@@ -354,7 +358,7 @@ func (v *sendView) startRun() {
 	v.check.Disable()
 	v.start.Disable()
 	v.verdict.SetText(lang.L("Starting…"))
-	progress := newLatest(v.bridge, v.showProgress)
+	progress := newLatestEvery(v.bridge, progressEveryUI, v.showProgress)
 	d := v.doc.draft()
 	v.bridge.run(func() func() {
 		r, err := v.runner.Start(context.Background(), d, progress.post)
