@@ -15,6 +15,7 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
+	"mailroom/app/identity"
 	"mailroom/app/msg"
 )
 
@@ -25,7 +26,7 @@ func IsCommand(args []string) bool {
 		return false
 	}
 	switch args[0] {
-	case "send", "check", "preview", "status", "help", "-h", "-help", "--help":
+	case "send", "check", "preview", "status", "help", "-h", "-help", "--help", "--version", "-version":
 		return true
 	}
 	return false
@@ -33,6 +34,10 @@ func IsCommand(args []string) bool {
 
 // Main runs `mailroom ARGS` without the window and returns the exit code.
 func Main(args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		fmt.Fprintln(stdout, identity.String())
+		return ExitOK
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 		fmt.Fprint(stderr, topUsage)
 		if len(args) == 0 {
@@ -90,6 +95,7 @@ const topUsage = `usage:
   mailroom check   [CAMPAIGN] [flags]   preflight only
   mailroom preview [CAMPAIGN] --row N [flags]
   mailroom status  [CAMPAIGN] [--journal PATH] [--fetch]   what the journal holds; rows needing a decision
+  mailroom --version                    name, version and commit
 Run "mailroom send -h" for the flags. Documentation: docs/headless.md
 `
 
