@@ -6,16 +6,19 @@ package ui
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"mailroom/app/identity"
 	"mailroom/assets"
 )
 
-// AppID identifies Mailroom to the OS (preferences, storage, keychain).
-const AppID = "app.mailroom"
+// AppID identifies Mailroom to the OS (preferences, storage, keychain):
+// FyneApp.toml's ID, through app/identity.
+const AppID = identity.ID
 
 // Deps are the backends the views use. Run fills every nil field with the
 // real implementation; a view whose backend is still nil is not shown.
@@ -38,6 +41,9 @@ type Deps struct {
 
 // Run opens the main window and returns when the user closes it.
 func Run(deps Deps) error {
+	// Preferences and the autosaved draft of a build before 0.1.0 live
+	// under its ID: move them before Fyne loads them.
+	_, _ = identity.MoveLegacyDir(filepath.Join(fyneStorageRoot(), identity.LegacyID), filepath.Join(fyneStorageRoot(), AppID))
 	a := app.NewWithID(AppID)
 	if t := os.Getenv("MAILROOM_TOUR_THEME"); t == themeDark || t == themeLight {
 		settings{a.Preferences()}.setTheme(t) // before the theme is built

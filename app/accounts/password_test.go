@@ -62,7 +62,7 @@ func TestResolvePasswordExplainsWhatToDo(t *testing.T) {
 	if !errors.Is(err, ErrNoPassword) {
 		t.Fatalf("got %v", err)
 	}
-	for _, want := range []string{PasswordEnv, `service "Mailroom"`, `user "user@qq.com@smtp.qq.com"`, "terminal"} {
+	for _, want := range []string{PasswordEnv, `service "` + KeychainService + `"`, `user "user@qq.com@smtp.qq.com"`, "terminal"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

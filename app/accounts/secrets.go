@@ -5,11 +5,18 @@ import (
 	"sync"
 
 	"github.com/zalando/go-keyring"
+
+	"mailroom/app/identity"
 )
 
 // KeychainService is the service name under which passwords are kept in the
-// OS keychain; the keychain's user field is the account ID.
-const KeychainService = "Mailroom"
+// OS keychain (the application ID); the keychain's user field is the
+// account ID.
+const KeychainService = identity.ID
+
+// legacyKeychainService is where builds before 0.1.0 kept passwords. Get
+// moves a secret found there to KeychainService the first time it is read.
+const legacyKeychainService = identity.LegacyName
 
 // Secrets keeps one password (or OAuth token) per account ID.
 type Secrets interface {
@@ -26,14 +33,32 @@ type Secrets interface {
 // *KeychainError, which matches ErrKeychainUnavailable.
 type Keychain struct{}
 
-// Get returns the account's secret from the keychain.
+// Get returns the account's secret from the keychain. A secret an earlier
+// build saved under the legacy service is moved to KeychainService.
 func (Keychain) Get(accountID string) (string, error) {
 	s, err := keyring.Get(KeychainService, accountID)
+	switch {
+	case errors.Is(err, keyring.ErrNotFound):
+		return migrateSecret(accountID)
+	case err != nil:
+		return "", &KeychainError{Op: "read", Err: err}
+	}
+	return s, nil
+}
+
+// migrateSecret moves the account's secret from the legacy service, if
+// there is one. The legacy entry is deleted only after the copy is saved,
+// so a failure leaves it where an earlier build (and the next try) finds it.
+func migrateSecret(accountID string) (string, error) {
+	s, err := keyring.Get(legacyKeychainService, accountID)
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
 		return "", ErrNoSecret
 	case err != nil:
 		return "", &KeychainError{Op: "read", Err: err}
+	}
+	if err := keyring.Set(KeychainService, accountID, s); err == nil {
+		_ = keyring.Delete(legacyKeychainService, accountID)
 	}
 	return s, nil
 }
@@ -46,11 +71,14 @@ func (Keychain) Set(accountID, secret string) error {
 	return nil
 }
 
-// Delete removes the account's secret from the keychain.
+// Delete removes the account's secret from the keychain, including a copy
+// an earlier build kept under the legacy service.
 func (Keychain) Delete(accountID string) error {
-	err := keyring.Delete(KeychainService, accountID)
-	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		return &KeychainError{Op: "delete", Err: err}
+	for _, service := range []string{KeychainService, legacyKeychainService} {
+		err := keyring.Delete(service, accountID)
+		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			return &KeychainError{Op: "delete", Err: err}
+		}
 	}
 	return nil
 }

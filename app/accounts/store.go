@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"mailroom/app/atomicfile"
+	"mailroom/app/identity"
 )
 
 // SettingsFileName is the name of the accounts file inside the settings
@@ -40,13 +41,16 @@ type Store struct {
 
 // DefaultDir returns the directory Mailroom keeps its settings in: the
 // user's configuration directory (e.g. ~/.config, %AppData%,
-// ~/Library/Application Support) plus "Mailroom".
+// ~/Library/Application Support) plus the application ID. A folder left
+// by a build before 0.1.0 ("Mailroom") is moved there first; if it cannot
+// be moved, it is used where it is.
 func DefaultDir() (string, error) {
 	base, err := os.UserConfigDir()
 	if err != nil {
 		return "", fmt.Errorf("cannot find your settings folder: %w", err)
 	}
-	return filepath.Join(base, "Mailroom"), nil
+	dir, _ := identity.MoveLegacyDir(filepath.Join(base, identity.LegacyName), filepath.Join(base, identity.ID))
+	return dir, nil
 }
 
 // OpenStore loads the accounts kept in dir (creating dir if needed) and

@@ -1,6 +1,8 @@
 package accounts
 
 import (
+	"mailroom/app/identity"
+
 	"errors"
 	"os"
 	"path/filepath"
@@ -223,12 +225,13 @@ func TestFindServerMatchesSavedAccount(t *testing.T) {
 }
 
 func TestDefaultDirIsUnderUserConfig(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // never touch the real folder
 	base, err := os.UserConfigDir()
 	if err != nil {
 		t.Skip("no user config dir here:", err)
 	}
 	dir, err := DefaultDir()
-	if err != nil || dir != filepath.Join(base, "Mailroom") {
+	if err != nil || dir != filepath.Join(base, identity.ID) {
 		t.Fatalf("DefaultDir = %q, %v", dir, err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-sasl"
 
 	"mailroom/app/accounts"
+	"mailroom/app/identity"
 	"mailroom/app/msg"
 )
 
@@ -156,7 +157,7 @@ func (s *session) identify() {
 	if !s.client.Caps().Has(imap.CapID) {
 		return
 	}
-	_, _ = s.client.ID(&imap.IDData{Name: "Mailroom", Vendor: "Mailroom", Version: "1"}).Wait()
+	_, _ = s.client.ID(&imap.IDData{Name: identity.Name, Vendor: identity.Name, Version: identity.Version}).Wait()
 }
 
 // folders lists every mailbox, with special-use attributes where the

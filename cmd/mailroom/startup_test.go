@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -61,5 +63,28 @@ func TestNoDisplayIsOneLine(t *testing.T) {
 	r := runMailroom(t, t.TempDir(), append(env, cLocale...))
 	if r.Code != 2 || r.Stderr != noDisplayMessage+"\n" || r.Stdout != "" {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// TestEarlierBuildsFolderMovesWithTheID: the settings folder of a build
+// before 0.1.0 (…/Mailroom, with the journal in data/) is found under the
+// new application ID by the next run, headless as well as in the window.
+func TestEarlierBuildsFolderMovesWithTheID(t *testing.T) {
+	env := userEnv(t)
+	config := strings.TrimPrefix(env[1], "XDG_CONFIG_HOME=")
+	legacy := filepath.Join(config, identity.LegacyName)
+	if err := os.MkdirAll(filepath.Join(legacy, "data"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(legacy, "data", "journal.db"), []byte("history"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runMailroom(t, t.TempDir(), env, "check", "--recipients", "no-such-list.csv")
+	got, err := os.ReadFile(filepath.Join(config, identity.ID, "data", "journal.db"))
+	if err != nil || string(got) != "history" {
+		t.Fatalf("journal not found under the new ID: %q, %v", got, err)
+	}
+	if _, err := os.Stat(legacy); !os.IsNotExist(err) {
+		t.Fatalf("legacy folder left behind: %v", err)
 	}
 }
