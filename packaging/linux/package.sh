@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the Linux release: a stripped, position-independent mailroom
+# binary, the .deb and .rpm (nfpm) and the `fyne package` tarball for other
+# distributions, into $DIST. Called by `make package-linux`, which sets:
+#   GO TAGS IDFLAGS APP_NAME APP_ID VERSION COMMIT DIST BIN SOURCE_DATE_EPOCH
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+stage=$DIST/linux
+mkdir -p "$stage"
+CGO_ENABLED=1 "$GO" build -trimpath -buildvcs=false -buildmode=pie -tags "$TAGS" \
+	-ldflags "-s -w $IDFLAGS" -o "$stage/mailroom" ./cmd/mailroom
+
+# Compressed without names or timestamps (gzip -n), so the package is
+# byte-for-byte reproducible.
+gzip -9nc packaging/linux/mailroom.1 >"$stage/mailroom.1.gz"
+printf '%s %s\n\nRelease notes: https://github.com/mailroomapp/mailroom/releases/tag/v%s\n' \
+	"$APP_NAME" "$VERSION" "$VERSION" | gzip -9nc >"$stage/changelog.gz"
+
+export VERSION APP_ID STAGE=$stage
+base=$DIST/$APP_NAME-$VERSION-linux-amd64
+"$BIN/nfpm" package --config packaging/linux/nfpm.yaml --packager deb --target "$base.deb" >/dev/null
+"$BIN/nfpm" package --config packaging/linux/nfpm.yaml --packager rpm --target "$base.rpm" >/dev/null
+
+# fyne package reads FyneApp.toml from the folder it runs in and bumps its
+# Build number: run it on a copy, with the binary built above.
+fyne=$(mktemp -d)
+trap 'rm -rf "$fyne"' EXIT
+mkdir -p "$fyne/assets"
+cp FyneApp.toml "$fyne/"
+cp assets/icon.png "$fyne/assets/"
+(cd "$fyne" && "$BIN/fyne" package -os linux --exe "$stage/mailroom" --release >/dev/null)
+mv "$fyne/$APP_NAME.tar.xz" "$base.tar.xz"
+ls -l "$base".*
