@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -171,16 +170,9 @@ func (m *mainWindow) showGuide() {
 	w.Show()
 }
 
-// showAbout names the program and the folder holding the user's data.
+// showAbout opens the About dialog (ui/about.go): version, licence and
+// the folder holding the user's data.
 func (m *mainWindow) showAbout() {
 	settingsDir, _, _ := campaign.DefaultDirs()
-	folder := widget.NewLabel(settingsDir)
-	folder.Selectable = true
-	folder.Wrapping = fyne.TextWrapBreak
-	content := container.NewVBox(
-		widget.NewLabelWithStyle("Mailroom", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(lang.L("Your accounts, history and do-not-send list are kept in:")), folder)
-	d := dialog.NewCustom(lang.L("About Mailroom"), lang.L("Close"), content, m.win)
-	d.Resize(fyne.NewSize(480, 0))
-	d.Show()
+	showAbout(m.win, settingsDir)
 }
