@@ -29,6 +29,8 @@ trap 'rm -rf "$fyne"' EXIT
 mkdir -p "$fyne/assets"
 cp FyneApp.toml "$fyne/"
 cp assets/icon.png "$fyne/assets/"
+# With --exe it builds nothing, but it refuses a folder without a .go file.
+printf 'package main\n' >"$fyne/main.go"
 (cd "$fyne" && "$BIN/fyne" package -os linux --exe "$stage/mailroom" --release >/dev/null)
 mv "$fyne/$APP_NAME.tar.xz" "$base.tar.xz"
 ls -l "$base".*

@@ -34,6 +34,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/assets"
 cp FyneApp.toml "$work/"
 cp assets/icon.png "$work/assets/"
+# With --exe it builds nothing, but it refuses a folder without a .go file.
+printf 'package main\n' >"$work/main.go"
 (cd "$work" && "$BIN/fyne" package -os darwin --exe "$stage/mailroom" --release)
 app=$stage/$APP_NAME.app
 rm -rf "$app"
