@@ -8,14 +8,19 @@ cd "$(dirname "$0")/../.."
 
 stage=$DIST/linux
 mkdir -p "$stage"
+# PIE and full RELRO (-z now): the hardening Debian expects of a binary.
 CGO_ENABLED=1 "$GO" build -trimpath -buildvcs=false -buildmode=pie -tags "$TAGS" \
-	-ldflags "-s -w $IDFLAGS" -o "$stage/mailroom" ./cmd/mailroom
+	-ldflags "-s -w -extldflags=-Wl,-z,relro,-z,now $IDFLAGS" -o "$stage/mailroom" ./cmd/mailroom
 
 # Compressed without names or timestamps (gzip -n), so the package is
 # byte-for-byte reproducible.
 gzip -9nc packaging/linux/mailroom.1 >"$stage/mailroom.1.gz"
-printf '%s %s\n\nRelease notes: https://github.com/mailroomapp/mailroom/releases/tag/v%s\n' \
-	"$APP_NAME" "$VERSION" "$VERSION" | gzip -9nc >"$stage/changelog.gz"
+# A Debian-format changelog (lintian reads it as one), dated by the commit.
+{
+	printf 'mailroom (%s) unstable; urgency=medium\n\n' "$VERSION"
+	printf '  * %s %s: https://github.com/mailroomapp/mailroom/releases/tag/v%s\n\n' "$APP_NAME" "$VERSION" "$VERSION"
+	printf ' -- The Mailroom authors <mailroom@users.noreply.github.com>  %s\n' "$(LC_ALL=C date -u -R -d "@$SOURCE_DATE_EPOCH")"
+} | gzip -9nc >"$stage/changelog.gz"
 
 export VERSION APP_ID STAGE=$stage
 base=$DIST/$APP_NAME-$VERSION-linux-amd64
