@@ -10,10 +10,12 @@ stage=$DIST/windows
 mkdir -p "$stage"
 version4=$VERSION.0
 icons=$PWD/assets/icon
+# go-winres reads icon paths relative to its JSON file, even absolute ones.
+icons_rel=$(realpath --relative-to="$stage" "$icons")
 
 # Resources: icon sizes, manifest (per-monitor-v2 DPI, common controls v6),
-# version info. go-winres reads paths relative to its JSON file.
-sed -e "s|@ICONDIR@|$icons|g" -e "s|@APP_ID@|$APP_ID|g" -e "s|@APP_NAME@|$APP_NAME|g" \
+# version info.
+sed -e "s|@ICONDIR@|$icons_rel|g" -e "s|@APP_ID@|$APP_ID|g" -e "s|@APP_NAME@|$APP_NAME|g" \
 	-e "s|@VERSION4@|$version4|g" -e "s|@VERSION@|$VERSION|g" -e "s|@COMMIT@|$COMMIT|g" \
 	-e "s|@LICENCE@|$LICENCE|g" packaging/windows/winres.json.in >"$stage/winres.json"
 # The .syso must sit in the main package's folder; its _windows_amd64
