@@ -40,12 +40,23 @@ func TestWindowsExeIsAGUIProgramImportingSystemDLLsOnly(t *testing.T) {
 	if opt.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_GUI {
 		t.Errorf("subsystem %d, want GUI (%d): a console window would open with the app", opt.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_GUI)
 	}
-	libs, err := f.ImportedLibraries()
+	// debug/pe's ImportedLibraries is not implemented; each imported
+	// symbol is "name:dll".
+	syms, err := f.ImportedSymbols()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var libs []string
+	for _, sym := range syms {
+		if _, dll, ok := strings.Cut(sym, ":"); ok && !slices.Contains(libs, strings.ToLower(dll)) {
+			libs = append(libs, strings.ToLower(dll))
+		}
+	}
+	if !slices.Contains(libs, "kernel32.dll") || !slices.Contains(libs, "opengl32.dll") {
+		t.Errorf("imports %v: the import table was not read", libs)
+	}
 	for _, lib := range libs {
-		if !slices.Contains(systemDLLs, strings.ToLower(lib)) {
+		if !slices.Contains(systemDLLs, lib) {
 			t.Errorf("imports %s, which Windows does not ship", lib)
 		}
 	}
@@ -71,13 +82,13 @@ func TestWindowsExeResources(t *testing.T) {
 			t.Errorf("no resource %s(14 icon group, 16 version, 24 manifest)", typ)
 		}
 	}
-	manifest := run(t, nil, "wrestool", "-x", "--type=24", exe)
-	for _, want := range []string{`name="` + identity.ID + `"`, "PerMonitorV2", "Microsoft.Windows.Common-Controls", "longPathAware"} {
+	manifest := run(t, nil, "wrestool", "-x", "--raw", "--type=24", exe)
+	for _, want := range []string{`name="` + identity.ID + `"`, "permonitorv2", "Microsoft.Windows.Common-Controls", "longPathAware", `level="asInvoker"`} {
 		if !strings.Contains(manifest, want) {
 			t.Errorf("manifest lacks %s:\n%s", want, manifest)
 		}
 	}
-	info := utf16Text(run(t, nil, "wrestool", "-x", "--type=16", exe))
+	info := utf16Text(run(t, nil, "wrestool", "-x", "--raw", "--type=16", exe))
 	for _, want := range []string{"ProductName\x00" + identity.Name, "FileVersion\x00" + version, "ProductVersion\x00" + version + " (commit " + commit + ")", "OriginalFilename\x00mailroom.exe"} {
 		if !strings.Contains(info, want) {
 			t.Errorf("version info lacks %q", strings.ReplaceAll(want, "\x00", " = "))
