@@ -9,11 +9,9 @@ package distcheck
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -77,32 +75,20 @@ func runErr(env []string, name string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// xvfb starts a virtual X server on a free display and returns its name.
+// xvfb starts a virtual X server on a free display for one test.
 func xvfb(t *testing.T) string {
 	t.Helper()
-	r, w, err := os.Pipe()
+	display, stop, err := startXvfb()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1366x768x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("Xvfb: %v", err)
-	}
-	w.Close()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	buf := make([]byte, 16)
-	n, _ := r.Read(buf)
-	r.Close()
-	num, err := strconv.Atoi(strings.TrimSpace(string(buf[:n])))
-	if err != nil {
-		t.Fatalf("Xvfb gave no display number: %q", buf[:n])
-	}
-	return fmt.Sprintf(":%d", num)
+	t.Cleanup(stop)
+	return display
 }
 
-// waitWindow waits until a top-level window whose name contains title is
-// mapped on display and returns xwininfo's line for it.
+// waitWindow waits until a top-level window whose name contains title
+// ("Untitled campaign — Mailroom") is on display and returns xwininfo's
+// line for it.
 func waitWindow(t *testing.T, display, title string, timeout time.Duration, p *proc) string {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
@@ -114,7 +100,9 @@ func waitWindow(t *testing.T, display, title string, timeout time.Duration, p *p
 		}
 		out, _ := runErr([]string{"DISPLAY=" + display}, "xwininfo", "-root", "-tree")
 		for _, line := range strings.Split(out, "\n") {
-			if strings.Contains(line, `"`+title) && !strings.Contains(line, "1x1+") {
+			_, rest, ok := strings.Cut(line, `"`)
+			name, _, _ := strings.Cut(rest, `"`)
+			if ok && strings.Contains(name, title) && !strings.Contains(line, " 1x1+") {
 				return strings.TrimSpace(line)
 			}
 		}

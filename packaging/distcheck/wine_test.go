@@ -1,6 +1,7 @@
 package distcheck
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
@@ -53,14 +54,20 @@ func newWine() (*winePrefix, error) {
 	if err != nil {
 		return nil, err
 	}
-	wineClose = append(wineClose, func() { _ = os.RemoveAll(dir) })
+	wineClose = append(wineClose, func() {
+		if os.Getenv("MAILROOM_KEEP_WINE") != "" {
+			fmt.Printf("Wine prefix kept: %s\n", dir)
+			return
+		}
+		_ = os.RemoveAll(dir)
+	})
 	display, stop, err := startXvfb()
 	if err != nil {
 		return nil, err
 	}
 	wineClose = append(wineClose, stop)
 	w := &winePrefix{dir: dir, display: display, env: []string{
-		"WINEPREFIX=" + dir, "WINEARCH=win64", "WINEDEBUG=-all", "DISPLAY=" + display,
+		"WINEPREFIX=" + dir, "WINEARCH=win64", "WINEDEBUG=" + cmp.Or(os.Getenv("MAILROOM_WINEDEBUG"), "-all"), "DISPLAY=" + display,
 		// No Mono or Gecko download prompts: Mailroom needs neither.
 		"WINEDLLOVERRIDES=mscoree,mshtml=",
 	}}
@@ -92,7 +99,9 @@ func newWine() (*winePrefix, error) {
 	return w, nil
 }
 
-// startXvfb is xvfb for fixtures that outlive one test.
+// startXvfb starts a virtual X server on a free display (-displayfd) and
+// waits until it accepts clients: Xvfb may name the display a moment
+// before it does.
 func startXvfb() (string, func(), error) {
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -113,7 +122,16 @@ func startXvfb() (string, func(), error) {
 		stop()
 		return "", nil, fmt.Errorf("Xvfb gave no display number")
 	}
-	return ":" + num, stop, nil
+	display := ":" + num
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if _, err := runErr([]string{"DISPLAY=" + display}, "xdpyinfo"); err == nil {
+			return display, stop, nil
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return "", nil, fmt.Errorf("Xvfb %s does not accept clients", display)
+		}
+	}
 }
 
 // path maps a Windows folder of the user to the Unix path in the prefix.
