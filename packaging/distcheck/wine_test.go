@@ -1,6 +1,7 @@
 package distcheck
 
 import (
+	"bufio"
 	"cmp"
 	"fmt"
 	"os"
@@ -100,8 +101,7 @@ func newWine() (*winePrefix, error) {
 }
 
 // startXvfb starts a virtual X server on a free display (-displayfd) and
-// waits until it accepts clients: Xvfb may name the display a moment
-// before it does.
+// waits until it accepts clients.
 func startXvfb() (string, func(), error) {
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -113,14 +113,15 @@ func startXvfb() (string, func(), error) {
 		return "", nil, err
 	}
 	w.Close()
-	buf := make([]byte, 16)
-	n, _ := r.Read(buf)
+	// Xvfb writes the number and the newline separately, and dies if the
+	// pipe is closed in between: read the whole line.
+	line, err := bufio.NewReader(r).ReadString('\n')
 	r.Close()
 	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
-	num := strings.TrimSpace(string(buf[:n]))
-	if num == "" {
+	num := strings.TrimSpace(line)
+	if err != nil || num == "" {
 		stop()
-		return "", nil, fmt.Errorf("Xvfb gave no display number")
+		return "", nil, fmt.Errorf("Xvfb gave no display number: %q, %v", line, err)
 	}
 	display := ":" + num
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
