@@ -18,16 +18,19 @@ import (
 // back at once and the output follows it. Scripts (.bat/.cmd) do wait and
 // see %ERRORLEVEL%; interactively use `start /wait mailroom.exe …`. See
 // docs/packaging.md.
+//
+// Standard input is never taken from that console: cmd.exe keeps reading
+// it, so a password typed at Mailroom's prompt could reach cmd.exe and be
+// shown or run as a command. Without a usable stdin the headless command
+// does not prompt; the password comes from the keychain or
+// MAILROOM_PASSWORD.
 func attachParentConsole() {
 	std := []struct {
 		id   uint32
 		file **os.File
-		name string
-		mode uint32
 	}{
-		{windows.STD_INPUT_HANDLE, &os.Stdin, "CONIN$", windows.GENERIC_READ | windows.GENERIC_WRITE},
-		{windows.STD_OUTPUT_HANDLE, &os.Stdout, "CONOUT$", windows.GENERIC_READ | windows.GENERIC_WRITE},
-		{windows.STD_ERROR_HANDLE, &os.Stderr, "CONOUT$", windows.GENERIC_READ | windows.GENERIC_WRITE},
+		{windows.STD_OUTPUT_HANDLE, &os.Stdout},
+		{windows.STD_ERROR_HANDLE, &os.Stderr},
 	}
 	missing := false
 	for _, s := range std {
@@ -45,13 +48,13 @@ func attachParentConsole() {
 		if usable(s.id) {
 			continue
 		}
-		name, _ := windows.UTF16PtrFromString(s.name)
-		h, err := windows.CreateFile(name, s.mode, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE, nil, windows.OPEN_EXISTING, 0, 0)
+		name, _ := windows.UTF16PtrFromString("CONOUT$")
+		h, err := windows.CreateFile(name, windows.GENERIC_READ|windows.GENERIC_WRITE, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE, nil, windows.OPEN_EXISTING, 0, 0)
 		if err != nil {
 			continue
 		}
 		_ = windows.SetStdHandle(s.id, h)
-		*s.file = os.NewFile(uintptr(h), s.name)
+		*s.file = os.NewFile(uintptr(h), "CONOUT$")
 	}
 }
 
