@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"mailroom/app/accounts"
+	"mailroom/app/identity"
 	"mailroom/app/journal"
 	"mailroom/app/sentfolder/imaptest"
 	"mailroom/sender/smtptest"
@@ -40,7 +41,7 @@ func newShop(t *testing.T, srv *smtptest.Server, mailbox *imaptest.Server, list 
 	s := &shopSetup{dir: t.TempDir(), env: userEnv(t)}
 	for _, kv := range s.env {
 		if v, ok := strings.CutPrefix(kv, "XDG_CONFIG_HOME="); ok {
-			s.settings = filepath.Join(v, "Mailroom")
+			s.settings = filepath.Join(v, identity.ID)
 		}
 	}
 	store, err := accounts.OpenStore(s.settings, accounts.NewSessionSecrets())
