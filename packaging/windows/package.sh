@@ -30,11 +30,16 @@ packaging/windows/sign.sh "$stage/mailroom.exe"
 # The installer's icon, from the same PNGs.
 icotool -c -o "$stage/mailroom.ico" "$icons"/mailroom-{16,24,32,48,64,256}.png
 
+# NSIS stores each installed file's modification time in the installer:
+# give both files the commit's time, or two builds of one commit differ.
+cp LICENSE "$stage/LICENSE.txt"
+touch -d "@$SOURCE_DATE_EPOCH" "$stage/mailroom.exe" "$stage/LICENSE.txt"
+
 setup=$DIST/$APP_NAME-$VERSION-windows-amd64-setup.exe
 sign=()
 [[ -n ${MAILROOM_SIGN_PFX:-} ]] && sign=(-DSIGN_CMD="$PWD/packaging/windows/sign.sh")
 makensis -V2 -INPUTCHARSET UTF8 "${sign[@]}" \
 	-DAPP_NAME="$APP_NAME" -DAPP_ID="$APP_ID" -DVERSION="$VERSION" -DVERSION4="$version4" \
-	-DEXE="$stage/mailroom.exe" -DICON="$stage/mailroom.ico" -DLICENSE_FILE="$PWD/LICENSE" \
+	-DEXE="$stage/mailroom.exe" -DICON="$stage/mailroom.ico" -DLICENSE_FILE="$stage/LICENSE.txt" \
 	-DOUTFILE="$setup" packaging/windows/installer.nsi
 ls -l "$stage/mailroom.exe" "$setup"
