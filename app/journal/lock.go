@@ -1,16 +1,18 @@
 package journal
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"sync"
+
+	"mailroom/app/filelock"
 )
 
 // runLocks keeps one run per campaign. The in-process set covers two
-// Journals on the same file in one process; the lock file covers other
-// processes (the window and a scheduled headless run sharing the data
-// folder). The operating system drops the lock when a process dies, so a
-// crash never leaves a campaign locked.
+// Journals on the same file in one process; the lock file (app/filelock)
+// covers other processes (the window and a scheduled headless run sharing
+// the data folder). The operating system drops the lock when a process
+// dies, so a crash never leaves a campaign locked.
 type runLocks struct {
 	base string
 	mine map[*runLock]bool // guarded by heldMu
@@ -18,7 +20,7 @@ type runLocks struct {
 
 type runLock struct {
 	key  string
-	file *os.File
+	file *filelock.Lock
 }
 
 var (
@@ -37,26 +39,14 @@ func (l *runLocks) acquire(campaign int64) (*runLock, error) {
 	if held[path] {
 		return nil, fmt.Errorf("%w (campaign %d, in this program)", ErrCampaignBusy, campaign)
 	}
-	var f *os.File
-	for attempt := 0; ; attempt++ {
-		var err error
-		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-		if err != nil {
-			return nil, &DurabilityError{Path: path, Op: "lock", Err: err}
-		}
-		if err := lockFile(f); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("%w (campaign %d, by another Mailroom process): %v", ErrCampaignBusy, campaign, err)
-		}
-		// The holder before us removes the file when it releases it: if
-		// the file we locked is no longer the one at path, lock again.
-		if stillAt(f, path) {
-			break
-		}
-		f.Close()
-		if attempt == 10 {
-			return nil, fmt.Errorf("%w (campaign %d: its lock file keeps changing)", ErrCampaignBusy, campaign)
-		}
+	f, err := filelock.TryAcquire(path)
+	switch {
+	case errors.Is(err, filelock.ErrUnstable):
+		return nil, fmt.Errorf("%w (campaign %d: its lock file keeps changing)", ErrCampaignBusy, campaign)
+	case errors.Is(err, filelock.ErrLocked):
+		return nil, fmt.Errorf("%w (campaign %d, by another Mailroom process)", ErrCampaignBusy, campaign)
+	case err != nil:
+		return nil, &DurabilityError{Path: path, Op: "lock", Err: err}
 	}
 	held[path] = true
 	lock := &runLock{key: path, file: f}
@@ -65,7 +55,7 @@ func (l *runLocks) acquire(campaign int64) (*runLock, error) {
 }
 
 // release unlocks and removes the lock file, so a clean exit leaves
-// nothing next to the journal (unlockAndRemove: how, per OS, without
+// nothing next to the journal (filelock.Lock.Release: how, per OS, without
 // racing the next locker). A crash leaves the file, unlocked: the OS drops
 // the lock with the process, and the next run takes and removes it.
 func (l *runLocks) release(lock *runLock) {
@@ -83,21 +73,11 @@ func (l *runLocks) releaseAll() {
 	}
 }
 
-// stillAt reports whether f is the file now at path.
-func stillAt(f *os.File, path string) bool {
-	fi, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	pi, err := os.Stat(path)
-	return err == nil && os.SameFile(fi, pi)
-}
-
 func (l *runLocks) releaseLocked(lock *runLock) {
 	if lock.file == nil {
 		return
 	}
-	unlockAndRemove(lock.file, lock.key)
+	lock.file.Release()
 	lock.file = nil
 	delete(held, lock.key)
 	delete(l.mine, lock)
