@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"mailroom/app/campaign"
 	"mailroom/app/recipients"
@@ -132,7 +131,7 @@ func (s *recipientSource) checker(o ImportOptions, r *recipients.Reader, cols re
 		opts = append(opts, recipients.WithFilter(f))
 	}
 	if s.supp != nil {
-		list, err := s.supp.open()
+		list, err := s.supp.snapshot()
 		if err != nil {
 			return nil, err
 		}
@@ -211,9 +210,12 @@ func windowWording(code string) string {
 }
 
 // suppressionStore is the do-not-send list in the data folder, the file
-// campaign.Prepare reads, so the window and a send agree on it.
+// campaign.Prepare reads, so the window and a send agree on it. It keeps
+// no copy: List reads the file, and every change goes through
+// recipients.UpdateSuppressionList, which re-reads it under the list's
+// lock, so what a mailbox check or another Mailroom process added since
+// the dialog showed the list is kept.
 type suppressionStore struct {
-	mu   sync.Mutex
 	path string
 }
 
@@ -221,13 +223,15 @@ func newSuppressionStore(dataDir string) *suppressionStore {
 	return &suppressionStore{path: filepath.Join(dataDir, campaign.SuppressionFileName)}
 }
 
-// open reads the list afresh: the file may have been edited by hand.
-func (s *suppressionStore) open() (*recipients.SuppressionList, error) {
+// snapshot reads the list afresh, for matching only.
+func (s *suppressionStore) snapshot() (*recipients.SuppressionList, error) {
 	return recipients.OpenSuppressionList(s.path)
 }
 
+// List reads the list afresh: it may have been changed by a mailbox
+// check, another Mailroom process or by hand.
 func (s *suppressionStore) List() ([]string, error) {
-	l, err := s.open()
+	l, err := s.snapshot()
 	if err != nil {
 		return nil, err
 	}
@@ -238,22 +242,8 @@ func (s *suppressionStore) List() ([]string, error) {
 	return out, nil
 }
 
-// change applies f to the list and saves it, one change at a time.
-func (s *suppressionStore) change(f func(*recipients.SuppressionList) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l, err := s.open()
-	if err != nil {
-		return err
-	}
-	if err := f(l); err != nil {
-		return err
-	}
-	return l.Save()
-}
-
 func (s *suppressionStore) Add(entries ...string) error {
-	return s.change(func(l *recipients.SuppressionList) error {
+	return recipients.UpdateSuppressionList(context.Background(), s.path, func(l *recipients.SuppressionList) error {
 		for _, e := range entries {
 			if err := l.Add(e, ""); err != nil {
 				return err
@@ -264,18 +254,12 @@ func (s *suppressionStore) Add(entries ...string) error {
 }
 
 func (s *suppressionStore) Remove(entry string) error {
-	return s.change(func(l *recipients.SuppressionList) error {
+	return recipients.UpdateSuppressionList(context.Background(), s.path, func(l *recipients.SuppressionList) error {
 		l.Remove(entry)
 		return nil
 	})
 }
 
 func (s *suppressionStore) ImportFile(path string) (int, error) {
-	var n int
-	err := s.change(func(l *recipients.SuppressionList) error {
-		var err error
-		n, err = l.Import(path, "imported from "+filepath.Base(path))
-		return err
-	})
-	return n, err
+	return recipients.ImportSuppressions(context.Background(), s.path, path, "imported from "+filepath.Base(path))
 }

@@ -131,7 +131,10 @@ func Fetch(ctx context.Context, j *journal.Journal, req Request) (Report, error)
 	}
 	count(&rep, added)
 	if req.Suppressions != "" {
-		rep.Suppressed, err = suppress(req.Suppressions, matches, added, summary.Name, now())
+		// The observations are recorded: finish their part of the list
+		// even if the check is being cancelled, since the next check will
+		// not find them new.
+		rep.Suppressed, err = suppress(context.WithoutCancel(ctx), req.Suppressions, matches, added, summary.Name, now())
 		if err != nil {
 			return rep, err
 		}
@@ -219,9 +222,11 @@ func searchSent(ctx context.Context, sess *sentfolder.Session, rows []journal.Ro
 }
 
 // suppress adds hard-bounced addresses and unsubscribers whose
-// observation is new to the do-not-send list, with the reason, and saves
-// it at once (the window may edit the same file).
-func suppress(path string, matches []match, added []journal.Observation, campaignName string, now time.Time) ([]string, error) {
+// observation is new to the do-not-send list, with the reason, at once and
+// through recipients.UpdateSuppressionList: the window's dialog, an import
+// or another check may change the same file at the same moment, and each
+// keeps its own change.
+func suppress(ctx context.Context, path string, matches []match, added []journal.Observation, campaignName string, now time.Time) ([]string, error) {
 	isNew := map[string]bool{}
 	for _, o := range added {
 		isNew[o.Key+"\x00"+string(o.Kind)+"\x00"+o.Source] = true
@@ -235,24 +240,20 @@ func suppress(path string, matches []match, added []journal.Observation, campaig
 	if len(todo) == 0 {
 		return nil, nil
 	}
-	list, err := recipients.OpenSuppressionList(path)
-	if err != nil {
-		return nil, err
-	}
 	var out []string
-	for _, m := range todo {
-		if _, ok := list.Match(m.suppress); ok {
-			continue // already there, perhaps with the user's own note
+	err := recipients.UpdateSuppressionList(ctx, path, func(list *recipients.SuppressionList) error {
+		for _, m := range todo {
+			if _, ok := list.Match(m.suppress); ok {
+				continue // already there, perhaps with the user's own note
+			}
+			if err := list.Add(m.suppress, suppressionNote(m.obs, campaignName, now)); err != nil {
+				continue // not an address Mailroom could ever send to
+			}
+			out = append(out, m.suppress)
 		}
-		if err := list.Add(m.suppress, suppressionNote(m.obs, campaignName, now)); err != nil {
-			continue // not an address Mailroom could ever send to
-		}
-		out = append(out, m.suppress)
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	if err := list.Save(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	return out, nil

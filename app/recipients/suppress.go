@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 
 	"golang.org/x/net/idna"
 
-	"mailroom/app/atomicfile"
 	"mailroom/app/msg"
 )
 
@@ -32,15 +30,22 @@ func (e SuppressionEntry) IsDomain() bool { return strings.HasPrefix(e.Value, "@
 // SuppressionList is the do-not-send list shared by all campaigns,
 // persisted as a UTF-8 text file (one entry per line, "# note" after it)
 // that people can also read and edit by hand. It is safe for concurrent use.
+//
+// A list read with OpenSuppressionList is a snapshot for matching; it
+// cannot be written back, because other writers (the window, a headless
+// `status --fetch`, an import) may have changed the file since it was
+// read. Changes go through UpdateSuppressionList, which re-reads the file
+// under a lock and applies only the caller's own Add/Remove/AddNew.
 type SuppressionList struct {
 	path    string
 	mu      sync.RWMutex
 	entries map[string]SuppressionEntry
+	changed bool // guarded by mu: an Add, Remove or AddNew changed entries
 }
 
 // OpenSuppressionList loads the list stored at path (typically in the
-// user's data folder). A missing file is an empty list; it is created on
-// the first Save.
+// user's data folder). A missing file is an empty list; it is created by
+// the first UpdateSuppressionList that changes it.
 func OpenSuppressionList(path string) (*SuppressionList, error) {
 	s := &SuppressionList{path: path, entries: map[string]SuppressionEntry{}}
 	f, err := os.Open(path)
@@ -96,20 +101,51 @@ func normaliseEntry(text string) (SuppressionEntry, error) {
 	return SuppressionEntry{Value: a.Key()}, nil
 }
 
-// Add puts an address or domain on the list (in memory; call Save).
+// Add puts an address or domain on the list, or replaces its note (in
+// memory: inside UpdateSuppressionList's change, which writes it).
 func (s *SuppressionList) Add(entry, note string) error {
 	e, err := normaliseEntry(entry)
 	if err != nil {
 		return err
 	}
-	e.Note = strings.TrimSpace(strings.ReplaceAll(note, "\n", " "))
+	e.Note = cleanNote(note)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.entries[e.Value] = e
+	if old, ok := s.entries[e.Value]; !ok || old != e {
+		s.entries[e.Value] = e
+		s.changed = true
+	}
 	return nil
 }
 
-// Remove takes an entry off the list; it reports whether it was there.
+// AddNew puts on the list the entries it does not hold yet, each with
+// note, and returns how many were new; entries already there keep their
+// own note.
+func (s *SuppressionList) AddNew(entries []SuppressionEntry, note string) int {
+	note = cleanNote(note)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	added := 0
+	for _, e := range entries {
+		if _, ok := s.entries[e.Value]; ok || e.Value == "" {
+			continue
+		}
+		s.entries[e.Value] = SuppressionEntry{Value: e.Value, Note: note}
+		added++
+	}
+	if added > 0 {
+		s.changed = true
+	}
+	return added
+}
+
+// cleanNote keeps a note on its entry's line.
+func cleanNote(note string) string {
+	return strings.TrimSpace(strings.NewReplacer("\r", " ", "\n", " ").Replace(note))
+}
+
+// Remove takes an entry off the list (in memory, as Add); it reports
+// whether it was there.
 func (s *SuppressionList) Remove(entry string) bool {
 	e, err := normaliseEntry(entry)
 	if err != nil {
@@ -118,7 +154,10 @@ func (s *SuppressionList) Remove(entry string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, ok := s.entries[e.Value]
-	delete(s.entries, e.Value)
+	if ok {
+		delete(s.entries, e.Value)
+		s.changed = true
+	}
 	return ok
 }
 
@@ -168,54 +207,30 @@ func (s *SuppressionList) Match(addr string) (SuppressionEntry, bool) {
 	return SuppressionEntry{}, false
 }
 
-// Save writes the list atomically (a temporary file renamed over the old
-// one), so a crash never leaves a half-written list that would let
-// suppressed people be mailed.
-func (s *SuppressionList) Save() error {
-	entries := s.Entries()
-	var b strings.Builder
-	b.WriteString("# Mailroom do-not-send list: one address or @domain per line, \"# note\" after it.\n")
-	for _, e := range entries {
-		b.WriteString(e.Value)
-		if e.Note != "" {
-			b.WriteString("  # ")
-			b.WriteString(e.Note)
-		}
-		b.WriteByte('\n')
-	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return fmt.Errorf("do-not-send list %s: %w", s.path, err)
-	}
-	if err := atomicfile.WriteFile(s.path, []byte(b.String()), 0o600); err != nil {
-		return fmt.Errorf("do-not-send list %s: %w", s.path, err)
-	}
-	return nil
-}
-
-// Import adds every address or @domain found in a file — an unsubscribe
-// export (.csv, .xlsx) or a plain list (.txt, one per line) — reading every
-// cell of the first visible sheet, headers included, so it needs no
-// particular layout. Domains must be written "@x.com" there; other cells
-// are ignored; it returns how many entries were new. Call Save to
-// keep them.
-func (s *SuppressionList) Import(path, note string) (added int, err error) {
+// ReadSuppressionFile reads every address or @domain found in a file — an
+// unsubscribe export (.csv, .xlsx) or a plain list (.txt, one per line) —
+// reading every cell of the first visible sheet, headers included, so it
+// needs no particular layout. Domains must be written "@x.com" there;
+// other cells are ignored. It only reads: ImportSuppressions puts what it
+// finds on the list. The entries come in file order, each once.
+func ReadSuppressionFile(path string) ([]SuppressionEntry, error) {
 	kind, err := sniff(path, DefaultMaxUnpacked)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var src source
 	var closeBook func() error
 	if kind == formatText {
 		cs, err := newCSVSource(path)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		src = cs
 	} else {
 		r := &Reader{path: path, cfg: defaultConfig()}
 		if err := r.openWorkbook(); err != nil {
 			r.Close()
-			return 0, err
+			return nil, err
 		}
 		src, closeBook = &replaySource{rows: r.pending, rest: r.src}, r.Close
 	}
@@ -226,6 +241,8 @@ func (s *SuppressionList) Import(path, note string) (added int, err error) {
 			src.close()
 		}
 	}()
+	var out []SuppressionEntry
+	seen := map[string]bool{}
 	for src.next() {
 		row := src.row()
 		for _, c := range row.cells {
@@ -236,20 +253,15 @@ func (s *SuppressionList) Import(path, note string) (added int, err error) {
 					continue
 				}
 				e, err := normaliseEntry(part)
-				if err != nil {
+				if err != nil || seen[e.Value] {
 					continue
 				}
-				s.mu.Lock()
-				if _, ok := s.entries[e.Value]; !ok {
-					e.Note = note
-					s.entries[e.Value] = e
-					added++
-				}
-				s.mu.Unlock()
+				seen[e.Value] = true
+				out = append(out, e)
 			}
 		}
 	}
-	return added, src.err()
+	return out, src.err()
 }
 
 // replaySource yields rows already read ahead, then the rest of a source.
