@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +10,16 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/emersion/go-imap/v2"
+
+	"mailroom/app/accounts"
+	"mailroom/app/campaign"
+	"mailroom/app/journal"
+	"mailroom/app/sentfolder/imaptest"
+	"mailroom/sender"
 )
 
 // suppressChildEnv makes the test binary a writer of the do-not-send
@@ -137,3 +148,108 @@ func TestSuppressionStoreKeepsEveryConcurrentChange(t *testing.T) {
 	}
 }
 
+// TestSuppressionDialogRemovalAndMailboxCheckBothHold: the do-not-send
+// dialog is open, showing the list as it was; the window's mailbox check
+// finds a hard bounce and adds the address while the user removes another
+// entry in the dialog. Both changes hold, whichever lands first, and the
+// dialog then shows the bounced address it never added itself.
+func TestSuppressionDialogRemovalAndMailboxCheckBothHold(t *testing.T) {
+	test.NewTempApp(t)
+	dir := t.TempDir()
+	m := bouncingMailbox(t, dir, "zhang@example.com", "z1@mailroom.test")
+	supp := newSuppressionStore(dir)
+	if err := supp.Add("old@example.com", "stays@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	b := newTestBridge()
+	changed := 0
+	e := newSuppressionEditor(supp, test.NewWindow(nil), b, func() { changed++ })
+	b.wait()
+	if strings.Join(e.entries, " ") != "old@example.com stays@example.com" {
+		t.Fatalf("dialog shows %v", e.entries)
+	}
+
+	checked := make(chan error, 1)
+	go func() {
+		news, err := m.CheckMailbox(context.Background(), "")
+		if err == nil && news.Bounces != 1 {
+			err = fmt.Errorf("check found %+v, want one bounce", news)
+		}
+		checked <- err
+	}()
+	e.list.Select(0)
+	test.Tap(e.remove)
+	b.wait()
+	if err := <-checked; err != nil {
+		t.Fatal(err)
+	}
+	got, err := supp.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "stays@example.com zhang@example.com" {
+		t.Errorf("list %v: want the dialog's removal and the check's bounce both kept", got)
+	}
+	if changed != 1 {
+		t.Errorf("the recipient list was read again %d times after one change, want 1", changed)
+	}
+	// The dialog shows the list as it is now once it reads it again (after
+	// its next change, or when opened again).
+	e.input.SetText("@spam.example")
+	test.Tap(e.add)
+	b.wait()
+	if strings.Join(e.entries, " ") != "@spam.example stays@example.com zhang@example.com" || e.input.Text != "" {
+		t.Errorf("dialog shows %v (input %q)", e.entries, e.input.Text)
+	}
+}
+
+// bouncingMailbox is a campaign in a journal in dir, sent by a saved
+// account to addr as message id, whose mailbox holds a hard bounce for it;
+// it returns the window's mailbox reader for it.
+func bouncingMailbox(t *testing.T, dir, addr, id string) *mailboxBackend {
+	t.Helper()
+	srv, err := imaptest.New("li@example.com", "s3cret", imaptest.WithFolder("Sent Items", imap.MailboxAttrSent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	store, err := accounts.OpenStore(filepath.Join(dir, "settings"), accounts.NewSessionSecrets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := srv.Configure(accounts.Account{DisplayName: "Finance", FromAddress: "li@example.com", Host: "smtp.example.com", Port: 465,
+		Security: accounts.SecurityTLS, Auth: accounts.AuthAuto, Username: "li@example.com"})
+	acct.IMAP.CopyToSent = false
+	if acct, err = store.Add(acct); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetPassword(acct.ID, "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, journal.DefaultFileName)
+	j, err := journal.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := j.Campaign(journal.CampaignSpec{Key: "march", Name: "三月发票", Account: acct.ID})
+	if _, err := j.Sync(c.ID, []journal.RowInput{{Key: addr, Number: 2, Address: addr}}); err != nil {
+		t.Fatal(err)
+	}
+	run, _, _ := j.StartRun(c.ID)
+	_ = run.MarkSending(addr, id, "h")
+	_ = run.MarkDone(sender.Result{Key: addr, Outcome: sender.OutcomeSent, MessageID: id, Attempts: 1})
+	run.Close()
+	j.Close()
+	dsn := "From: MAILER-DAEMON@mx.example.net\r\nTo: li@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n" +
+		"Message-ID: <bounce@mx.example.net>\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\r\n\r\n" +
+		"--R\r\nContent-Type: text/plain\r\n\r\n<" + addr + ">: 550 5.1.1 User unknown\r\n" +
+		"--R\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n" +
+		"Final-Recipient: rfc822; " + addr + "\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n" +
+		"--R\r\nContent-Type: text/rfc822-headers\r\n\r\nTo: " + addr + "\r\nMessage-ID: <" + id + ">\r\n\r\n--R--\r\n"
+	if _, err := srv.Deliver("INBOX", []byte(dsn), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	backend := &campaignBackend{env: campaign.Env{DataDir: dir, Accounts: store}}
+	return &mailboxBackend{path: path, env: backend.env, login: backend.login}
+}
