@@ -71,6 +71,9 @@ type Outcome struct {
 type planned struct {
 	row *PlannedRow
 	to  []string
+	// addrs are the message's bare addresses, checked against the
+	// do-not-send list just before it is sent.
+	addrs []string
 }
 
 // Send delivers the plan through the journal: rows already sent are never
@@ -135,7 +138,16 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 		return out, err
 	}
 	var store sender.Store = run
-	src := &rowSource{plan: p, rows: synced.Rows, plans: plans, todo: todo}
+	src := &rowSource{plan: p, rows: synced.Rows, plans: plans, todo: todo, skip: run.Skip}
+	if env.DataDir != "" {
+		// Read again now, not only at preflight: the window may have
+		// prepared the plan minutes ago, and each message is checked again
+		// just before it goes (rowSource.Next).
+		if src.suppressed, err = recipients.WatchSuppressionList(filepath.Join(env.DataDir, SuppressionFileName)); err != nil {
+			run.Close()
+			return out, err
+		}
+	}
 	accepted, err := p.newAcceptedStore(ctx, run, env, opts)
 	if err != nil {
 		run.Close()
@@ -224,7 +236,7 @@ func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
 			if name == "" && len(rc.Addresses) > 0 {
 				name = rc.Addresses[0].Name
 			}
-			pl := planned{row: r, to: p.toList(rc.Addresses)}
+			pl := planned{row: r, to: p.toList(rc.Addresses), addrs: to}
 			if reason != "" {
 				pl.row = nil
 			}
@@ -274,22 +286,63 @@ type rowSource struct {
 	next  int
 	// accepted, when set, keeps each message until its outcome is known.
 	accepted *acceptedStore
+	// suppressed, when set, is the do-not-send list as it is now; a row
+	// whose address was put on it during the run is skipped (skip) instead
+	// of sent.
+	suppressed *recipients.SuppressionWatch
+	skip       func(key, reason string) error
 }
 
 func (s *rowSource) Len() int { return len(s.todo) - s.next }
 
+// Next renders the next row's message. Before that it looks at the
+// do-not-send list once more: a row any of whose addresses is on it now
+// is recorded skipped and the next row is taken. The engine calls Next
+// when a connection is free for the message, so the look is the last one
+// before it goes (a retry of a message already tried is not looked at
+// again). A list that has become unreadable stops the run.
 func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
-	if s.next >= len(s.todo) {
-		return sender.Message{}, io.EOF
+	for {
+		if s.next >= len(s.todo) {
+			return sender.Message{}, io.EOF
+		}
+		i := s.todo[s.next]
+		s.next++
+		pl := s.plans[i]
+		skip, err := s.lateSuppressed(pl)
+		if err != nil {
+			return sender.Message{}, err
+		}
+		if skip != "" {
+			if err := s.skip(s.rows[i].Key, skip); err != nil {
+				return sender.Message{}, err
+			}
+			continue
+		}
+		m, err := s.plan.composer.Message(s.rows[i].Key, mergeRow(pl.row.Row), pl.to)
+		if err == nil && s.accepted != nil {
+			s.accepted.remember(m.Key, inFlight{row: pl.row.Row.Number, address: s.rows[i].Address, msg: m.Mail})
+		}
+		return m, err
 	}
-	i := s.todo[s.next]
-	s.next++
-	pl := s.plans[i]
-	m, err := s.plan.composer.Message(s.rows[i].Key, mergeRow(pl.row.Row), pl.to)
-	if err == nil && s.accepted != nil {
-		s.accepted.remember(m.Key, inFlight{row: pl.row.Row.Number, address: s.rows[i].Address, msg: m.Mail})
+}
+
+// lateSuppressed is the skip reason (a stored text) when one of the
+// message's addresses is on the do-not-send list now, "" to send it.
+func (s *rowSource) lateSuppressed(pl planned) (string, error) {
+	if s.suppressed == nil {
+		return "", nil
 	}
-	return m, err
+	list, err := s.suppressed.Current()
+	if err != nil {
+		return "", err
+	}
+	for _, a := range pl.addrs {
+		if _, ok := list.Match(a); ok {
+			return msg.T("put on the do-not-send list during the send").Store(), nil
+		}
+	}
+	return "", nil
 }
 
 func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {

@@ -181,7 +181,7 @@ func prefixed(prefix, columns string) string {
 // Event is one entry of a row's history.
 type Event struct {
 	At       time.Time
-	Kind     string // sending, done, recovered, sync, mark-sent, send-again
+	Kind     string // sending, done, recovered, sync, skip, mark-sent, send-again
 	From, To State
 	Detail   string // Message-ID, server reply, reason
 }

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"time"
@@ -174,6 +175,27 @@ func (r *Run) MarkDone(res sender.Result) error {
 			return err
 		}
 		return tx.event(r.campaign, res.Key, "done", from, to, res.Reply)
+	})
+}
+
+// Skip moves a pending row to skipped with reason (a stored text, as
+// RowInput.Skip) when the run finds, just before sending it, that it must
+// not be sent after all: its address was put on the do-not-send list
+// while the run was going. Only a pending row can be skipped. The next
+// Sync looks at the row again, like any skip. Durability is not waited
+// for: a crash that loses the move leaves the row pending, and the next
+// run's preflight skips it for the same reason.
+func (r *Run) Skip(key, reason string) error {
+	if r.isClosed() {
+		return ErrClosed
+	}
+	return r.j.w.write(false, func(tx *wtx) error {
+		if _, err := tx.move(r.campaign, key, StateSkipped, byLastCheck, "skip", reason); err != nil {
+			return err
+		}
+		_, err := tx.conn.ExecContext(context.Background(),
+			`UPDATE rows SET skip_reason = ? WHERE campaign = ? AND key = ?`, reason, r.campaign, key)
+		return err
 	})
 }
 

@@ -47,11 +47,12 @@ var States = []State{StatePending, StateSending, StateSent, StateFailed, StateSk
 type mover int
 
 const (
-	byEngine   mover = iota // MarkSending / MarkDone
-	bySync                  // Sync: registering rows, skip decisions
-	byRecovery              // StartRun: interrupted sends
-	byUser                  // explicit actions: mark as sent, send again
-	byMailbox               // the mailbox proves an unknown row was accepted
+	byEngine    mover = iota // MarkSending / MarkDone
+	bySync                   // Sync: registering rows, skip decisions
+	byRecovery               // StartRun: interrupted sends
+	byUser                   // explicit actions: mark as sent, send again
+	byMailbox                // the mailbox proves an unknown row was accepted
+	byLastCheck              // Run.Skip: a run's last look before sending a row
 )
 
 // allowed is the whole state machine. States only move forward, except
@@ -75,6 +76,10 @@ func allowed(from, to State, by mover) bool {
 			(from == StateSkipped && to == StatePending)
 	case byRecovery:
 		return from == StateSending && to == StateUnknown
+	case byLastCheck:
+		// Only a row nothing was tried for yet; like Sync's skips, the
+		// next run looks at it again.
+		return from == StatePending && to == StateSkipped
 	case byMailbox:
 		// Found in the Sent folder, or bounced or answered by its own
 		// Message-ID: the server accepted it.

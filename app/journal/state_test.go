@@ -14,9 +14,10 @@ func TestStateMachineTable(t *testing.T) {
 			{StateSending, StateSending}, {StateSending, StateSent}, {StateSending, StateFailed},
 			{StateSending, StateUnknown}, {StateSending, StatePending},
 		},
-		bySync:     {{StatePending, StateSkipped}, {StateSkipped, StatePending}},
-		byRecovery: {{StateSending, StateUnknown}},
-		byMailbox:  {{StateUnknown, StateSent}},
+		bySync:      {{StatePending, StateSkipped}, {StateSkipped, StatePending}},
+		byRecovery:  {{StateSending, StateUnknown}},
+		byMailbox:   {{StateUnknown, StateSent}},
+		byLastCheck: {{StatePending, StateSkipped}},
 		byUser: {
 			{StateUnknown, StateSent}, {StateUnknown, StatePending},
 			{StateFailed, StatePending}, {StateSent, StatePending},
