@@ -148,3 +148,42 @@ func TestSuppressionChangeLeavesOnlyTheList(t *testing.T) {
 		t.Errorf("a change that changed nothing rewrote the file:\n%s", got)
 	}
 }
+
+// TestSuppressionWatchReadsOnlyAChangedFile: Current returns the same list
+// while the file is unchanged, the new one after a change, an empty one
+// once the file is gone, and an error (not the last list) when the file
+// can no longer be read.
+func TestSuppressionWatchReadsOnlyAChangedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "do-not-send.txt")
+	w, err := WatchSuppressionList(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := w.Current()
+	if again, _ := w.Current(); again != first || len(first.Entries()) != 0 {
+		t.Fatalf("no file: %+v, read again: %v", first.Entries(), again != first)
+	}
+	add(t, path, "", "a@b.com")
+	second, err := w.Current()
+	if err != nil || second == first {
+		t.Fatalf("after a change: same list %v, %v", second == first, err)
+	}
+	if _, ok := second.Match("a@b.com"); !ok {
+		t.Error("the change is not seen")
+	}
+	if again, _ := w.Current(); again != second {
+		t.Error("an unchanged file was read again")
+	}
+	if err := os.WriteFile(path, []byte("a@b.com\nnot an address\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := w.Current(); err == nil {
+		t.Errorf("a broken list gave %+v, want an error", l.Entries())
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := w.Current(); err != nil || len(l.Entries()) != 0 {
+		t.Errorf("a removed list: %v, %v", l, err)
+	}
+}
