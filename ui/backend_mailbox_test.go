@@ -27,19 +27,7 @@ func TestMailboxBackendReadsRecentCampaigns(t *testing.T) {
 	}
 	defer srv.Close()
 	dir := t.TempDir()
-	store, err := accounts.OpenStore(filepath.Join(dir, "settings"), accounts.NewSessionSecrets())
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct := srv.Configure(accounts.Account{DisplayName: "Finance", FromAddress: "li@example.com", Host: "smtp.example.com", Port: 465,
-		Security: accounts.SecurityTLS, Auth: accounts.AuthAuto, Username: "li@example.com"})
-	acct.IMAP.CopyToSent = false
-	if acct, err = store.Add(acct); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.SetPassword(acct.ID, "s3cret"); err != nil {
-		t.Fatal(err)
-	}
+	store, acct := mailboxAccount(t, dir, srv)
 	path := filepath.Join(dir, journal.DefaultFileName)
 	j, err := journal.Open(path)
 	if err != nil {
@@ -96,4 +84,24 @@ func TestMailboxBackendReadsRecentCampaigns(t *testing.T) {
 	if news, err = m.CheckMailbox(ctx, camps[0].ID); err != nil || news.Read != 0 || news.Replies != 0 {
 		t.Errorf("second check %+v %v", news, err)
 	}
+}
+
+// mailboxAccount is li@example.com's account on srv (password "s3cret"),
+// saved in a store in dir, with its password.
+func mailboxAccount(t *testing.T, dir string, srv *imaptest.Server) (*accounts.Store, accounts.Account) {
+	t.Helper()
+	store, err := accounts.OpenStore(filepath.Join(dir, "settings"), accounts.NewSessionSecrets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := srv.Configure(accounts.Account{DisplayName: "Finance", FromAddress: "li@example.com", Host: "smtp.example.com", Port: 465,
+		Security: accounts.SecurityTLS, Auth: accounts.AuthAuto, Username: "li@example.com"})
+	acct.IMAP.CopyToSent = false
+	if acct, err = store.Add(acct); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetPassword(acct.ID, "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	return store, acct
 }

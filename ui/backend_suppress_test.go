@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/emersion/go-imap/v2"
 
-	"mailroom/app/accounts"
 	"mailroom/app/campaign"
 	"mailroom/app/journal"
 	"mailroom/app/sentfolder/imaptest"
@@ -213,19 +212,7 @@ func bouncingMailbox(t *testing.T, dir, addr, id string) *mailboxBackend {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	store, err := accounts.OpenStore(filepath.Join(dir, "settings"), accounts.NewSessionSecrets())
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct := srv.Configure(accounts.Account{DisplayName: "Finance", FromAddress: "li@example.com", Host: "smtp.example.com", Port: 465,
-		Security: accounts.SecurityTLS, Auth: accounts.AuthAuto, Username: "li@example.com"})
-	acct.IMAP.CopyToSent = false
-	if acct, err = store.Add(acct); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.SetPassword(acct.ID, "s3cret"); err != nil {
-		t.Fatal(err)
-	}
+	store, acct := mailboxAccount(t, dir, srv)
 	path := filepath.Join(dir, journal.DefaultFileName)
 	j, err := journal.Open(path)
 	if err != nil {
