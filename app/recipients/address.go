@@ -3,7 +3,9 @@ package recipients
 import (
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 
@@ -182,7 +184,21 @@ func isLDH(label string) bool {
 	return true
 }
 
-func quote(s string) string { return `"` + s + `"` }
+// quote puts a value from the user's file in quotes for a message. A long
+// value is cut, keeping its start: a problem line must stay readable, and
+// a crafted cell of a megabyte must not be copied into every message.
+func quote(s string) string {
+	const keep = 60
+	if utf8.RuneCountInString(s) > keep+20 {
+		cut := 0
+		for range keep {
+			_, size := utf8.DecodeRuneInString(s[cut:])
+			cut += size
+		}
+		return `"` + s[:cut] + `…" (` + strconv.Itoa(utf8.RuneCountInString(s)) + " characters)"
+	}
+	return `"` + s + `"`
+}
 
 // mailtoAddress extracts the address of a mailto: hyperlink target.
 func mailtoAddress(target string) (string, bool) {

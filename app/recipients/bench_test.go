@@ -1,8 +1,6 @@
 package recipients
 
 import (
-	"archive/zip"
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"mailroom/app/recipients/booktest"
 )
 
 // benchDir holds generated workbooks for the whole test process, so every
@@ -21,7 +21,6 @@ import (
 var (
 	benchDir     string
 	benchDirOnce sync.Once
-	benchFiles   sync.Map // rows → path
 )
 
 func TestMain(m *testing.M) {
@@ -36,125 +35,20 @@ func TestMain(m *testing.M) {
 }
 
 // sharedStringsBook returns a rows × 10 workbook whose text cells use the
-// shared string table, as Excel writes them. excelize's StreamWriter only
-// writes inline strings, so it builds the package skeleton (styles, theme,
-// content types, relationships) and the worksheet and string table are
-// streamed into the zip here.
+// shared string table, as Excel writes them (booktest.WriteList).
 func sharedStringsBook(b *testing.B, rows int) string {
 	b.Helper()
-	if p, ok := benchFiles.Load(rows); ok {
-		return p.(string)
-	}
 	benchDirOnce.Do(func() {
 		var err error
 		if benchDir, err = os.MkdirTemp("", "mailroom-recipients-bench-"); err != nil {
 			b.Fatal(err)
 		}
 	})
-	skeleton := excelize.NewFile()
-	if err := skeleton.SetCellValue("Sheet1", "A1", "x"); err != nil {
+	path, err := booktest.CachedList(benchDir, rows)
+	if err != nil {
 		b.Fatal(err)
 	}
-	skelPath := filepath.Join(benchDir, "skeleton.xlsx")
-	if err := skeleton.SaveAs(skelPath); err != nil {
-		b.Fatal(err)
-	}
-	skeleton.Close()
-	path := filepath.Join(benchDir, fmt.Sprintf("recipients-%d.xlsx", rows))
-	if err := buildSharedStringsBook(skelPath, path, rows); err != nil {
-		b.Fatal(err)
-	}
-	benchFiles.Store(rows, path)
 	return path
-}
-
-var benchCities = []string{"北京", "上海", "广州", "深圳", "杭州", "成都", "Berlin", "Paris", "London", "New York"}
-
-func benchRow(r int) []string {
-	return []string{
-		fmt.Sprintf("客户 %d", r),
-		fmt.Sprintf("customer%d@example.com", r),
-		benchCities[r%len(benchCities)],
-		fmt.Sprintf("公司 %d", r%500),
-		fmt.Sprintf("138%08d", r),
-		[]string{"new", "sent", "failed"}[r%3],
-		fmt.Sprintf("备注 note %d", r%1000),
-		"VIP",
-		fmt.Sprintf("订单 %d", r*7),
-		"2024",
-	}
-}
-
-func buildSharedStringsBook(skelPath, path string, rows int) error {
-	zr, err := zip.OpenReader(skelPath)
-	if err != nil {
-		return err
-	}
-	defer zr.Close()
-	out, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-	zw := zip.NewWriter(out)
-	for _, f := range zr.File {
-		if f.Name == "xl/worksheets/sheet1.xml" || f.Name == "xl/sharedStrings.xml" {
-			continue
-		}
-		if err := zw.Copy(f); err != nil {
-			return err
-		}
-	}
-	index := map[string]int{}
-	var table []string
-	intern := func(s string) int {
-		if i, ok := index[s]; ok {
-			return i
-		}
-		index[s] = len(table)
-		table = append(table, s)
-		return len(table) - 1
-	}
-	w, err := zw.Create("xl/worksheets/sheet1.xml")
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	fmt.Fprint(bw, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
-		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`+
-		fmt.Sprintf(`<dimension ref="A1:J%d"/><sheetData>`, rows+1))
-	header := []string{"姓名", "Email", "城市", "公司", "手机", "Status", "备注", "等级", "订单", "年份"}
-	for r := 1; r <= rows+1; r++ {
-		cells := header
-		if r > 1 {
-			cells = benchRow(r)
-		}
-		fmt.Fprintf(bw, `<row r="%d">`, r)
-		for c, v := range cells {
-			fmt.Fprintf(bw, `<c r="%s" t="s"><v>%d</v></c>`, cellName(c+1, r), intern(v))
-		}
-		bw.WriteString("</row>")
-	}
-	bw.WriteString("</sheetData></worksheet>")
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if w, err = zw.Create("xl/sharedStrings.xml"); err != nil {
-		return err
-	}
-	bw = bufio.NewWriterSize(w, 1<<20)
-	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
-		`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, (rows+1)*10, len(table))
-	for _, s := range table {
-		bw.WriteString("<si><t>")
-		bw.WriteString(s) // generated text holds no XML specials
-		bw.WriteString("</t></si>")
-	}
-	bw.WriteString("</sst>")
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return zw.Close()
 }
 
 // peakHeap samples live heap bytes while fn runs; the peak above the
@@ -356,7 +250,7 @@ func BenchmarkRecipientsCSV100k(b *testing.B) {
 	var sb strings.Builder
 	sb.WriteString("姓名,Email,城市,公司,手机,Status,备注,等级,订单,年份\r\n")
 	for r := 2; r <= 100_001; r++ {
-		sb.WriteString(strings.Join(benchRow(r), ","))
+		sb.WriteString(strings.Join(booktest.ListRow(r), ","))
 		sb.WriteString("\r\n")
 	}
 	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {

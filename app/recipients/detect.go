@@ -71,7 +71,7 @@ func sniff(path string, maxUnpacked int64) (format, error) {
 	case bytes.HasPrefix(head, oleMagic):
 		return 0, oleError(path, ext)
 	case bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		return formatWorkbook, checkZip(path, ext, maxUnpacked)
+		return formatWorkbook, checkZip(path, ext, info.Size(), maxUnpacked)
 	}
 	switch ext {
 	case ".xlsx", ".xlsm", ".xltx", ".xlsb", ".ods":
@@ -141,20 +141,32 @@ func numbersError(path string) error {
 }
 
 // checkZip recognises the zip-based formats that are not OOXML workbooks
-// and enforces the unpacked-size limit using the sizes in the zip
-// directory; archive/zip refuses to inflate an entry past its declared
-// size, so a lying directory cannot get around the limit.
-func checkZip(path, ext string, maxUnpacked int64) error {
+// and bounds what the package may unpack to, from the sizes in the zip
+// directory and before anything is inflated: archive/zip refuses to
+// inflate an entry past its declared size, and reads no more than its
+// declared packed size, so a lying directory cannot get around the limits.
+//   - the parts' packed sizes must fit in the file (overlapping entries,
+//     which reuse one packed stream many times, are a known bomb);
+//   - parts that unpack to more than maxDenseRatio times their packed size
+//     may unpack to denseAllowance together, so the whole package unpacks
+//     to at most denseAllowance plus maxDenseRatio times the file's size;
+//   - the package unpacks to at most maxUnpacked.
+func checkZip(path, ext string, size, maxUnpacked int64) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return fileErr(ErrCorrupt, path, msg.T("the file is damaged or is not really an Excel workbook"),
 			openAndSaveAsXLSX(), err)
 	}
 	defer zr.Close()
-	var total uint64
+	var total, packed, dense, densePacked uint64
 	names := make(map[string]bool, len(zr.File))
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
+		packed += f.CompressedSize64
+		if f.UncompressedSize64 > maxDenseRatio*f.CompressedSize64 {
+			dense += f.UncompressedSize64
+			densePacked += f.CompressedSize64
+		}
 		names[strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))] = true
 	}
 	switch {
@@ -168,6 +180,13 @@ func checkZip(path, ext string, maxUnpacked int64) error {
 	case !names["xl/workbook.xml"]:
 		return fileErr(ErrUnsupported, path, msg.T("this is a ZIP archive or Office document, not an Excel workbook"),
 			msg.T("unpack it or export the list as .xlsx or .csv"), nil)
+	}
+	if packed > uint64(size) {
+		return fileErr(ErrCorrupt, path, msg.T("the file is damaged: its parts claim more space than the file has"),
+			openAndSaveAsXLSX(), nil)
+	}
+	if dense > uint64(denseAllowance) {
+		return denseError(path, int64(min(dense, 1<<62)), int64(densePacked))
 	}
 	if total > uint64(maxUnpacked) {
 		return fileErr(ErrTooLarge, path,

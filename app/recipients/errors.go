@@ -102,5 +102,8 @@ func humanSize(n int64) string {
 	if n >= 1<<30 {
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
 	}
+	if n < mb {
+		return fmt.Sprintf("%d KB", (n+1023)/1024)
+	}
 	return fmt.Sprintf("%d MB", (n+mb-1)/mb)
 }

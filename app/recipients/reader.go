@@ -1,6 +1,7 @@
 package recipients
 
 import (
+	"os"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -52,6 +53,8 @@ type Reader struct {
 	email     int // index into columns, -1 when none
 	cur       Row
 	early     extrasResult
+	// budget is what reading the workbook may cost (nil for text files).
+	budget *memoryBudget
 }
 
 // Open opens a recipient file (.xlsx, .xlsm, .xltx, .csv, .txt), finds the
@@ -93,21 +96,31 @@ func Open(path string, opts ...Option) (*Reader, error) {
 }
 
 func (r *Reader) openWorkbook() error {
-	pkg, err := openPackage(r.path)
+	info, err := os.Stat(r.path)
+	if err != nil {
+		return classifyExcelizeErr(r.path, err)
+	}
+	r.budget = newMemoryBudget(r.path, info.Size())
+	pkg, err := openPackage(r.path, r.budget)
 	if err != nil {
 		return classifyExcelizeErr(r.path, err)
 	}
 	defer pkg.Close()
 	// Reading the likely sheet's merges and links costs one inflate of its
-	// XML; do it while excelize opens the file, which does the same.
+	// XML, measuring the shared strings another of theirs; do both while
+	// excelize opens the file, which does the same. Both finish before a
+	// row is read, which is when excelize first parses either.
 	guess := guessSheet(pkg.sheets, r.cfg.sheet)
 	early := make(chan extrasResult, 1)
 	go func() {
 		ex, err := pkg.readExtras(guess)
-		early <- extrasResult{guess.part, ex, err}
+		early <- extrasResult{guess.part, ex, err, pkg.meterSharedStrings()}
 	}()
-	r.book, err = excelize.OpenFile(r.path, excelize.Options{UnzipSizeLimit: r.cfg.maxUnpacked, ShortDatePattern: r.cfg.datePattern})
+	r.book, err = excelize.OpenFile(r.path, excelizeOptions(r.cfg))
 	r.early = <-early
+	if err == nil {
+		err = r.early.sharedStrings
+	}
 	if err != nil {
 		return classifyExcelizeErr(r.path, err)
 	}
@@ -153,6 +166,19 @@ type extrasResult struct {
 	part   string
 	extras sheetExtras
 	err    error
+	// sharedStrings is the verdict on the shared string table.
+	sharedStrings error
+}
+
+// excelizeOptions are the options every excelize.OpenFile of a recipient
+// workbook uses: the unpacked-size limits the package checks assume
+// (see budget.go) and the date pattern.
+func excelizeOptions(cfg config) excelize.Options {
+	return excelize.Options{
+		UnzipSizeLimit:    cfg.maxUnpacked,
+		UnzipXMLSizeLimit: min(xmlInMemoryLimit, cfg.maxUnpacked),
+		ShortDatePattern:  cfg.datePattern,
+	}
 }
 
 // guessSheet is the sheet Open will most likely read: the one asked for,

@@ -92,7 +92,7 @@ func WriteResults(src, dst string, results map[int]RowResult, opts ...Option) er
 	if layout != nil {
 		return writeCSVResults(src, dst, headerRow, headers, results)
 	}
-	return writeBookResults(src, dst, sheet, headerRow, cols, first, headers, results, defaultConfig().maxUnpacked)
+	return writeBookResults(src, dst, sheet, headerRow, cols, first, headers, results, defaultConfig())
 }
 
 func checkTarget(src, dst string) error {
@@ -116,8 +116,8 @@ func checkTarget(src, dst string) error {
 	return nil
 }
 
-func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first int, headers []string, results map[int]RowResult, limit int64) error {
-	f, err := excelize.OpenFile(src, excelize.Options{UnzipSizeLimit: limit})
+func writeBookResults(src, dst, sheet string, headerRow int, cols Columns, first int, headers []string, results map[int]RowResult, cfg config) error {
+	f, err := excelize.OpenFile(src, excelizeOptions(cfg))
 	if err != nil {
 		return classifyExcelizeErr(src, err)
 	}

@@ -55,18 +55,34 @@ func (s *xlsxSource) next() bool {
 		cells[i] = plainNumber(c)
 	}
 	s.cur = rawRow{number: s.number, cells: cells, hidden: s.rows.GetRowOpts().Hidden, filled: countFilled(cells)}
-	s.applyMerges()
+	if !s.applyMerges() {
+		s.failure = fileErr(ErrCorrupt, s.path, msg.T("the file is damaged: its merged cells overlap"),
+			openAndSaveAsXLSX(), nil)
+		s.failure.(*FileError).Sheet = s.sheet
+		return false
+	}
 	s.applyLinks()
 	return true
 }
 
+// maxColumns is Excel's number of columns: merged ranges that do not
+// overlap (Excel refuses overlapping ones) cover at most this many on a row.
+const maxColumns = 16384
+
 // applyMerges copies a merged range's value into every cell it covers, as
 // the user sees one value spanning them. Merges are sorted by top row, so
-// each row only looks at the ranges that cover it.
-func (s *xlsxSource) applyMerges() {
+// each row only looks at the ranges that cover it. It reports false when
+// more ranges cover the row than it has columns: they overlap, which only
+// a damaged or crafted file does, and each row would cost time in their
+// number.
+func (s *xlsxSource) applyMerges() bool {
 	for s.nextMerge < len(s.extras.merges) && s.extras.merges[s.nextMerge].top <= s.number {
 		s.active = append(s.active, activeMerge{cellRange: s.extras.merges[s.nextMerge]})
 		s.nextMerge++
+		// ranges of the previous row are still listed until the loop below
+		if len(s.active) > 2*maxColumns {
+			return false
+		}
 	}
 	kept := s.active[:0]
 	for _, m := range s.active {
@@ -87,6 +103,7 @@ func (s *xlsxSource) applyMerges() {
 		kept = append(kept, m)
 	}
 	s.active = kept
+	return true
 }
 
 func (s *xlsxSource) applyLinks() {

@@ -31,19 +31,30 @@ type sheetPart struct {
 // public API loads the whole worksheet into memory, so the few extras the
 // streaming reader needs are read straight from the package instead.
 type packageIndex struct {
+	path   string
 	zr     *zip.ReadCloser
 	files  map[string]*zip.File // lower-cased, slash-separated names
 	sheets []sheetPart
+	// budget is what reading the workbook may cost in memory; every part
+	// read whole, here or by excelize, is measured against it first.
+	budget *memoryBudget
 }
 
-func openPackage(file string) (*packageIndex, error) {
+// openPackage indexes the package and measures the parts excelize will
+// hold in memory (see meterHeldParts), so it must run before excelize
+// opens the file.
+func openPackage(file string, budget *memoryBudget) (*packageIndex, error) {
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		return nil, err
 	}
-	p := &packageIndex{zr: zr, files: make(map[string]*zip.File, len(zr.File))}
+	p := &packageIndex{path: file, zr: zr, files: make(map[string]*zip.File, len(zr.File)), budget: budget}
 	for _, f := range zr.File {
-		p.files[strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))] = f
+		p.files[partKey(f.Name)] = f
+	}
+	if err := p.meterHeldParts(); err != nil {
+		zr.Close()
+		return nil, err
 	}
 	if err := p.readSheets(); err != nil {
 		zr.Close()
@@ -138,7 +149,9 @@ const maxLinkCells = 1 << 16
 
 // readExtras streams the worksheet XML to the end of <sheetData> without
 // parsing it (a byte search), then decodes only the tail, so its cost is
-// one inflate of the part rather than a second XML parse.
+// one inflate of the part rather than a second XML parse. On the way it
+// checks that no token of the sheet is too large for excelize to read
+// it, and spends from the budget for what it keeps.
 func (p *packageIndex) readExtras(sp sheetPart) (sheetExtras, error) {
 	var ex sheetExtras
 	f, ok := p.files[strings.ToLower(sp.part)]
@@ -150,9 +163,10 @@ func (p *packageIndex) readExtras(sp sheetPart) (sheetExtras, error) {
 		return ex, err
 	}
 	defer rc.Close()
-	tail, err := skipPast(bufio.NewReaderSize(rc, 256<<10), [][]byte{[]byte("</sheetData>"), []byte("<sheetData/>")})
+	meter := newXMLMeter(rc, maxXMLToken)
+	tail, err := skipPast(bufio.NewReaderSize(meter, 256<<10), [][]byte{[]byte("</sheetData>"), []byte("<sheetData/>")})
 	if err != nil || tail == nil {
-		return ex, err
+		return ex, p.meterErr(err, sp.Name)
 	}
 	type link struct{ ref, rid string }
 	var links []link
@@ -170,12 +184,29 @@ func (p *packageIndex) readExtras(sp sheetPart) (sheetExtras, error) {
 		case "mergeCell":
 			if r, err := parseRange(attr(se, "ref")); err == nil {
 				ex.merges = append(ex.merges, r)
+				if len(ex.merges)%1024 == 0 {
+					if err := p.budget.spend(1024 * costPerRange); err != nil {
+						return ex, err
+					}
+				}
 			}
 		case "hyperlink":
 			if rid := attr(se, "id"); rid != "" {
 				links = append(links, link{attr(se, "ref"), rid})
+				// What a mailto: link will cost is charged now, so a
+				// crafted list of links is stopped early.
+				cost := costPerRange
+				if r, err := parseRange(attr(se, "ref")); err == nil {
+					cost += int64(linkCells(r)) * costPerLinkCell
+				}
+				if err := p.budget.spend(cost); err != nil {
+					return ex, err
+				}
 			}
 		}
+	}
+	if meter.failed != nil {
+		return ex, p.meterErr(meter.failed, sp.Name)
 	}
 	sort.Slice(ex.merges, func(i, j int) bool { return ex.merges[i].top < ex.merges[j].top })
 	if len(links) == 0 {
@@ -197,8 +228,8 @@ func (p *packageIndex) readExtras(sp sheetPart) (sheetExtras, error) {
 		if err != nil {
 			continue
 		}
-		if (r.bottom-r.top+1)*(r.right-r.left+1) > maxLinkCells {
-			r.bottom, r.right = r.top, r.left // a hostile range; keep its first cell
+		if linkCells(r) == 1 {
+			r.bottom, r.right = r.top, r.left // perhaps a hostile range; keep its first cell
 		}
 		for row := r.top; row <= r.bottom; row++ {
 			for col := r.left; col <= r.right; col++ {
@@ -210,6 +241,17 @@ func (p *packageIndex) readExtras(sp sheetPart) (sheetExtras, error) {
 		}
 	}
 	return ex, nil
+}
+
+// linkCells is how many cells a hyperlink's range gives an address to: a
+// crafted "A1:XFD1048576" would otherwise mean billions of map entries, so
+// a range of more than maxLinkCells keeps its first cell only.
+func linkCells(r cellRange) int {
+	n := (r.bottom - r.top + 1) * (r.right - r.left + 1)
+	if n > maxLinkCells {
+		return 1
+	}
+	return n
 }
 
 func attr(se xml.StartElement, local string) string {
