@@ -60,6 +60,7 @@ type Plan struct {
 	headerRow int
 	// dkim signs each message when the account signs (see loadDKIM).
 	dkim merge.Option
+	list listCounts
 }
 
 // PlannedRow is one spreadsheet row with its verdict.
@@ -93,6 +94,7 @@ func Prepare(ctx context.Context, c *Campaign, env Env) (*Plan, error) {
 	if err := p.compose(); err != nil {
 		return nil, err
 	}
+	p.requireRecipients()
 	return p, nil
 }
 
@@ -293,6 +295,7 @@ func (p *Plan) readRecipients(ctx context.Context, env Env) error {
 		}
 		checked := checker.Check(r.Row())
 		if checked.Skip == recipients.SkipFiltered {
+			p.list.count(checked, false)
 			continue
 		}
 		p.Problems = append(p.Problems, checked.Problems...)
@@ -301,6 +304,7 @@ func (p *Plan) readRecipients(ctx context.Context, env Env) error {
 	if err := r.Err(); err != nil {
 		return p.fileProblem(err)
 	}
+	p.list.read = true
 	return nil
 }
 
@@ -390,6 +394,9 @@ func (p *Plan) compose() error {
 		if blockedRows[p.Rows[i].Row.Number] {
 			p.Rows[i].Blocked = true
 		}
+	}
+	for _, r := range p.Rows {
+		p.list.count(r.CheckedRow, r.Blocked)
 	}
 	return nil
 }
