@@ -37,60 +37,96 @@ type RowReport struct {
 // ambiguous or refused attachments, missing inline images and oversized
 // messages, then empty values (one warning per column, listing the rows)
 // and the folder's unused files. The attachment folder is listed afresh.
+// It keeps a RowReport per row; a caller streaming a large list uses
+// StartCheck instead, which keeps nothing per row.
 func (c *Composer) Check(rows []Row) *Report {
-	rep := &Report{Problems: c.Problems(), SizeLimit: c.cfg.sizeLimit}
+	run := c.StartCheck()
+	for _, row := range rows {
+		rr, _ := run.Row(row)
+		run.rep.Rows = append(run.rep.Rows, rr)
+	}
+	return run.Finish()
+}
+
+// CheckRun checks rows one at a time, as they are read, and keeps only
+// what the whole-run problems need: the files attached so far and, per
+// column, the rows where a field is empty.
+type CheckRun struct {
+	c          *Composer
+	rep        *Report
+	used       map[string]bool
+	empty      map[int][]int // column → rows
+	emptyOrder []int
+	ready      bool
+	rows       int
+}
+
+// StartCheck begins a check (see Check): the setup's problems and a fresh
+// listing of the attachment folder.
+func (c *Composer) StartCheck() *CheckRun {
+	run := &CheckRun{c: c, rep: &Report{Problems: c.Problems(), SizeLimit: c.cfg.sizeLimit},
+		used: map[string]bool{}, empty: map[int][]int{}, ready: c.ready() == nil}
 	if c.folder != nil {
 		if err := c.folder.list(true); err != nil {
-			rep.Problems = append(rep.Problems, recipients.Problem{Code: "attachment-folder-unreadable", File: c.cfg.attachDir}.Say(
+			run.rep.Problems = append(run.rep.Problems, recipients.Problem{Code: "attachment-folder-unreadable", File: c.cfg.attachDir}.Say(
 				msg.T("the attachment folder cannot be read: {{.Reason}}", "Reason", msg.Raw(unwrapPathError(err))),
 				msg.T("choose a folder that holds only the files to send")))
 		}
 	}
-	used := map[string]bool{}
-	empty := map[int][]int{} // column → rows
-	var emptyOrder []int
-	ready := c.ready() == nil
-	for _, row := range rows {
-		r := c.render(row)
-		rep.Problems = append(rep.Problems, r.problems...)
-		rr := RowReport{Row: row.Number}
-		for _, a := range r.inline {
-			rr.Files = append(rr.Files, FileInfo{Name: a.Name, Path: a.Path, Size: a.Size, Inline: true})
-		}
-		for _, a := range r.files {
-			rr.Files = append(rr.Files, FileInfo{Name: a.Name, Path: a.Path, Size: a.Size})
-			if a.root != "" {
-				used[a.rel] = true
-			}
-		}
-		for _, e := range r.empty {
-			if _, seen := empty[e.col]; !seen {
-				emptyOrder = append(emptyOrder, e.col)
-			}
-			if list := empty[e.col]; len(list) == 0 || list[len(list)-1] != row.Number {
-				empty[e.col] = append(list, row.Number)
-			}
-		}
-		if ready {
-			rr.Size = c.estimateSize(r)
-			if rr.Size > c.cfg.sizeLimit {
-				rep.Problems = append(rep.Problems, c.rowProblem(row, c.cfg.attachColumn, "message-too-large",
-					msg.T("the message is {{.Size}}, over the {{.Limit}} limit of the account", "Size", formatSize(rr.Size), "Limit", formatSize(c.cfg.sizeLimit)),
-					msg.T("attach fewer or smaller files (encoding adds a third to each file), or share a download link")))
-			}
-		}
-		rep.Rows = append(rep.Rows, rr)
+	return run
+}
+
+// Row checks one row and returns its attachments and size, and its own
+// problems, which are also kept for Finish.
+func (run *CheckRun) Row(row Row) (RowReport, recipients.Problems) {
+	c := run.c
+	run.rows++
+	r := c.render(row)
+	problems := r.problems
+	rr := RowReport{Row: row.Number}
+	for _, a := range r.inline {
+		rr.Files = append(rr.Files, FileInfo{Name: a.Name, Path: a.Path, Size: a.Size, Inline: true})
 	}
-	for _, col := range emptyOrder {
-		rep.Problems = append(rep.Problems, c.emptyProblem(col, empty[col]))
+	for _, a := range r.files {
+		rr.Files = append(rr.Files, FileInfo{Name: a.Name, Path: a.Path, Size: a.Size})
+		if a.root != "" {
+			run.used[a.rel] = true
+		}
+	}
+	for _, e := range r.empty {
+		if _, seen := run.empty[e.col]; !seen {
+			run.emptyOrder = append(run.emptyOrder, e.col)
+		}
+		if list := run.empty[e.col]; len(list) == 0 || list[len(list)-1] != row.Number {
+			run.empty[e.col] = append(list, row.Number)
+		}
+	}
+	if run.ready {
+		rr.Size = c.estimateSize(r)
+		if rr.Size > c.cfg.sizeLimit {
+			problems = append(problems, c.rowProblem(row, c.cfg.attachColumn, "message-too-large",
+				msg.T("the message is {{.Size}}, over the {{.Limit}} limit of the account", "Size", formatSize(rr.Size), "Limit", formatSize(c.cfg.sizeLimit)),
+				msg.T("attach fewer or smaller files (encoding adds a third to each file), or share a download link")))
+		}
+	}
+	run.rep.Problems = append(run.rep.Problems, problems...)
+	return rr, problems
+}
+
+// Finish adds the problems of the whole run (empty fields, unused files)
+// and returns the report; Report.Rows is empty unless Check filled it.
+func (run *CheckRun) Finish() *Report {
+	c, rep := run.c, run.rep
+	for _, col := range run.emptyOrder {
+		rep.Problems = append(rep.Problems, c.emptyProblem(col, run.empty[col]))
 	}
 	if c.folder != nil {
 		for _, f := range c.folder.allFiles() {
-			if !used[f] {
+			if !run.used[f] {
 				rep.UnusedFiles = append(rep.UnusedFiles, f)
 			}
 		}
-		if n := len(rep.UnusedFiles); n > 0 && len(rows) > 0 {
+		if n := len(rep.UnusedFiles); n > 0 && run.rows > 0 {
 			rep.Problems = append(rep.Problems, recipients.Problem{Severity: recipients.Warning,
 				Code: "attachment-unused", File: c.cfg.attachDir}.Say(
 				msg.T("{{.Count}} file(s) in the folder are not attached to any row: {{.Files}}", "Count", n, "Files", nameList(rep.UnusedFiles, 10)),
