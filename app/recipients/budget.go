@@ -36,8 +36,10 @@ const (
 	// explicitly because the memory estimate below depends on it):
 	// worksheets and the shared string table larger than this are unpacked
 	// to a temporary file and read from there; every other part, and
-	// smaller ones, are held in memory.
-	xmlInMemoryLimit int64 = 16 << 20
+	// smaller ones, are held in memory. WithLowMemory lowers it to
+	// lowMemoryXMLLimit.
+	xmlInMemoryLimit  int64 = 16 << 20
+	lowMemoryXMLLimit int64 = 1 << 20
 	// A workbook may cost at most memoryBase plus memoryPerPackedByte times
 	// its size on disk, as estimated from the costs below before excelize
 	// builds anything. The costs are peak memory measured on element-dense
@@ -124,8 +126,8 @@ const sharedStringsKey = "xl/sharedstrings.xml"
 // streamedSheet reports whether excelize unpacks the part to a temporary
 // file and reads it as a stream rather than holding it in memory: the
 // same test as excelize's ReadZipReader.
-func streamedSheet(key string, size int64) bool {
-	return strings.HasPrefix(key, "xl/worksheets/sheet") && size > xmlInMemoryLimit
+func (p *packageIndex) streamedSheet(key string, size int64) bool {
+	return strings.HasPrefix(key, "xl/worksheets/sheet") && size > p.inMemory
 }
 
 // meterEvery is how many start tags a meter counts between two charges.
@@ -142,7 +144,7 @@ func (p *packageIndex) meterHeldParts() error {
 	for _, f := range p.zr.File {
 		key, size := partKey(f.Name), int64(f.UncompressedSize64)
 		switch {
-		case key == sharedStringsKey || streamedSheet(key, size):
+		case key == sharedStringsKey || p.streamedSheet(key, size):
 			continue
 		case strings.HasPrefix(key, "xl/worksheets/sheet"):
 			// held in memory but read as a stream
@@ -200,7 +202,8 @@ func (p *packageIndex) meterSharedStrings() error {
 		return nil
 	}
 	size := int64(f.UncompressedSize64)
-	if size <= xmlInMemoryLimit {
+	held := size <= p.inMemory
+	if held {
 		if err := p.budget.spend(3 * size); err != nil {
 			return err
 		}
@@ -215,7 +218,7 @@ func (p *packageIndex) meterSharedStrings() error {
 	var charged int64
 	charge := func(elements, items int64) error {
 		cost := items * costPerStreamedString
-		if size <= xmlInMemoryLimit {
+		if held {
 			cost = elements * costPerHeldString
 		}
 		err := p.budget.spend(cost - charged)

@@ -137,14 +137,17 @@ type Checker struct {
 	dups        DuplicatePolicy
 	suppress    *SuppressionList
 	filter      *Filter
-	firstRow    map[string]int
-	seen        map[string]int
+	// seen holds, per message key, where it first appeared and how often:
+	// one map entry per distinct address is all a long list costs.
+	seen map[string]seenKey
 }
+
+type seenKey struct{ first, count int32 }
 
 // NewChecker checks the addresses in column email of rows read from file
 // (and sheet, "" for text files); problems carry that location.
 func NewChecker(file, sheet string, email Column, opts ...CheckOption) (*Checker, error) {
-	c := &Checker{file: file, sheet: sheet, column: email, firstRow: map[string]int{}, seen: map[string]int{}}
+	c := &Checker{file: file, sheet: sheet, column: email, seen: map[string]seenKey{}}
 	for _, o := range opts {
 		if err := o(c); err != nil {
 			return nil, err
@@ -236,16 +239,20 @@ func (c *Checker) Check(row Row) CheckedRow {
 // recipient applies the duplicate policy to one message's addresses.
 func (c *Checker) recipient(row Row, addrs []Address, out *CheckedRow) (Recipient, bool) {
 	key := RowKey(addrStrings(addrs), 1)
-	c.seen[key]++
-	n := c.seen[key]
+	sk := c.seen[key]
+	if sk.count == 0 {
+		sk.first = int32(row.Number)
+	}
+	sk.count++
+	c.seen[key] = sk
+	n := int(sk.count)
 	if n == 1 {
-		c.firstRow[key] = row.Number
 		return Recipient{Row: row, Addresses: addrs, Key: key}, true
 	}
 	if c.dups == KeepAll {
 		return Recipient{Row: row, Addresses: addrs, Key: RowKey(addrStrings(addrs), n)}, true
 	}
-	first := c.firstRow[key]
+	first := int(sk.first)
 	what := msg.T(`"{{.Address}}" already appears on row {{.Row}}`, "Address", strings.Join(addrStrings(addrs), ", "), "Row", first)
 	if first == row.Number {
 		what = msg.T(`"{{.Address}}" already appears earlier in this cell`, "Address", strings.Join(addrStrings(addrs), ", "))

@@ -101,7 +101,7 @@ func (r *Reader) openWorkbook() error {
 		return classifyExcelizeErr(r.path, err)
 	}
 	r.budget = newMemoryBudget(r.path, info.Size())
-	pkg, err := openPackage(r.path, r.budget)
+	pkg, err := openPackage(r.path, r.budget, r.cfg.xmlInMemory())
 	if err != nil {
 		return classifyExcelizeErr(r.path, err)
 	}
@@ -176,7 +176,7 @@ type extrasResult struct {
 func excelizeOptions(cfg config) excelize.Options {
 	return excelize.Options{
 		UnzipSizeLimit:    cfg.maxUnpacked,
-		UnzipXMLSizeLimit: min(xmlInMemoryLimit, cfg.maxUnpacked),
+		UnzipXMLSizeLimit: cfg.xmlInMemory(),
 		ShortDatePattern:  cfg.datePattern,
 	}
 }

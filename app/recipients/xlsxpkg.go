@@ -38,17 +38,19 @@ type packageIndex struct {
 	// budget is what reading the workbook may cost in memory; every part
 	// read whole, here or by excelize, is measured against it first.
 	budget *memoryBudget
+	// inMemory is excelize's UnzipXMLSizeLimit for this file.
+	inMemory int64
 }
 
 // openPackage indexes the package and measures the parts excelize will
 // hold in memory (see meterHeldParts), so it must run before excelize
 // opens the file.
-func openPackage(file string, budget *memoryBudget) (*packageIndex, error) {
+func openPackage(file string, budget *memoryBudget, inMemory int64) (*packageIndex, error) {
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		return nil, err
 	}
-	p := &packageIndex{path: file, zr: zr, files: make(map[string]*zip.File, len(zr.File)), budget: budget}
+	p := &packageIndex{path: file, zr: zr, files: make(map[string]*zip.File, len(zr.File)), budget: budget, inMemory: inMemory}
 	for _, f := range zr.File {
 		p.files[partKey(f.Name)] = f
 	}
