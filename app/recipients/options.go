@@ -20,6 +20,8 @@ type config struct {
 	// lang is the language of the result columns WriteResults adds.
 	lang      msg.Language
 	lowMemory bool
+	// xmlLimit, when set, replaces the in-memory limit (tests).
+	xmlLimit int64
 }
 
 // xmlInMemory is how large a worksheet or shared string table excelize
@@ -27,7 +29,9 @@ type config struct {
 // temporary file.
 func (c config) xmlInMemory() int64 {
 	limit := xmlInMemoryLimit
-	if c.lowMemory {
+	if c.xmlLimit > 0 {
+		limit = c.xmlLimit
+	} else if c.lowMemory {
 		limit = lowMemoryXMLLimit
 	}
 	return min(limit, c.maxUnpacked)
