@@ -50,7 +50,9 @@ type Plan struct {
 	Columns  recipients.Columns
 	Sheet    string
 	// Rows are the rows this run concerns (filtered rows are left out),
-	// in spreadsheet order.
+	// in spreadsheet order, each as little as the journal needs: the plan
+	// streams the list as the import does, and reads it again to render
+	// what it sends (see rowStream).
 	Rows     []PlannedRow
 	Problems recipients.Problems
 	composer *merge.Composer
@@ -61,14 +63,39 @@ type Plan struct {
 	// dkim signs each message when the account signs (see loadDKIM).
 	dkim merge.Option
 	list listCounts
+	// source is how the list was read and checked, to read it again.
+	source listSource
 }
 
-// PlannedRow is one spreadsheet row with its verdict.
+// PlannedRow is what the plan keeps of one spreadsheet row: its verdict
+// and what the journal records about it, not its cells, so the plan grows
+// by a few dozen bytes per row however wide the list is.
 type PlannedRow struct {
-	recipients.CheckedRow
+	// Number is the spreadsheet row number.
+	Number int
+	// Cell is the address cell as written, kept for a row without a
+	// message (the journal records it); Name is the cell of the column
+	// holding the person's name, else the display name of its first
+	// address, for the history search.
+	Cell, Name string
+	Skip       recipients.Skip
 	// Blocked is set when the row has a blocking problem of its own
-	// (address, attachment, size); with SkipInvalid it is skipped.
+	// (address, attachment, size); with SkipInvalid it is skipped. Reason
+	// is that problem's text as the journal stores it (msg.Text.Store).
 	Blocked bool
+	Reason  string
+	// Messages are the row's messages: one, or one per address when its
+	// cell holds several and they are split.
+	Messages []PlannedMessage
+}
+
+// PlannedMessage is one message of a row.
+type PlannedMessage struct {
+	// Key is the checker's key for it (recipients.RowKey of its
+	// addresses); the journal numbers repeats of the same addresses.
+	Key string
+	// Address is its To line's addresses as written, joined by ",".
+	Address string
 }
 
 // ErrNotReady means the plan has blocking problems; Plan.Problems lists
@@ -89,9 +116,6 @@ func Prepare(ctx context.Context, c *Campaign, env Env) (*Plan, error) {
 		return p, nil
 	}
 	if err := p.readRecipients(ctx, env); err != nil {
-		return nil, err
-	}
-	if err := p.compose(); err != nil {
 		return nil, err
 	}
 	p.requireRecipients()
@@ -254,60 +278,6 @@ func accountFrom(a accounts.Account) string {
 	return fmt.Sprintf("%q <%s>", a.FromName, a.FromAddress)
 }
 
-// readRecipients streams the recipient file once through the checker.
-func (p *Plan) readRecipients(ctx context.Context, env Env) error {
-	c := p.Campaign
-	var opts []recipients.Option
-	if c.Sheet != "" {
-		opts = append(opts, recipients.WithSheet(c.Sheet))
-	}
-	if c.EmailColumn != "" {
-		opts = append(opts, recipients.WithEmailColumn(c.EmailColumn))
-	}
-	if c.HeaderRow > 0 {
-		opts = append(opts, recipients.WithHeaderRow(c.HeaderRow))
-	}
-	r, err := c.openRecipients(opts...)
-	if err != nil {
-		return p.fileProblem(err)
-	}
-	defer r.Close()
-	p.Columns, p.Sheet, p.headerRow = r.Columns(), r.Sheet(), r.HeaderRow()
-	email, ok := r.EmailColumn()
-	if !ok {
-		pr := recipients.NoEmailColumn(c.Recipients, p.Sheet, p.Columns)
-		pr.Hint += "; on the command line: --email-column NAME"
-		p.Problems = append(p.Problems, pr)
-		return nil
-	}
-	p.email = email
-	checkOpts, err := p.checkOptions(env)
-	if err != nil {
-		return nil // the problem is recorded
-	}
-	checker, err := recipients.NewChecker(c.Recipients, p.Sheet, email, checkOpts...)
-	if err != nil {
-		return err
-	}
-	for r.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		checked := checker.Check(r.Row())
-		if checked.Skip == recipients.SkipFiltered {
-			p.list.count(checked, false)
-			continue
-		}
-		p.Problems = append(p.Problems, checked.Problems...)
-		p.Rows = append(p.Rows, PlannedRow{CheckedRow: checked, Blocked: checked.Problems.HasBlocking()})
-	}
-	if err := r.Err(); err != nil {
-		return p.fileProblem(err)
-	}
-	p.list.read = true
-	return nil
-}
-
 // fileProblem turns a file-level error into a blocking problem; the
 // user's file is the problem, not the run.
 func (p *Plan) fileProblem(err error) error {
@@ -363,47 +333,6 @@ func (p *Plan) checkOptions(env Env) ([]recipients.CheckOption, error) {
 
 // SuppressionFileName is the do-not-send list inside the data directory.
 const SuppressionFileName = "do-not-send.txt"
-
-// compose binds the templates to the columns and checks every row's
-// message (fields, attachments, size) before anything is sent.
-func (p *Plan) compose() error {
-	if len(p.Columns) == 0 {
-		return nil
-	}
-	opts := p.composerOptions()
-	composer, err := merge.New(p.Columns.Names(), opts...)
-	if err != nil {
-		return err
-	}
-	p.composer = composer
-	rows := make([]merge.Row, 0, len(p.Rows))
-	for _, r := range p.Rows {
-		if r.Skip == recipients.NotSkipped {
-			rows = append(rows, mergeRow(r.Row))
-		}
-	}
-	report := composer.Check(rows)
-	p.Problems = append(p.Problems, report.Problems...)
-	blockedRows := map[int]bool{}
-	for _, pr := range report.Problems {
-		if pr.Severity == recipients.Blocking && pr.Row > 0 {
-			blockedRows[pr.Row] = true
-		}
-	}
-	for i := range p.Rows {
-		if blockedRows[p.Rows[i].Row.Number] {
-			p.Rows[i].Blocked = true
-		}
-	}
-	for _, r := range p.Rows {
-		p.list.count(r.CheckedRow, r.Blocked)
-	}
-	return nil
-}
-
-func mergeRow(r recipients.Row) merge.Row {
-	return merge.Row{Number: r.Number, Values: r.Values}
-}
 
 // Ready reports whether the plan may be sent: no blocking problem, or,
 // with SkipInvalid, none outside the rows that will be skipped.

@@ -2,28 +2,27 @@ package campaign
 
 import (
 	"errors"
-
 	"fmt"
-	"mailroom/app/recipients"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"mailroom/app/msg"
+	"mailroom/app/recipients"
 )
 
 // ErrNoSuchRow means the requested data row is not part of the send.
 var ErrNoSuchRow = errors.New("no such row")
 
-// row finds data row n (1 = first row under the header).
-func (p *Plan) row(n int) (*PlannedRow, error) {
+// row finds data row n (1 = first row under the header), whole.
+func (p *Plan) row(n int) (recipients.CheckedRow, error) {
 	want := p.headerRow + n
-	for i := range p.Rows {
-		if p.Rows[i].Row.Number == want {
-			return &p.Rows[i], nil
-		}
+	i := sort.Search(len(p.Rows), func(i int) bool { return p.Rows[i].Number >= want })
+	if i == len(p.Rows) || p.Rows[i].Number != want {
+		return recipients.CheckedRow{}, msg.Errorf(ErrNoSuchRow, "data row {{.Data}} (spreadsheet row {{.Row}}) is empty, past the end of the list, or left out by the row filter", "Data", n, "Row", want)
 	}
-	return nil, msg.Errorf(ErrNoSuchRow, "data row {{.Data}} (spreadsheet row {{.Row}}) is empty, past the end of the list, or left out by the row filter", "Data", n, "Row", want)
+	return p.fullRow(i)
 }
 
 // Preview returns the exact RFC 5322 bytes of data row n's message (its
@@ -46,7 +45,8 @@ func (p *Plan) Preview(n int) ([]byte, error) {
 }
 
 // WriteDryRun writes every message that would be sent to dir as a .eml
-// file and connects to nothing. It returns how many files it wrote.
+// file and connects to nothing, reading the list again as a send does.
+// It returns how many files it wrote.
 func (p *Plan) WriteDryRun(dir string) (int, error) {
 	if !p.Ready() {
 		return 0, ErrNotReady
@@ -54,11 +54,19 @@ func (p *Plan) WriteDryRun(dir string) (int, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("dry run: %w", err)
 	}
+	s, err := p.stream()
+	if err != nil {
+		return 0, err
+	}
+	defer s.close()
 	n := 0
 	for i := range p.Rows {
-		r := &p.Rows[i]
-		if r.Blocked {
+		if p.Rows[i].Blocked || len(p.Rows[i].Messages) == 0 {
 			continue
+		}
+		r, err := s.row(i)
+		if err != nil {
+			return n, err
 		}
 		for k, rc := range r.Recipients {
 			to := addresses(rc.Addresses)

@@ -67,13 +67,11 @@ type Outcome struct {
 	Warnings []string
 }
 
-// planned pairs a journal row input with what renders it.
+// planned pairs a journal row input with what renders it: the planned
+// row (nil when it is not sent), its index and which of its messages.
 type planned struct {
-	row *PlannedRow
-	to  []string
-	// addrs are the message's bare addresses, checked against the
-	// do-not-send list just before it is sent.
-	addrs []string
+	row        *PlannedRow
+	index, msg int
 }
 
 // Send delivers the plan through the journal: rows already sent are never
@@ -81,6 +79,9 @@ type planned struct {
 func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome, err error) {
 	if !p.Ready() {
 		return Outcome{}, ErrNotReady
+	}
+	if err := p.checkUnchanged(); err != nil {
+		return Outcome{}, err
 	}
 	now := opts.Now
 	if now == nil {
@@ -138,7 +139,13 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 		return out, err
 	}
 	var store sender.Store = run
-	src := &rowSource{plan: p, rows: synced.Rows, plans: plans, todo: todo, skip: run.Skip}
+	src, err := p.newRowSource(synced.Rows, plans, todo)
+	if err != nil {
+		run.Close()
+		return out, err
+	}
+	defer src.close()
+	src.skip = run.Skip
 	if env.DataDir != "" {
 		// Read again now, not only at preflight: the window may have
 		// prepared the plan minutes ago, and each message is checked again
@@ -217,30 +224,22 @@ func (p *Plan) journalRows() ([]journal.RowInput, []planned) {
 	var inputs []journal.RowInput
 	var plans []planned
 	keys := recipients.NewRowKeys()
-	nameCol := p.nameColumn()
 	for i := range p.Rows {
 		r := &p.Rows[i]
-		name := ""
-		if nameCol >= 0 {
-			name = r.Row.Value(nameCol)
-		}
 		reason := skipReason(r)
-		if len(r.Recipients) == 0 {
-			cell := r.Row.Value(p.email.Index)
-			inputs = append(inputs, journal.RowInput{Key: keys.Next(strings.Split(cell, ",")), Number: r.Row.Number, Address: cell, Name: name, Skip: reason})
+		if len(r.Messages) == 0 {
+			inputs = append(inputs, journal.RowInput{Key: keys.Next(strings.Split(r.Cell, ",")), Number: r.Number, Address: r.Cell, Name: r.Name, Skip: reason})
 			plans = append(plans, planned{})
 			continue
 		}
-		for _, rc := range r.Recipients {
-			to := addresses(rc.Addresses)
-			if name == "" && len(rc.Addresses) > 0 {
-				name = rc.Addresses[0].Name
-			}
-			pl := planned{row: r, to: p.toList(rc.Addresses), addrs: to}
+		for k, m := range r.Messages {
+			pl := planned{row: r, index: i, msg: k}
 			if reason != "" {
 				pl.row = nil
 			}
-			inputs = append(inputs, journal.RowInput{Key: keys.Next(to), Number: r.Row.Number, Address: strings.Join(to, ","), Name: name, Skip: reason})
+			// The message's key holds its addresses, normalised.
+			to, _ := recipients.SplitRowKey(m.Key)
+			inputs = append(inputs, journal.RowInput{Key: keys.Next(to), Number: r.Number, Address: m.Address, Name: r.Name, Skip: reason})
 			plans = append(plans, pl)
 		}
 	}
@@ -260,8 +259,8 @@ func skipReason(r *PlannedRow) string {
 		return msg.T("duplicate address").Store()
 	}
 	if r.Blocked {
-		if b := r.Problems.Blocking(); len(b) > 0 && b[0].Text != nil {
-			return b[0].Text.Store()
+		if r.Reason != "" {
+			return r.Reason
 		}
 		return msg.T("blocking problem").Store()
 	}
@@ -277,13 +276,13 @@ func (p *Plan) nameColumn() int {
 	return -1
 }
 
-// rowSource renders messages one at a time as the engine asks for them.
+// rowSource renders messages one at a time as the engine asks for them,
+// reading their rows from the list again (rowStream).
 type rowSource struct {
-	plan  *Plan
-	rows  []journal.Row
-	plans []planned
-	todo  []int
-	next  int
+	plan   *Plan
+	stream *rowStream
+	todo   []todoMessage
+	next   int
 	// accepted, when set, keeps each message until its outcome is known.
 	accepted *acceptedStore
 	// suppressed, when set, is the do-not-send list as it is now; a row
@@ -293,35 +292,66 @@ type rowSource struct {
 	skip       func(key, reason string) error
 }
 
+// todoMessage is a message this run sends: its journal key and address,
+// and which planned message it is.
+type todoMessage struct {
+	key, address string
+	planned
+}
+
+// newRowSource keeps what sending the pending rows needs of the journal's
+// rows (rows, in the order of plans) and opens the list for reading.
+func (p *Plan) newRowSource(rows []journal.Row, plans []planned, pending []int) (*rowSource, error) {
+	todo := make([]todoMessage, len(pending))
+	for n, i := range pending {
+		todo[n] = todoMessage{key: rows[i].Key, address: rows[i].Address, planned: plans[i]}
+	}
+	s := &rowSource{plan: p, todo: todo}
+	if len(todo) == 0 {
+		return s, p.checkUnchanged()
+	}
+	stream, err := p.stream()
+	if err != nil {
+		return nil, err
+	}
+	s.stream = stream
+	return s, nil
+}
+
 func (s *rowSource) Len() int { return len(s.todo) - s.next }
 
-// Next renders the next row's message. Before that it looks at the
-// do-not-send list once more: a row any of whose addresses is on it now
-// is recorded skipped and the next row is taken. The engine calls Next
-// when a connection is free for the message, so the look is the last one
-// before it goes (a retry of a message already tried is not looked at
-// again). A list that has become unreadable stops the run.
+// Next renders the next row's message, reading its row from the list
+// again. Before that it looks at the do-not-send list once more: a row
+// any of whose addresses is on it now is recorded skipped and the next
+// row is taken. The engine calls Next when a connection is free for the
+// message, so the look is the last one before it goes (a retry of a
+// message already tried is not looked at again). A list that has become
+// unreadable stops the run.
 func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
 	for {
 		if s.next >= len(s.todo) {
 			return sender.Message{}, io.EOF
 		}
-		i := s.todo[s.next]
+		t := s.todo[s.next]
 		s.next++
-		pl := s.plans[i]
-		skip, err := s.lateSuppressed(pl)
+		row, err := s.stream.row(t.index)
+		if err != nil {
+			return sender.Message{}, err
+		}
+		to := row.Recipients[t.msg].Addresses
+		skip, err := s.lateSuppressed(addresses(to))
 		if err != nil {
 			return sender.Message{}, err
 		}
 		if skip != "" {
-			if err := s.skip(s.rows[i].Key, skip); err != nil {
+			if err := s.skip(t.key, skip); err != nil {
 				return sender.Message{}, err
 			}
 			continue
 		}
-		m, err := s.plan.composer.Message(s.rows[i].Key, mergeRow(pl.row.Row), pl.to)
+		m, err := s.plan.composer.Message(t.key, mergeRow(row.Row), s.plan.toList(to))
 		if err == nil && s.accepted != nil {
-			s.accepted.remember(m.Key, inFlight{row: pl.row.Row.Number, address: s.rows[i].Address, msg: m.Mail})
+			s.accepted.remember(m.Key, inFlight{row: t.row.Number, address: t.address, msg: m.Mail})
 		}
 		return m, err
 	}
@@ -329,7 +359,7 @@ func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
 
 // lateSuppressed is the skip reason (a stored text) when one of the
 // message's addresses is on the do-not-send list now, "" to send it.
-func (s *rowSource) lateSuppressed(pl planned) (string, error) {
+func (s *rowSource) lateSuppressed(addrs []string) (string, error) {
 	if s.suppressed == nil {
 		return "", nil
 	}
@@ -337,13 +367,15 @@ func (s *rowSource) lateSuppressed(pl planned) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, a := range pl.addrs {
+	for _, a := range addrs {
 		if _, ok := list.Match(a); ok {
 			return msg.T("put on the do-not-send list during the send").Store(), nil
 		}
 	}
 	return "", nil
 }
+
+func (s *rowSource) close() error { return s.stream.close() }
 
 func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {
 	a, c := p.Account, p.Campaign
