@@ -4,14 +4,12 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"mailroom/app/recipients/booktest"
@@ -47,33 +45,6 @@ func plainBinary(t testing.TB) string {
 	return plainBinPath
 }
 
-// measured is one run of the binary with its peak resident memory.
-type measured struct {
-	result
-	PeakRSS int64 // bytes
-}
-
-// runMeasured runs bin with args in dir and reads the child's peak
-// resident set size (the kernel's high-water mark, ru_maxrss).
-func runMeasured(t testing.TB, bin, dir string, env []string, args ...string) measured {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("run mailroom %s: %v", strings.Join(args, " "), err)
-	}
-	usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		t.Fatal("no resource usage for the child")
-	}
-	return measured{result{cmd.ProcessState.ExitCode(), out.String(), errOut.String()}, usage.Maxrss * 1024}
-}
-
 // TestWorkbookBombsCannotExhaustMemory runs the real `mailroom check` and
 // `mailroom send` on each kind of crafted workbook, in a child process
 // whose peak memory is measured: each is refused with exit 2, a message
@@ -99,9 +70,11 @@ func TestWorkbookBombsCannotExhaustMemory(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, cmd := range []string{"check", "send"} {
-				r := runMeasured(t, bin, dir, userEnv(t), cmd, "--recipients", book, "--from", "Me <me@example.com>",
+				child := exec.Command(bin, cmd, "--recipients", book, "--from", "Me <me@example.com>",
 					"--subject", "Hi {{Name}}", "--body", "body.txt", "--smtp", "smtp+plain://"+server.Addr(),
 					"--journal", filepath.Join(t.TempDir(), "j.db"))
+				child.Dir, child.Env = dir, append(os.Environ(), userEnv(t)...)
+				r := measureRSS(t, child)
 				t.Logf("%s %s: %d KB on disk unpacking to %d MB; peak RSS %d MB, exit %d",
 					cmd, bomb.Name, info.Size()>>10, bomb.Size()>>20, r.PeakRSS>>20, r.Code)
 				output := r.Stdout + r.Stderr
