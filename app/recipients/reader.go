@@ -111,13 +111,15 @@ func (r *Reader) openWorkbook() error {
 	// excelize opens the file, which does the same. Both finish before a
 	// row is read, which is when excelize first parses either.
 	guess := guessSheet(pkg.sheets, r.cfg.sheet)
-	early := make(chan extrasResult, 1)
+	early, strs := make(chan extrasResult, 1), make(chan error, 1)
 	go func() {
 		ex, err := pkg.readExtras(guess)
-		early <- extrasResult{guess.part, ex, err, pkg.meterSharedStrings()}
+		early <- extrasResult{part: guess.part, extras: ex, err: err}
 	}()
+	go func() { strs <- pkg.meterSharedStrings() }()
 	r.book, err = excelize.OpenFile(r.path, excelizeOptions(r.cfg))
 	r.early = <-early
+	r.early.sharedStrings = <-strs
 	if err == nil {
 		err = r.early.sharedStrings
 	}

@@ -166,6 +166,7 @@ func (p *packageIndex) readExtras(sp sheetPart) (sheetExtras, error) {
 	}
 	defer rc.Close()
 	meter := newXMLMeter(rc, maxXMLToken)
+	meter.fast = true
 	tail, err := skipPast(bufio.NewReaderSize(meter, 256<<10), [][]byte{[]byte("</sheetData>"), []byte("<sheetData/>")})
 	if err != nil || tail == nil {
 		return ex, p.meterErr(err, sp.Name)

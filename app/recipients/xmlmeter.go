@@ -28,6 +28,12 @@ type xmlMeter struct {
 	onStart    func(elements, items int64) error
 	countEvery int64
 
+	// fast is set when only token sizes are wanted (no counting): text and
+	// tags are then measured together, from one '<' to the next, which
+	// bounds both since '<' cannot occur inside either; only comments and
+	// CDATA sections, which may hold '<', are followed exactly.
+	fast bool
+
 	state    meterState
 	run      int    // bytes of the current token so far
 	quote    byte   // the open quote inside a tag, or 0
@@ -42,6 +48,7 @@ type meterState uint8
 
 const (
 	inText    meterState = iota
+	fastOpen             // just after '<', in fast mode
 	tagOpen              // just after '<'
 	inTag                // a start tag, end tag, declaration or processing instruction
 	inComment            // <!-- … -->
@@ -97,6 +104,15 @@ func (m *xmlMeter) scan(b []byte) error {
 			}
 			b = b[i+1:]
 			m.state, m.run, m.head = tagOpen, 1, m.head[:0]
+			if m.fast {
+				m.state = fastOpen
+			}
+		case fastOpen:
+			if b[0] == '!' { // a comment, CDATA section or declaration
+				m.state = tagOpen
+				continue
+			}
+			m.state = inText
 		case tagOpen:
 			// Collect the tag's first bytes until its kind is known.
 			c := b[0]

@@ -67,18 +67,25 @@ func TestXMLMeterRefusesLongTokens(t *testing.T) {
 	}
 	for name, doc := range tests {
 		t.Run(name, func(t *testing.T) {
-			for _, r := range []io.Reader{strings.NewReader(doc), iotest.OneByteReader(strings.NewReader(doc))} {
-				m := newXMLMeter(r, 1000)
-				if err := m.drain(); !errors.Is(err, errTokenTooLong) {
-					t.Errorf("drain: %v, want errTokenTooLong", err)
+			for _, fast := range []bool{false, true} {
+				for _, r := range []io.Reader{strings.NewReader(doc), iotest.OneByteReader(strings.NewReader(doc))} {
+					m := newXMLMeter(r, 1000)
+					m.fast = fast
+					if err := m.drain(); !errors.Is(err, errTokenTooLong) {
+						t.Errorf("fast %v: drain: %v, want errTokenTooLong", fast, err)
+					}
 				}
 			}
 		})
 	}
 	// Many tokens just under the limit are fine: the limit is per token.
-	ok := `<a>` + strings.Repeat(`<t>`+strings.Repeat("A", 990)+`</t>`, 100) + `</a>`
-	if err := newXMLMeter(strings.NewReader(ok), 1000).drain(); err != nil {
-		t.Errorf("short tokens refused: %v", err)
+	ok := `<a>` + strings.Repeat(`<t>`+strings.Repeat("A", 990)+`</t><!-- `+strings.Repeat("<", 900)+` -->`, 100) + `</a>`
+	for _, fast := range []bool{false, true} {
+		m := newXMLMeter(iotest.HalfReader(strings.NewReader(ok)), 1000)
+		m.fast = fast
+		if err := m.drain(); err != nil {
+			t.Errorf("fast %v: short tokens refused: %v", fast, err)
+		}
 	}
 }
 
