@@ -94,21 +94,24 @@ func TestRealListsStayWellWithinTheirBudget(t *testing.T) {
 	if err := booktest.WriteList(path, 5_000); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	n := 0
-	for r.Next() {
-		n++
-	}
-	if err := r.Err(); err != nil || n != 5_000 {
-		t.Fatalf("read %d rows: %v", n, err)
-	}
-	used, limit := r.budget.used.Load(), r.budget.limit
-	t.Logf("estimated %d MB of %d MB allowed", used>>20, limit>>20)
-	if used == 0 || used > limit/2 {
-		t.Errorf("a real list is estimated at %d of its %d bytes", used, limit)
+	streamed := func(c *config) error { c.lowMemory, c.xmlLimit = true, 64<<10; return nil }
+	for _, opts := range [][]Option{nil, {streamed}} {
+		r, err := Open(path, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for r.Next() {
+			n++
+		}
+		if err := r.Err(); err != nil || n != 5_000 {
+			t.Fatalf("read %d rows: %v", n, err)
+		}
+		used, limit := r.budget.used.Load(), r.budget.limit
+		r.Close()
+		t.Logf("shared strings on disk %v: estimated %d MB of %d MB allowed", opts != nil, used>>20, limit>>20)
+		if used == 0 || used > limit/2 {
+			t.Errorf("a real list is estimated at %d of its %d bytes", used, limit)
+		}
 	}
 }
