@@ -3,7 +3,6 @@ package recipients
 import (
 	"net/mail"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -111,7 +110,7 @@ func allHaveAt(fields []string) bool {
 // and refuses what mail servers reject, with a reason the user can act on.
 func ParseAddress(s string) (Address, error) {
 	s = strings.TrimSpace(s)
-	in := s
+	in, shown := s, shorten(s)
 	correct := msg.T("correct it or exclude the row")
 	fail := func(what, fix msg.Text) (Address, error) {
 		return Address{}, &AddressError{Input: in, What: what, Fix: fix}
@@ -120,7 +119,7 @@ func ParseAddress(s string) (Address, error) {
 		return fail(msg.T("the address is empty"), msg.T("fill it in or exclude the row"))
 	}
 	if strings.ContainsAny(s, "＠。．") {
-		return fail(msg.T(`"{{.Address}}" contains a full-width character (＠ 。 ．)`, "Address", in),
+		return fail(msg.T(`"{{.Address}}" contains a full-width character (＠ 。 ．)`, "Address", shown),
 			msg.T("type it again with the ordinary @ and . (switch the input method to English)"))
 	}
 	var name string
@@ -132,20 +131,20 @@ func ParseAddress(s string) (Address, error) {
 		s = s[len("mailto:"):]
 	}
 	if !strings.Contains(s, "@") {
-		return fail(msg.T(`"{{.Address}}" has no @`, "Address", in), correct)
+		return fail(msg.T(`"{{.Address}}" has no @`, "Address", shown), correct)
 	}
 	parsed, err := mail.ParseAddress(s)
 	if err != nil || parsed.Name != "" {
-		return fail(msg.T(`"{{.Address}}" is not a valid address`, "Address", in), correct)
+		return fail(msg.T(`"{{.Address}}" is not a valid address`, "Address", shown), correct)
 	}
 	addr := parsed.Address
 	at := strings.LastIndexByte(addr, '@')
 	local, domain := addr[:at], addr[at+1:]
 	if reason := checkDomain(domain); !reason.IsZero() {
-		return fail(msg.T(`"{{.Address}}": {{.Reason}}`, "Address", in, "Reason", reason), correct)
+		return fail(msg.T(`"{{.Address}}": {{.Reason}}`, "Address", shown, "Reason", reason), correct)
 	}
 	if len(local) > 64 || len(addr) > 254 {
-		return fail(msg.T(`"{{.Address}}" is longer than mail servers accept`, "Address", in), correct)
+		return fail(msg.T(`"{{.Address}}" is longer than mail servers accept`, "Address", shown), correct)
 	}
 	return Address{Name: name, Addr: addr}, nil
 }
@@ -184,20 +183,23 @@ func isLDH(label string) bool {
 	return true
 }
 
-// quote puts a value from the user's file in quotes for a message. A long
-// value is cut, keeping its start: a problem line must stay readable, and
-// a crafted cell of a megabyte must not be copied into every message.
-func quote(s string) string {
+// quote puts a value from the user's file in quotes for a message.
+func quote(s string) string { return `"` + shorten(s) + `"` }
+
+// shorten cuts a long value from the user's file for a message, keeping
+// its start: a problem line must stay readable, and a crafted cell of a
+// megabyte must not be copied into every message.
+func shorten(s string) string {
 	const keep = 60
-	if utf8.RuneCountInString(s) > keep+20 {
-		cut := 0
-		for range keep {
-			_, size := utf8.DecodeRuneInString(s[cut:])
-			cut += size
-		}
-		return `"` + s[:cut] + `…" (` + strconv.Itoa(utf8.RuneCountInString(s)) + " characters)"
+	if len(s) <= keep+20 || utf8.RuneCountInString(s) <= keep+20 {
+		return s
 	}
-	return `"` + s + `"`
+	cut := 0
+	for range keep {
+		_, size := utf8.DecodeRuneInString(s[cut:])
+		cut += size
+	}
+	return s[:cut] + "…"
 }
 
 // mailtoAddress extracts the address of a mailto: hyperlink target.

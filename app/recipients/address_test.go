@@ -3,6 +3,7 @@ package recipients
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -104,5 +105,18 @@ func TestMailtoAddress(t *testing.T) {
 		if got != want {
 			t.Errorf("mailtoAddress(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLongCellsAreCutInMessages: a crafted cell of a megabyte is not
+// copied into the problem that names it.
+func TestLongCellsAreCutInMessages(t *testing.T) {
+	long := strings.Repeat("A", 1<<20)
+	_, err := ParseAddress(long)
+	if err == nil {
+		t.Fatal("a megabyte of A is an address")
+	}
+	if n := len(err.Error()); n > 300 || !strings.Contains(err.Error(), strings.Repeat("A", 60)+"…") {
+		t.Errorf("message of %d bytes: %.200q", n, err.Error())
 	}
 }
