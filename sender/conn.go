@@ -64,6 +64,21 @@ type connectError struct {
 	reply   string
 	err     error
 	refused bool
+	// code and text are the server's reply, when there was one: a
+	// throttle or quota can also come in the greeting, EHLO or AUTH
+	// (Gmail's "421 4.7.0 Try again later", "454 4.7.0 Too many login
+	// attempts").
+	code int
+	text string
+}
+
+// pacing classifies the refusal as classifyPacing does a reply on a
+// fresh connection.
+func (e *connectError) pacing() (pacing, Limit) {
+	if e.code == 0 {
+		return pacingNone, Limit{}
+	}
+	return classifyPacing(e.code, e.text, 0)
 }
 
 // renewals bounds how often one login renews a refused secret: the
@@ -146,9 +161,9 @@ func classifyConnect(err error, permanent error) *connectError {
 	case isTLSError(err):
 		return &connectError{fatal: ErrTLS, err: err}
 	case errors.As(err, &tpErr) && tpErr.Code >= 500:
-		return &connectError{fatal: permanent, reply: replyText(tpErr), err: err}
+		return &connectError{fatal: permanent, reply: replyText(tpErr), err: err, code: tpErr.Code, text: tpErr.Msg}
 	case errors.As(err, &tpErr):
-		return &connectError{reply: replyText(tpErr), err: err}
+		return &connectError{reply: replyText(tpErr), err: err, code: tpErr.Code, text: tpErr.Msg}
 	}
 	return &connectError{err: err}
 }
@@ -192,7 +207,7 @@ func (c *smtpConn) login(sc *smtp.Client, secret string) *connectError {
 	if err := sc.Auth(auth); err != nil {
 		var tpErr *textproto.Error
 		if errors.As(err, &tpErr) && tpErr.Code < 500 {
-			return &connectError{reply: replyText(tpErr), err: err} // 454: try again later
+			return &connectError{reply: replyText(tpErr), err: err, code: tpErr.Code, text: tpErr.Msg} // 454: try again later
 		}
 		cerr := &connectError{fatal: ErrAuth, err: err}
 		if tpErr != nil {
@@ -206,6 +221,7 @@ func (c *smtpConn) login(sc *smtp.Client, secret string) *connectError {
 // attempt is the outcome of one transaction.
 type attempt struct {
 	verdict verdict
+	limit   Limit // what a throttle or quota reply limits
 	code    int
 	reply   string
 	// stale is set when a reused connection turned out to be dead at the
@@ -284,7 +300,8 @@ func (c *smtpConn) send(msg *mail.Msg, env *envelope, journaled func() error) at
 			if tpErr.Code == 421 {
 				c.drop()
 			}
-			return attempt{verdict: classifyReply(tpErr.Code, tpErr.Msg, c.accepted), code: tpErr.Code, reply: replyText(tpErr)}
+			v, lim := classifyReply(tpErr.Code, tpErr.Msg, c.accepted)
+			return attempt{verdict: v, limit: lim, code: tpErr.Code, reply: replyText(tpErr)}
 		}
 		c.drop()
 		return attempt{verdict: verdictUnknown, reply: "no reply after the end of the message (it may have been delivered): " + err.Error()}
@@ -300,7 +317,8 @@ func (c *smtpConn) failed(err error, inTransaction bool) attempt {
 	if !errors.As(err, &tpErr) {
 		return c.lost()
 	}
-	a := attempt{verdict: classifyReply(tpErr.Code, tpErr.Msg, c.accepted), code: tpErr.Code, reply: replyText(tpErr)}
+	v, lim := classifyReply(tpErr.Code, tpErr.Msg, c.accepted)
+	a := attempt{verdict: v, limit: lim, code: tpErr.Code, reply: replyText(tpErr)}
 	switch {
 	case tpErr.Code == 421:
 		c.drop() // the server closes after 421

@@ -1,48 +1,49 @@
 package sender
 
 import (
+	"container/heap"
 	"fmt"
 	"time"
 )
 
 // deliver takes one row to a final outcome, or puts it back (retry,
-// cool-down) or leaves it pending (run stopped).
-func (r *run) deliver(conn *smtpConn, j *job) {
+// cool-down) or leaves it pending (run stopped). true means this worker
+// retires: the server limits how many connections the account may have.
+func (r *run) deliver(conn *smtpConn, j *job) (retire bool) {
 	if j.env.from == "" { // first time this row is seen
 		if err := prepare(&j.msg, &j.env); err != nil {
 			r.refuse(j, err)
-			return
+			return false
 		}
 	}
 	staleRetried, signedInAgain := false, false
 	for {
-		if !r.waitTurn() {
+		if !r.waitTurn(conn) {
 			r.leavePending(j)
-			return
+			return false
 		}
 		// Right before sending, also on retries: go-mail would silently
 		// leave out a file that vanished.
 		if err := checkFiles(j.msg.Files); err != nil {
 			r.refuse(j, err)
-			return
+			return false
 		}
 		ok, resumeAt, err := r.cap.reserve()
 		if err != nil {
 			r.stop(stop(ErrJournal, "", fmt.Errorf("daily cap: %w", err)))
 			r.leavePending(j)
-			return
+			return false
 		}
 		if !ok {
 			se := stop(ErrDailyCap, "", fmt.Errorf("%d messages in the last 24 hours", r.cfg.dailyCap))
-			se.ResumeAt = resumeAt
+			se.ResumeAt, se.Limit = resumeAt, Limit{Kind: LimitCap}
 			r.stop(se)
 			r.leavePending(j)
-			return
+			return false
 		}
 		if cerr := conn.ensure(r.ctx); cerr != nil {
 			r.cap.release(false)
-			r.connectFailed(j, cerr)
-			return
+			return r.connectFailed(conn, j, cerr)
 		}
 		// The journal's durable commit overlaps MAIL and RCPT, which
 		// deliver nothing by themselves; send waits for it before DATA.
@@ -55,7 +56,7 @@ func (r *run) deliver(conn *smtpConn, j *job) {
 			r.cap.release(false)
 			r.stop(stop(ErrJournal, "", err))
 			r.leavePending(j)
-			return
+			return false
 		}
 		r.cap.release(a.verdict == verdictSent || a.verdict == verdictUnknown)
 		if a.stale && !staleRetried {
@@ -66,7 +67,7 @@ func (r *run) deliver(conn *smtpConn, j *job) {
 			staleRetried = true
 			j.attempts--
 			if !r.markPending(j, a) {
-				return
+				return false
 			}
 			continue
 		}
@@ -78,12 +79,11 @@ func (r *run) deliver(conn *smtpConn, j *job) {
 			signedInAgain = true
 			j.attempts--
 			if !r.markPending(j, a) {
-				return
+				return false
 			}
 			continue
 		}
-		r.settle(j, a)
-		return
+		return r.settle(conn, j, a)
 	}
 }
 
@@ -113,8 +113,8 @@ func (m *journalMark) wait() error {
 	return m.err
 }
 
-// settle acts on an attempt's verdict.
-func (r *run) settle(j *job, a attempt) {
+// settle acts on an attempt's verdict; true means this worker retires.
+func (r *run) settle(conn *smtpConn, j *job, a attempt) (retire bool) {
 	switch a.verdict {
 	case verdictSent:
 		r.resetStrikes()
@@ -122,12 +122,13 @@ func (r *run) settle(j *job, a attempt) {
 	case verdictPermanent:
 		r.resetStrikes()
 		r.finish(j, OutcomeFailed, a, nil)
+		r.noteRefusal(a)
 	case verdictUnknown:
 		r.finish(j, OutcomeUnknown, a, nil)
 	case verdictTemporary:
 		if j.attempts > r.cfg.retries {
 			r.finish(j, OutcomeFailed, a, nil)
-			return
+			return false
 		}
 		if r.markPending(j, a) {
 			r.putBack(j, r.cfg.backoff.delay(j.attempts))
@@ -146,27 +147,15 @@ func (r *run) settle(j *job, a attempt) {
 		if r.markPending(j, a) {
 			r.serverUnavailable(j, a.reply, fmt.Errorf("the server answered %s", a.reply))
 		}
-	case verdictQuotaWait:
+	case verdictThrottle:
 		j.attempts-- // the account's limit, not this row's fault
-		if !r.markPending(j, a) {
-			return
+		if r.markPending(j, a) {
+			return r.throttled(conn, j, a.reply, a.limit)
 		}
-		r.mu.Lock()
-		r.strikes++
-		strikes := r.strikes
-		r.mu.Unlock()
-		if strikes > r.cfg.retries {
-			r.stop(stop(ErrQuota, a.reply, nil))
-			r.leavePending(j)
-			return
-		}
-		r.coolDown(r.cfg.backoff.delay(strikes))
-		r.putBack(j, 0)
 	case verdictQuotaStop:
 		j.attempts--
 		if r.markPending(j, a) {
-			r.stop(stop(ErrQuota, a.reply, nil))
-			r.leavePending(j)
+			r.quotaStop(j, a.reply, a.limit)
 		}
 	case verdictAuthStop:
 		j.attempts--
@@ -175,27 +164,122 @@ func (r *run) settle(j *job, a attempt) {
 			r.leavePending(j)
 		}
 	}
+	return false
 }
 
 func (r *run) resetStrikes() {
 	r.mu.Lock()
-	r.strikes, r.failures = 0, 0
+	r.throttles, r.throttledSince, r.failures = 0, time.Time{}, 0
 	r.mu.Unlock()
 }
 
 // connectFailed handles a failed connection before the row's
-// transaction: the row is not charged an attempt.
-func (r *run) connectFailed(j *job, cerr *connectError) {
+// transaction: the row is not charged an attempt. A throttle or a quota
+// can also show here (a refused greeting, EHLO or AUTH).
+func (r *run) connectFailed(conn *smtpConn, j *job, cerr *connectError) (retire bool) {
 	if r.stopped() {
 		r.leavePending(j)
-		return
+		return false
+	}
+	switch p, lim := cerr.pacing(); p {
+	case pacingThrottle:
+		return r.throttled(conn, j, cerr.reply, lim)
+	case pacingQuota:
+		r.quotaStop(j, cerr.reply, lim)
+		return false
 	}
 	if cerr.fatal != nil {
 		r.stop(stop(cerr.fatal, cerr.reply, cerr.err))
 		r.leavePending(j)
-		return
+		return false
 	}
 	r.serverUnavailable(j, cerr.reply, cerr.err)
+	return false
+}
+
+// throttled handles a server's short-term limit: the row goes back to the
+// queue, uncharged. A limit on connections while others are open retires
+// this connection; otherwise every connection pauses, longer after each
+// throttle in a row (Throttle), and the run stops with ErrThrottled once
+// the series has lasted longer than Throttle.GiveUp.
+func (r *run) throttled(conn *smtpConn, j *job, reply string, lim Limit) (retire bool) {
+	now := r.cfg.clock.Now()
+	r.mu.Lock()
+	if lim.Kind == LimitConnections && r.active > 1 {
+		// Under the lock that next() decides "done" with: a worker that
+		// is still active takes the row.
+		r.active--
+		j.due = now
+		heap.Push(&r.queue, j)
+		waiting := r.queue.Len()
+		r.mu.Unlock()
+		conn.quit()
+		r.prog.update(func(p *Progress) { p.Retrying = waiting })
+		return true
+	}
+	if r.coolUntil.After(now) && r.coolWait.Reason == WaitThrottle {
+		// Another connection already paused the run for this throttle.
+		r.mu.Unlock()
+		r.putBack(j, 0)
+		return false
+	}
+	r.throttles++
+	if r.throttledSince.IsZero() {
+		r.throttledSince = now
+	}
+	wait := r.cfg.throttle.delay(r.throttles)
+	until := now.Add(wait)
+	if until.Sub(r.throttledSince) > r.cfg.throttle.GiveUp {
+		r.mu.Unlock()
+		r.stop(&StopError{Reason: ErrThrottled, Reply: reply, ResumeAt: until, Limit: lim})
+		r.leavePending(j)
+		return false
+	}
+	r.coolDown(wait, Wait{Reason: WaitThrottle, Limit: lim, Reply: reply})
+	r.mu.Unlock()
+	r.putBack(j, 0)
+	return false
+}
+
+// quotaStop stops the run on the account's daily limit, with the time it
+// resets (quotaResets).
+func (r *run) quotaStop(j *job, reply string, lim Limit) {
+	se := stop(ErrQuota, reply, nil)
+	se.Limit = lim
+	resumeAt, err := quotaResets(r.e.store, r.cfg.clock.Now(), lim)
+	if err != nil {
+		se = stop(ErrJournal, "", fmt.Errorf("daily limit: %w", err))
+	}
+	se.ResumeAt = resumeAt
+	r.stop(se)
+	r.leavePending(j)
+}
+
+// noteRefusal counts rows refused in a row with the same reply and
+// pauses or stops the run when they reach the spike (WithErrorSpike).
+func (r *run) noteRefusal(a attempt) {
+	if r.cfg.spike <= 0 || a.code == 0 {
+		return
+	}
+	sig := replySignature(a.code, a.reply)
+	r.mu.Lock()
+	if sig != r.spikeSig {
+		r.spikeSig, r.spikeN = sig, 0
+	}
+	r.spikeN++
+	n := r.spikeN
+	if n < r.cfg.spike {
+		r.mu.Unlock()
+		return
+	}
+	r.spikeN = 0
+	r.mu.Unlock()
+	if !r.cfg.spikePause {
+		r.stop(&StopError{Reason: ErrErrorSpike, Reply: a.reply, Failures: n})
+		return
+	}
+	r.e.Pause()
+	r.prog.update(func(p *Progress) { p.Wait = Wait{Reason: WaitErrorSpike, Reply: a.reply, Failures: n} })
 }
 
 // serverUnavailable cools the run down after a connection that could not
@@ -212,7 +296,9 @@ func (r *run) serverUnavailable(j *job, reply string, err error) {
 		r.leavePending(j)
 		return
 	}
-	r.coolDown(r.cfg.backoff.delay(failures))
+	r.mu.Lock()
+	r.coolDown(r.cfg.backoff.delay(failures), Wait{Reason: WaitUnavailable, Reply: reply})
+	r.mu.Unlock()
 	r.putBack(j, 0)
 }
 
@@ -273,7 +359,6 @@ func (r *run) finish(j *job, o Outcome, a attempt, refused error) {
 		case OutcomeUnknown:
 			p.Unknown++
 		}
-		p.WaitingUntil = time.Time{}
 		p.Last = res
 	})
 }

@@ -19,9 +19,22 @@ var (
 	// ErrAuth: the server refused the login (wrong password, AUTH not
 	// offered, authentication required). Retrying cannot help.
 	ErrAuth = errors.New("sender: authentication failed")
-	// ErrQuota: the server said the account's sending quota or rate limit
-	// is exhausted.
+	// ErrQuota: the server said the account's daily sending limit is
+	// reached (StopError.Limit says whose; ResumeAt when it resets).
 	ErrQuota = errors.New("sender: sending quota reached")
+	// ErrThrottled: the server kept throttling the account (rate or
+	// connection limits) for longer than the run waits for
+	// (Throttle.GiveUp); ResumeAt is when the next try was due.
+	ErrThrottled = errors.New("sender: the server kept limiting how fast this account may send")
+	// ErrOutsideHours: the sending hours are over and the run does not wait
+	// (Schedule.Wait false); ResumeAt is when they open again.
+	ErrOutsideHours = errors.New("sender: outside the sending hours")
+	// ErrScheduled: the run's start time has not come and the run does not
+	// wait (Schedule.Wait false); ResumeAt is the start time.
+	ErrScheduled = errors.New("sender: not started yet: scheduled for later")
+	// ErrErrorSpike: consecutive messages failed with the same reply
+	// (WithErrorSpike) and the run does not pause; Reply is that reply.
+	ErrErrorSpike = errors.New("sender: consecutive messages were refused with the same reply")
 	// ErrDailyCap: the configured daily cap is reached. It also matches
 	// ErrQuota.
 	ErrDailyCap = errors.New("sender: daily cap reached")
@@ -57,6 +70,11 @@ type StopError struct {
 	Reply string
 	// ResumeAt is when sending may succeed again, zero when unknown.
 	ResumeAt time.Time
+	// Limit is what the account ran into (ErrQuota, ErrThrottled).
+	Limit Limit
+	// Failures is how many consecutive rows failed with Reply
+	// (ErrErrorSpike).
+	Failures int
 	// Err is the underlying error, if any.
 	Err error
 }
@@ -101,8 +119,8 @@ const (
 	verdictUnknown             // lost after ".": maybe delivered
 	verdictReconnect           // the server ended a connection that had accepted messages: go on at once on a new one
 	verdictUnavailable         // 421 on a fresh connection: cool down as for a refused connection
-	verdictQuotaWait           // a throttle (see pacing.go): cool down, row stays pending
-	verdictQuotaStop           // 5xx quota reply: stop the run
+	verdictThrottle            // a short-term limit (see pacing.go): pause the run, row stays pending
+	verdictQuotaStop           // a daily limit (see pacing.go): stop the run until it resets
 	verdictAuthStop            // 530/535 during the transaction: stop the run
 )
 
@@ -111,30 +129,32 @@ func replyText(e *textproto.Error) string {
 	return fmt.Sprintf("%03d %s", e.Code, e.Msg)
 }
 
-// classifyReply maps a negative server reply to a verdict; acceptedOnConn
-// is how many messages the connection had accepted before it.
-func classifyReply(code int, msg string, acceptedOnConn int) verdict {
-	switch classifyPacing(code, msg, acceptedOnConn) {
+// classifyReply maps a negative server reply to a verdict, and the limit
+// it names for throttles and quotas; acceptedOnConn is how many messages
+// the connection had accepted before it.
+func classifyReply(code int, msg string, acceptedOnConn int) (verdict, Limit) {
+	p, lim := classifyPacing(code, msg, acceptedOnConn)
+	switch p {
 	case pacingQuota:
-		return verdictQuotaStop
+		return verdictQuotaStop, lim
 	case pacingThrottle:
-		return verdictQuotaWait
+		return verdictThrottle, lim
 	case pacingReconnect:
-		return verdictReconnect
+		return verdictReconnect, lim
 	case pacingUnavailable:
-		return verdictUnavailable
+		return verdictUnavailable, lim
 	}
 	switch {
 	case code == 530 || code == 535:
-		return verdictAuthStop
+		return verdictAuthStop, lim
 	case code >= 500:
-		return verdictPermanent
+		return verdictPermanent, lim
 	case code >= 400:
-		return verdictTemporary
+		return verdictTemporary, lim
 	}
 	// A reply outside 4xx/5xx where 2xx/3xx was expected is a protocol
 	// error: treat as permanent rather than loop on it.
-	return verdictPermanent
+	return verdictPermanent, lim
 }
 
 // isTLSError reports certificate and handshake failures, which no retry

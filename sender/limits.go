@@ -110,19 +110,24 @@ func (d *dailyCap) release(counts bool) {
 	d.mu.Unlock()
 }
 
-// resumeTime finds, to the minute, the earliest moment the window holds
-// fewer than limit sends: the Store only answers "how many since t", so
-// it bisects over the last 24 hours (about 11 queries). d.mu is held.
+// resumeTime is when the window next holds fewer than limit sends,
+// counting the reservations in flight; d.mu is held.
 func (d *dailyCap) resumeTime() (time.Time, error) {
-	now := d.clock.Now()
+	return windowFrees(d.store, d.clock.Now(), d.limit-d.inFlight)
+}
+
+// windowFrees finds, to the minute, the earliest moment the rolling
+// 24-hour window holds fewer than room sends: the Store only answers "how
+// many since t", so it bisects over the last 24 hours (about 11 queries).
+// Zero means the last instant alone holds room or more.
+func windowFrees(store Store, now time.Time, room int) (time.Time, error) {
 	lo, hi := now.Add(-capWindow), now // SentSince(hi) <= SentSince(lo)
-	room := d.limit - d.inFlight
-	if n, err := d.store.SentSince(hi); err != nil || n >= room {
+	if n, err := store.SentSince(hi); err != nil || n >= room {
 		return time.Time{}, err // the cap is exhausted by the last instant alone
 	}
 	for hi.Sub(lo) > time.Minute {
 		mid := lo.Add(hi.Sub(lo) / 2)
-		n, err := d.store.SentSince(mid)
+		n, err := store.SentSince(mid)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -133,4 +138,33 @@ func (d *dailyCap) resumeTime() (time.Time, error) {
 		}
 	}
 	return hi.Add(capWindow).Truncate(time.Minute).Add(time.Minute), nil
+}
+
+// chinaTime is Beijing time, the clock NetEase's "当天" (that day) runs
+// on; China has no summer time, so a fixed zone needs no tz database.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// quotaResets says when a provider's daily limit lifts. NetEase's
+// MI:STC/RP:TRC refuse the sender "for the rest of the day": the next
+// midnight, Beijing time. Gmail's and Microsoft's limits are rolling 24
+// hours: sending resumes 24 hours after the first message of the window,
+// found from the sends the Store holds (this account's, through
+// Mailroom); with none there, 24 hours from now. The provider may count
+// mail sent by other means too, so this is the earliest it can be.
+func quotaResets(store Store, now time.Time, lim Limit) (time.Time, error) {
+	if lim.Provider == ProviderNetEase {
+		day := now.In(chinaTime)
+		return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, chinaTime), nil
+	}
+	n, err := store.SentSince(now.Add(-capWindow))
+	if err != nil {
+		return time.Time{}, err
+	}
+	if n > 0 {
+		// The window holds fewer than n sends once its first one left it.
+		if t, err := windowFrees(store, now, n); err != nil || !t.IsZero() {
+			return t, err
+		}
+	}
+	return now.Add(capWindow).Truncate(time.Minute).Add(time.Minute), nil
 }

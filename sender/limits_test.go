@@ -148,15 +148,25 @@ func TestQuotaReplies(t *testing.T) {
 			t.Errorf("cool-down sleeps %v, want [1m]", got)
 		}
 	})
-	t.Run("persistent 451 4.7.1 rate limit stops the run", func(t *testing.T) {
+	t.Run("a lasting 451 4.7.1 rate limit pauses with growing waits, then stops with the next try's time", func(t *testing.T) {
 		srv := smtptest.Start(t, smtptest.WithRules(smtptest.Rule{Stage: smtptest.StageRcpt, Match: func(e smtptest.Event) bool { return e.Message > 1 },
 			Fault: smtptest.Reply(451, "4.7.1", "rate limited, try later")}))
 		store := newMemStore()
-		e, _ := plainEngine(t, srv, store, WithRetries(2, Backoff{Initial: time.Minute, Max: time.Hour}))
+		// Retries do not bound throttles: Throttle.GiveUp does.
+		e, clk := plainEngine(t, srv, store, WithRetries(0, Backoff{}))
 		sum, err := runAll(t, e, messages(t, 5))
-		wantStop(t, err, ErrQuota)
+		se := wantStop(t, err, ErrThrottled)
 		if sum.Sent != 1 || sum.Failed != 0 || sum.Pending != 1 {
 			t.Fatalf("summary %+v: rows must stay pending, not fail", sum)
+		}
+		want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute, 30 * time.Minute, 30 * time.Minute}
+		if got := clk.slept(); !equalDurations(got, naps(want)) {
+			t.Errorf("waits %v, want %v in naps of at most %s", got, want, maxNap)
+		}
+		// The 8th throttle would end 121 minutes after the first: past the
+		// two hours the run waits for.
+		if next := clk.Now().Add(30 * time.Minute); !se.ResumeAt.Equal(next) || se.Limit != (Limit{LimitRate, ProviderUnknown}) {
+			t.Errorf("ResumeAt %s, limit %+v; want %s, a rate limit", se.ResumeAt, se.Limit, next)
 		}
 		store.check(t)
 	})
@@ -179,46 +189,81 @@ func TestQuotaReplies(t *testing.T) {
 	})
 }
 
+// naps splits waits as sleepUntil does: at most maxNap at a time.
+func naps(waits []time.Duration) []time.Duration {
+	var out []time.Duration
+	for _, w := range waits {
+		for ; w > maxNap; w -= maxNap {
+			out = append(out, maxNap)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 // TestClassifyPacing is the policy table of docs/sender.md ("Server
 // limits"): what a reply means for the run, given how many messages the
 // connection had accepted before it.
 func TestClassifyPacing(t *testing.T) {
+	daily := func(p Provider) Limit { return Limit{LimitDaily, p} }
+	rate := func(p Provider) Limit { return Limit{LimitRate, p} }
+	conns := func(p Provider) Limit { return Limit{LimitConnections, p} }
 	for _, c := range []struct {
 		code     int
 		msg      string
 		accepted int
 		want     pacing
+		limit    Limit
 	}{
-		// Quotas: 5xx about the account.
-		{550, "5.4.5 Daily user sending quota exceeded", 3, pacingQuota},
-		{550, "Connection frequency limited", 0, pacingQuota},
-		{554, "5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException", 0, pacingQuota},
+		// Quotas: the account's daily limit.
+		{550, "5.4.5 Daily user sending quota exceeded", 3, pacingQuota, daily(ProviderUnknown)},
+		{550, "5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to\n5.4.5  https://support.google.com/a/answer/166852 d2e1a72fcca58-7 - gsmtp", 3, pacingQuota, daily(ProviderGmail)},
+		{550, "5.4.5 Daily SMTP relay sending limit exceeded for customer - gsmtp", 0, pacingQuota, daily(ProviderGmail)},
+		{554, "5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message", 0, pacingQuota, daily(ProviderMicrosoft)},
+		{554, "5.5.0 MI:STC 163 smtp14,EsCowACXq0h7kZZm,1721093499", 0, pacingQuota, daily(ProviderNetEase)},
+		{550, "RP:TRC 126 smtp2,wKjRfABnWhC5kZZm", 0, pacingQuota, daily(ProviderNetEase)},
+		// Throttles: short-term limits, also when the code is 5xx.
+		{550, "Connection frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000722", 0, pacingThrottle, rate(ProviderQQ)},
+		{550, "Ip frequency limited", 4, pacingThrottle, rate(ProviderQQ)},
+		{421, "HL:IFC 163 smtp14,EsCowACXq0h7kZZm", 0, pacingThrottle, rate(ProviderNetEase)},
+		{451, "MI:SFQ 163 smtp14,EsCowACXq0h7kZZm", 2, pacingThrottle, rate(ProviderNetEase)},
+		{421, "HL:ICC 163 smtp14,EsCowACXq0h7kZZm", 0, pacingThrottle, conns(ProviderNetEase)},
+		{432, "4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for more information.", 0, pacingThrottle, conns(ProviderMicrosoft)},
+		{432, "4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded", 2, pacingThrottle, conns(ProviderMicrosoft)},
+		{454, "4.7.0 Too many login attempts, please try again later. - gsmtp", 0, pacingThrottle, rate(ProviderGmail)},
+		// NetEase's per-connection limit.
+		{450, "MI:DMC 163 smtp14,EsCowACXq0h7kZZm", 40, pacingReconnect, Limit{}},
 		// The recipient's quota is the row's business.
-		{552, "5.2.2 Mailbox full, quota exceeded", 0, pacingNone},
-		{452, "4.2.2 The email account that you tried to reach is over quota", 0, pacingNone},
+		{552, "5.2.2 Mailbox full, quota exceeded", 0, pacingNone, Limit{}},
+		{452, "4.2.2 The email account that you tried to reach is over quota", 0, pacingNone, Limit{}},
+		{452, "Mailbox over quota", 0, pacingNone, Limit{}},
 		// 421 after accepted messages: a per-connection limit, whatever
 		// the wording, unless it speaks of rate or quota.
-		{421, "4.7.0 Too many messages on this connection, closing transmission channel", 40, pacingReconnect},
-		{421, "4.7.0 Try again later, closing connection", 12, pacingReconnect},
-		{421, "4.3.2 Service shutting down", 5, pacingReconnect},
-		{421, "4.4.2 Message submission rate for this client has exceeded the configured limit", 30, pacingThrottle},
+		{421, "4.7.0 Too many messages on this connection, closing transmission channel", 40, pacingReconnect, Limit{}},
+		{421, "4.7.0 Try again later, closing connection", 12, pacingReconnect, Limit{}},
+		{421, "4.3.2 Service shutting down", 5, pacingReconnect, Limit{}},
+		{421, "4.4.2 Message submission rate for this client has exceeded the configured limit", 30, pacingThrottle, rate(ProviderUnknown)},
 		// 421 before the connection's first accepted message.
-		{421, "4.7.0 Try again later, closing connection", 0, pacingThrottle},
-		{421, "4.7.0 Too many messages on this connection, closing transmission channel", 0, pacingThrottle},
-		{421, "4.3.2 Service shutting down", 0, pacingUnavailable},
-		{421, "Service not available", 0, pacingUnavailable},
+		{421, "4.7.0 Try again later, closing connection. - gsmtp", 0, pacingThrottle, rate(ProviderGmail)},
+		{421, "4.7.0 Too many messages on this connection, closing transmission channel", 0, pacingThrottle, rate(ProviderUnknown)},
+		{421, "4.3.2 Service shutting down", 0, pacingUnavailable, Limit{}},
+		{421, "Service not available", 0, pacingUnavailable, Limit{}},
 		// Other 4xx: rate words decide; otherwise the row retries.
-		{451, "4.7.1 rate limited, try later", 7, pacingThrottle},
-		{450, "4.7.1 Error: too much mail from 192.0.2.1", 7, pacingThrottle},
-		{451, "4.3.0 Temporary failure", 0, pacingNone},
-		{450, "4.7.1 Client host rejected: greylisted", 0, pacingNone},
-		{451, "4.3.0 Failed to generate the message", 0, pacingNone},
+		{451, "4.7.1 rate limited, try later", 7, pacingThrottle, rate(ProviderUnknown)},
+		{450, "4.7.1 Error: too much mail from 192.0.2.1", 7, pacingThrottle, rate(ProviderUnknown)},
+		{451, "4.3.0 Temporary failure", 0, pacingNone, Limit{}},
+		{450, "4.7.1 Client host rejected: greylisted", 0, pacingNone, Limit{}},
+		{451, "4.3.0 Failed to generate the message", 0, pacingNone, Limit{}},
 		// Row failures.
-		{550, "5.1.1 User unknown", 0, pacingNone},
-		{535, "5.7.8 Authentication credentials invalid", 0, pacingNone},
+		{550, "5.1.1 User unknown", 0, pacingNone, Limit{}},
+		{554, "DT:SPM 163 smtp9,DcCowAD3_4MQ2ZZmYX0rBw--.42017S2 1721093393", 0, pacingNone, Limit{}},
+		{550, "Mail content denied. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000726", 0, pacingNone, Limit{}},
+		{552, "5.3.4 Message size limit exceeded", 0, pacingNone, Limit{}},
+		{535, "5.7.8 Authentication credentials invalid", 0, pacingNone, Limit{}},
 	} {
-		if got := classifyPacing(c.code, c.msg, c.accepted); got != c.want {
-			t.Errorf("%d %s after %d accepted: %v, want %v", c.code, c.msg, c.accepted, got, c.want)
+		got, lim := classifyPacing(c.code, c.msg, c.accepted)
+		if got != c.want || lim != c.limit {
+			t.Errorf("%d %s after %d accepted: %v %+v, want %v %+v", c.code, c.msg, c.accepted, got, lim, c.want, c.limit)
 		}
 	}
 }
@@ -251,21 +296,22 @@ func TestPerConnectionLimitIsNotARateLimit(t *testing.T) {
 
 // TestThrottleShowsOnAFreshConnection: the same 421 on a new connection
 // before its first message is a throttle: the run cools down, longer each
-// time, and stops with ErrQuota once the retries are used up.
+// time, and stops with ErrThrottled once it has waited for longer than
+// Throttle.GiveUp.
 func TestThrottleShowsOnAFreshConnection(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.WithRules(
 		smtptest.PerConnectionLimit(2),
 		smtptest.Rule{Stage: smtptest.StageMail, Match: func(e smtptest.Event) bool { return e.Conn > 1 && e.ConnAccepted == 0 },
 			Fault: smtptest.ReplyAndClose(421, "4.7.0", "Too many messages on this connection, closing transmission channel")}))
 	store := newMemStore()
-	e, clk := plainEngine(t, srv, store, WithRetries(3, Backoff{Initial: time.Minute, Max: time.Hour}))
+	e, clk := plainEngine(t, srv, store, WithThrottle(Throttle{First: time.Minute, Max: time.Hour, GiveUp: 10 * time.Minute}))
 	sum, err := runAll(t, e, messages(t, 6))
-	wantStop(t, err, ErrQuota)
+	wantStop(t, err, ErrThrottled)
 	if sum.Sent != 2 || srv.Count() != 2 {
 		t.Fatalf("summary %+v, server accepted %d; want the first connection's 2", sum, srv.Count())
 	}
 	if got := clk.slept(); !equalDurations(got, []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute}) {
-		t.Errorf("cool-downs %v, want [1m 2m 4m]", got)
+		t.Errorf("cool-downs %v, want [1m 2m 4m] (then 8m would end past the 10 minutes)", got)
 	}
 	if r := store.result(t, "row003"); r.Outcome != OutcomeNotAttempted || r.Attempts != 0 {
 		t.Errorf("row 3: %s after %d attempts, want pending and never charged", r.Outcome, r.Attempts)

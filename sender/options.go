@@ -146,6 +146,12 @@ type config struct {
 	dataTimeout time.Duration
 	clock       Clock
 	progress    func(Progress)
+	throttle    Throttle
+	delay       Delay
+	random      func(int64) int64
+	schedule    Schedule
+	spike       int
+	spikePause  bool
 }
 
 func defaultConfig() config {
@@ -157,6 +163,8 @@ func defaultConfig() config {
 		cmdTimeout:  time.Minute,
 		dataTimeout: 5 * time.Minute,
 		clock:       realClock{},
+		throttle:    defaultThrottle,
+		spike:       DefaultErrorSpike,
 	}
 }
 

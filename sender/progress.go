@@ -23,11 +23,53 @@ type Progress struct {
 	ETA time.Duration
 	// Paused is true while the caller has paused the run.
 	Paused bool
-	// WaitingUntil is set while the run waits for the rate limit or a
-	// quota cool-down.
+	// WaitingUntil is set while the run waits for a throttle or an
+	// unavailable server to cool down, for the sending hours or the start
+	// time: Wait.Until for those reasons.
 	WaitingUntil time.Time
+	// Wait says why the run holds messages back now, and until when; the
+	// zero Wait while it does not.
+	Wait Wait
 	// Last is the most recent row result.
 	Last Result
+}
+
+// WaitReason says why a run holds messages back.
+type WaitReason int
+
+// The reasons a run waits.
+const (
+	WaitNone WaitReason = iota
+	// WaitThrottle: the server limits how fast or on how many connections
+	// the account may send (Wait.Limit); sending continues by itself at
+	// Wait.Until.
+	WaitThrottle
+	// WaitUnavailable: the server is not taking mail; the next try is at
+	// Wait.Until.
+	WaitUnavailable
+	// WaitHours: outside the sending hours; they open at Wait.Until.
+	WaitHours
+	// WaitStart: the run starts at Wait.Until.
+	WaitStart
+	// WaitDelay: the random pause between messages; the next starts at
+	// Wait.Until.
+	WaitDelay
+	// WaitErrorSpike: the engine paused itself after Wait.Failures
+	// messages in a row were refused with Wait.Reply; Resume continues.
+	WaitErrorSpike
+)
+
+// Wait is why a run holds messages back.
+type Wait struct {
+	Reason WaitReason
+	// Until is when sending continues; zero for WaitErrorSpike.
+	Until time.Time
+	// Limit is what the server limits (WaitThrottle).
+	Limit Limit
+	// Reply is the server's reply behind the wait, if any.
+	Reply string
+	// Failures counts the refusals in a row (WaitErrorSpike).
+	Failures int
 }
 
 // progress keeps the counters and hands snapshots to the caller's
@@ -44,6 +86,7 @@ type progress struct {
 	fn       func(Progress)
 	kick     chan struct{}
 	done     chan struct{}
+	closed   bool // kick is closed; p.mu guards both
 }
 
 func newProgress(fn func(Progress), clock Clock, total int) *progress {
@@ -73,10 +116,12 @@ func (p *progress) deliver() {
 // update applies f to the snapshot and signals the callback.
 func (p *progress) update(f func(*Progress)) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	f(&p.snap)
 	p.refresh()
-	p.mu.Unlock()
-	if p.fn != nil {
+	// Under the lock that close takes: Pause or Resume may come from
+	// another goroutine as the run ends.
+	if p.fn != nil && !p.closed {
 		select {
 		case p.kick <- struct{}{}:
 		default: // an undelivered signal is pending and will pick this up
@@ -104,8 +149,35 @@ func (p *progress) refresh() {
 	}
 }
 
+// hold shows that the run waits for w.
+func (p *progress) hold(w Wait) {
+	p.update(func(s *Progress) {
+		s.Wait, s.WaitingUntil = w, time.Time{}
+		if w.Reason != WaitDelay && w.Reason != WaitErrorSpike {
+			s.WaitingUntil = w.Until
+		}
+	})
+}
+
+// release ends the wait w, unless another one has replaced it meanwhile.
+func (p *progress) release(w Wait) {
+	p.mu.Lock()
+	same := p.snap.Wait == w
+	p.mu.Unlock()
+	if same {
+		p.update(func(s *Progress) {
+			if s.Wait == w {
+				s.Wait, s.WaitingUntil = Wait{}, time.Time{}
+			}
+		})
+	}
+}
+
 func (p *progress) setPaused(paused bool) {
 	p.update(func(s *Progress) {
+		if !paused && s.Wait.Reason == WaitErrorSpike {
+			s.Wait = Wait{} // resuming is the user's answer to it
+		}
 		now := p.clock.Now()
 		if paused && p.pausedAt.IsZero() {
 			p.pausedAt = now
@@ -122,6 +194,9 @@ func (p *progress) close() {
 	if p.fn == nil {
 		return
 	}
+	p.mu.Lock()
+	p.closed = true
 	close(p.kick)
+	p.mu.Unlock()
 	<-p.done
 }

@@ -18,6 +18,7 @@ type run struct {
 	cancel context.CancelFunc
 	src    Source
 	bucket *bucket
+	spacer *spacer
 	cap    *dailyCap
 	prog   *progress
 
@@ -25,11 +26,20 @@ type run struct {
 	srcDone   bool
 	queue     jobQueue // retries and rows put back, by due time
 	stopErr   *StopError
-	coolUntil time.Time // no transaction starts before (quota, unreachable)
-	strikes   int       // consecutive quota replies
-	failures  int       // consecutive failed connection attempts
-	seq       int
-	sum       Summary
+	coolUntil time.Time // no transaction starts before (throttle, unreachable)
+	coolWait  Wait      // why, for progress
+	// throttles counts the throttles in a row, since throttledSince;
+	// a message accepted ends the series.
+	throttles      int
+	throttledSince time.Time
+	failures       int // consecutive failed connection attempts
+	active         int // workers still taking rows
+	// spikeSig and spikeN: the signature of the last refusal and how
+	// many rows in a row were refused with it (WithErrorSpike).
+	spikeSig string
+	spikeN   int
+	seq      int
+	sum      Summary
 }
 
 // job is one row on its way through the engine.
@@ -44,7 +54,8 @@ type job struct {
 func newRun(e *Engine, parent context.Context, src Source, total int) *run {
 	ctx, cancel := context.WithCancel(parent)
 	r := &run{e: e, cfg: &e.cfg, parent: parent, ctx: ctx, cancel: cancel, src: src,
-		bucket: newBucket(e.cfg.rate), prog: newProgress(e.cfg.progress, e.cfg.clock, total)}
+		bucket: newBucket(e.cfg.rate), spacer: newSpacer(e.cfg.delay, e.cfg.random),
+		prog: newProgress(e.cfg.progress, e.cfg.clock, total), active: e.cfg.concurrency}
 	if e.cfg.dailyCap > 0 {
 		r.cap = &dailyCap{limit: e.cfg.dailyCap, store: e.store, clock: e.cfg.clock}
 	}
@@ -54,6 +65,9 @@ func newRun(e *Engine, parent context.Context, src Source, total int) *run {
 
 func (r *run) execute() (Summary, error) {
 	if err := r.bucket.resume(r.e.store, r.cfg.clock.Now()); err != nil {
+		return r.sum, &StopError{Reason: ErrJournal, Err: err}
+	}
+	if err := r.spacer.resume(r.e.store, r.cfg.clock.Now()); err != nil {
 		return r.sum, &StopError{Reason: ErrJournal, Err: err}
 	}
 	var wg sync.WaitGroup
@@ -112,7 +126,9 @@ func (r *run) worker() {
 		if j == nil {
 			return
 		}
-		r.deliver(conn, j)
+		if r.deliver(conn, j) {
+			return // one connection fewer: the server limits connections
+		}
 	}
 }
 
@@ -151,6 +167,9 @@ func (r *run) next() *job {
 			}
 		}
 		if r.queue.Len() == 0 {
+			// Decided under the lock that puts rows back, so that a worker
+			// retiring (retire) never leaves a row to no one.
+			r.active--
 			r.mu.Unlock()
 			return nil
 		}
@@ -181,24 +200,86 @@ func (r *run) sleep(d time.Duration) {
 	}
 }
 
-// waitTurn holds a message until the engine is not paused, no cool-down
-// is in force and the rate limit allows it. false means the run stopped.
-func (r *run) waitTurn() bool {
-	if !r.proceed() {
-		return false
+// maxNap bounds one sleep of a long wait, which then goes on against the
+// wall clock: a computer that sleeps (a laptop's lid closed overnight)
+// stops the monotonic clock timers run on, and the sending hours or a
+// provider's limit are about the wall clock.
+const maxNap = 5 * time.Minute
+
+// sleepUntil waits until t by the run's clock, or until the run stops.
+func (r *run) sleepUntil(t time.Time) {
+	for {
+		d := t.Sub(r.cfg.clock.Now())
+		if d <= 0 || r.ctx.Err() != nil {
+			return
+		}
+		r.sleep(min(d, maxNap))
 	}
-	r.mu.Lock()
-	until := r.coolUntil
-	r.mu.Unlock()
-	if now := r.cfg.clock.Now(); until.After(now) {
-		r.prog.update(func(p *Progress) { p.WaitingUntil = until })
-		r.sleep(until.Sub(now))
+}
+
+// waitFor shows w while waiting for it to end; a long wait closes the
+// connection first, as an idle connection would be closed by the server.
+func (r *run) waitFor(conn *smtpConn, w Wait) {
+	if w.Until.Sub(r.cfg.clock.Now()) > maxNap {
+		conn.quit()
+	}
+	r.prog.hold(w)
+	r.sleepUntil(w.Until)
+	r.prog.release(w)
+}
+
+// waitTurn holds a message until the engine is not paused, sending is
+// allowed (start time, hours), no cool-down is in force, and the rate
+// limit and the random delay allow it. false means the run stopped.
+func (r *run) waitTurn(conn *smtpConn) bool {
+	for {
+		if !r.proceed() || !r.inSchedule(conn) {
+			return false
+		}
+		r.mu.Lock()
+		w := r.coolWait
+		w.Until = r.coolUntil
+		r.mu.Unlock()
+		if !w.Until.After(r.cfg.clock.Now()) {
+			break
+		}
+		r.waitFor(conn, w)
 	}
 	if wait := r.bucket.reserve(r.cfg.clock.Now()); wait > 0 {
 		r.sleep(wait)
 	}
-	// A pause requested while waiting still applies to this message.
-	return r.proceed()
+	if now := r.cfg.clock.Now(); r.spacer != nil {
+		if start := r.spacer.reserve(now); start.After(now) {
+			r.waitFor(conn, Wait{Reason: WaitDelay, Until: start})
+		}
+	}
+	// A pause requested while waiting still applies to this message, and
+	// the waits may have run past the end of the sending hours.
+	return r.proceed() && r.inSchedule(conn)
+}
+
+// inSchedule waits, or stops the run, while the schedule does not allow
+// sending (Schedule). false means the run stopped.
+func (r *run) inSchedule(conn *smtpConn) bool {
+	for {
+		now := r.cfg.clock.Now()
+		next, reason := r.cfg.schedule.Next(now)
+		if !next.After(now) {
+			return true
+		}
+		if !r.cfg.schedule.Wait {
+			why := ErrOutsideHours
+			if reason == WaitStart {
+				why = ErrScheduled
+			}
+			r.stop(&StopError{Reason: why, ResumeAt: next})
+			return false
+		}
+		r.waitFor(conn, Wait{Reason: reason, Until: next})
+		if !r.proceed() {
+			return false
+		}
+	}
 }
 
 // proceed waits while paused and reports whether the run goes on.
@@ -210,13 +291,12 @@ func (r *run) proceed() bool {
 	return !r.stopped()
 }
 
-// coolDown delays every worker's next transaction by d.
-func (r *run) coolDown(d time.Duration) {
-	r.mu.Lock()
+// coolDown delays every worker's next transaction by d, for the reason
+// w says; r.mu is held.
+func (r *run) coolDown(d time.Duration, w Wait) {
 	if until := r.cfg.clock.Now().Add(d); until.After(r.coolUntil) {
-		r.coolUntil = until
+		r.coolUntil, r.coolWait = until, w
 	}
-	r.mu.Unlock()
 }
 
 // jobQueue is a min-heap of jobs by due time, then by sequence.

@@ -3,6 +3,8 @@ package smtptest
 import (
 	"errors"
 	"fmt"
+
+	"github.com/emersion/go-smtp"
 )
 
 // Stage is the point of an SMTP session at which a Rule is evaluated.
@@ -113,6 +115,17 @@ func DropAfter(n int) Fault { return Fault{kind: faultDrop, AfterBytes: n} }
 // Stall never answers; the connection stays open until the server closes
 // or restarts.
 func Stall() Fault { return Fault{kind: faultStall} }
+
+// smtpError is f as go-smtp's reply; a Fault without an enhanced code
+// gets none, as QQ's and NetEase's replies have none (go-smtp would add
+// x.0.0 to a zero one).
+func (f Fault) smtpError() *smtp.SMTPError {
+	code := smtp.EnhancedCode(f.enhanced)
+	if f.enhanced == [3]int{} {
+		code = smtp.NoEnhancedCode
+	}
+	return &smtp.SMTPError{Code: f.code, EnhancedCode: code, Message: f.text}
+}
 
 func parseEnhanced(s string) [3]int {
 	var e [3]int

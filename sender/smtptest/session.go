@@ -124,7 +124,7 @@ func (s *session) Data(r io.Reader) error {
 			s.c.hardClose()
 			return errDropped
 		default:
-			return &smtp.SMTPError{Code: f.code, EnhancedCode: f.enhanced, Message: f.text}
+			return f.smtpError()
 		}
 	}
 	s.s.record(m, true)
@@ -160,7 +160,7 @@ func (s *session) apply(stage Stage, rcpt string) error {
 		s.c.hardClose()
 		return errDropped
 	}
-	return &smtp.SMTPError{Code: f.code, EnhancedCode: f.enhanced, Message: f.text}
+	return f.smtpError()
 }
 
 func equalFoldASCII(a, b string) bool { return strings.EqualFold(a, b) }
