@@ -57,6 +57,10 @@ type Limits struct {
 	MaxMessageBytes int64 `json:"maxMessageBytes,omitempty"`
 	// MaxConnections is how many connections may be open at once.
 	MaxConnections int `json:"maxConnections,omitempty"`
+	// Delay is the suggested random pause between messages ("30-120",
+	// seconds), used when a campaign sets none: free mailboxes block
+	// accounts that send fast and evenly.
+	Delay string `json:"delay,omitempty"`
 }
 
 // Trust is what the user explicitly chose to trust for this account in

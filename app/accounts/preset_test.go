@@ -69,7 +69,9 @@ func TestPresetFigures(t *testing.T) {
 	want := map[string]Limits{
 		"gmail":            {PerDay: 500, MaxMessageBytes: 25 << 20},
 		"google-workspace": {PerDay: 2000, MaxMessageBytes: 25 << 20},
-		"microsoft365":     {PerMinute: 30, PerDay: 10000, MaxMessageBytes: 35 << 20},
+		"microsoft365":     {PerMinute: 30, PerDay: 10000, MaxMessageBytes: 35 << 20, MaxConnections: 3},
+		"qq":               {Delay: "30-120"},
+		"163":              {Delay: "30-120"},
 		"icloud":           {PerDay: 1000, MaxMessageBytes: 20 << 20},
 	}
 	for id, limits := range want {

@@ -107,6 +107,10 @@ var presetTable = []Preset{
 			PerDay:    10000,
 			// Default send size 35 MB, same page, "Message limits".
 			MaxMessageBytes: 35 << 20,
+			// At most 3 concurrent SMTP AUTH connections per mailbox; a
+			// 4th is answered "432 4.3.2 Concurrent connections limit
+			// exceeded" (../shared/notes/providers.md, Microsoft 365).
+			MaxConnections: 3,
 		},
 		// Basic AUTH retirement (MC786329, updated January 2026: off by
 		// default for existing tenants from the end of December 2026):
@@ -132,7 +136,13 @@ var presetTable = []Preset{
 		// copies by default, and the note tells the user to turn the copy
 		// off if every message shows twice.
 		IMAPHost: "imap.qq.com", IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
-		Note:     msg.T("In QQ Mail, Settings → Account, turn on the POP3/IMAP/SMTP service and generate an authorisation code (授权码). Use that code here, not your QQ password."),
+		// QQ answers an account that sends too fast "550 Connection
+		// frequency limited" and refuses it for minutes (postalserver/postal
+		// #1010; ../shared/notes/providers.md). A random 30–120 s pause
+		// between messages is what desktop bulk senders use for free
+		// mailboxes (双翼's default), and keeps under it.
+		Limits:   Limits{Delay: freeMailboxDelay},
+		Note:     msg.T("In QQ Mail, Settings → Account, turn on the POP3/IMAP/SMTP service and generate an authorisation code (授权码). Use that code here, not your QQ password. Mailroom pauses a random 30–120 seconds between messages: QQ Mail refuses an account that sends fast (“frequency limited”)."),
 		AuthHint: msg.T("QQ Mail needs an authorisation code (授权码), not your QQ password: Settings → Account → generate authorisation code."),
 		Secret:   SecretAuthCode, SecretHelp: msg.T("QQ Mail on the web: Settings → Account → POP3/IMAP/SMTP service → Generate authorisation code. It is a 16-letter code, not your QQ password."),
 	},
@@ -270,6 +280,10 @@ var presetTable = []Preset{
 	},
 }
 
+// freeMailboxDelay is the random pause suggested for free Chinese
+// mailboxes, in seconds (sender.ParseDelay).
+const freeMailboxDelay = "30-120"
+
 // neteasePreset builds the three NetEase mailboxes, which share their rules.
 func neteasePreset(id, name, nameZH, domain, host, imapHost string) Preset {
 	return Preset{
@@ -286,7 +300,12 @@ func neteasePreset(id, name, nameZH, domain, host, imapHost string) Preset {
 		// (pimalaya/himalaya #660). Copy on by default; the note says to
 		// turn it off if every message shows twice.
 		IMAPHost: imapHost, IMAPPort: 993, IMAPSecurity: SecurityTLS, SentFiling: SentNotFiled,
-		Note:     msg.T("In web mail, Settings → POP3/SMTP/IMAP, turn on the SMTP service and create an authorisation code (授权码). Use that code here, not your mailbox password."),
+		// NetEase refuses a sender that sent a lot in a short time
+		// ("421 HL:IFC", "451 MI:SFQ") and judges bulk-looking mail as spam
+		// ("554 DT:SPM"): NetEase's 退信代码说明 (help.mail.163.com; see
+		// docs/sender.md). The same random pause as for QQ Mail.
+		Limits:   Limits{Delay: freeMailboxDelay},
+		Note:     msg.T("In web mail, Settings → POP3/SMTP/IMAP, turn on the SMTP service and create an authorisation code (授权码). Use that code here, not your mailbox password. Mailroom pauses a random 30–120 seconds between messages: NetEase refuses senders that send many messages in a short time."),
 		AuthHint: msg.T("NetEase mail needs an authorisation code (授权码), not your mailbox password: Settings → POP3/SMTP/IMAP → add authorisation code."),
 		Secret:   SecretAuthCode, SecretHelp: msg.T("Web mail: Settings → POP3/SMTP/IMAP → turn on the SMTP service → add authorisation code. Use that code, not your mailbox password."),
 	}

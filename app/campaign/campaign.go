@@ -86,6 +86,20 @@ type Campaign struct {
 	Concurrency int    `json:"concurrency,omitempty"`
 	Retries     *int   `json:"retries,omitempty"`
 	SkipInvalid bool   `json:"skip_invalid,omitempty"`
+	// Delay is a random pause between messages: "30-120" (seconds),
+	// "30s-2m", or "0" for none; empty uses the account's suggestion
+	// (QQ and NetEase presets suggest 30-120).
+	Delay string `json:"delay,omitempty"`
+	// Hours are the sending hours, e.g. "Mon-Fri 09:00-18:00", in the
+	// computer's time zone; empty for any time.
+	Hours string `json:"hours,omitempty"`
+	// StartAt is when sending may start, "2026-03-02 09:00" in the
+	// computer's time zone; empty for at once.
+	StartAt string `json:"start_at,omitempty"`
+	// ErrorSpike is how many messages in a row refused with the same reply
+	// pause the run (the window) or stop it (the command line); nil for 5,
+	// 0 for never.
+	ErrorSpike *int `json:"error_spike,omitempty"`
 
 	Journal string `json:"journal,omitempty"`
 	Report  string `json:"report,omitempty"`
@@ -220,6 +234,7 @@ func (c *Campaign) Override(f *Campaign, set map[string]bool) {
 		"tls-ca": {&c.TLSCA, &f.TLSCA}, "dry-run": {&c.DryRun, &f.DryRun}, "rate": {&c.Rate, &f.Rate},
 		"journal": {&c.Journal, &f.Journal}, "report": {&c.Report, &f.Report},
 		"results": {&c.Results, &f.Results}, "archive": {&c.Archive, &f.Archive},
+		"delay": {&c.Delay, &f.Delay}, "hours": {&c.Hours, &f.Hours}, "start-at": {&c.StartAt, &f.StartAt},
 	}
 	for name, p := range str {
 		if set[name] {
@@ -249,6 +264,9 @@ func (c *Campaign) Override(f *Campaign, set map[string]bool) {
 	}
 	if set["retries"] {
 		c.Retries = f.Retries
+	}
+	if set["error-spike"] {
+		c.ErrorSpike = f.ErrorSpike
 	}
 	if set["skip-invalid"] {
 		c.SkipInvalid = f.SkipInvalid

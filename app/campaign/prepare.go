@@ -153,6 +153,7 @@ func (p *Plan) requireFields() {
 			p.blocking("bad-rate", msg.T(`the rate "{{.Rate}}" is not understood`, "Rate", c.Rate), msg.T("write it like 20/min, 2/s or 500/h"))
 		}
 	}
+	p.checkPacing()
 	if c.Concurrency < 0 || c.DailyCap < 0 || c.Retries != nil && *c.Retries < 0 {
 		p.blocking("bad-number", msg.T("--concurrency, --daily-cap and --retries cannot be negative"), msg.Text{})
 	}

@@ -35,6 +35,14 @@ type SendOptions struct {
 	Control func(*sender.Engine)
 	// Now is the clock for quota pauses; time.Now when nil.
 	Now func() time.Time
+	// WaitForHours makes the run wait outside the campaign's sending hours
+	// (and for its start time) instead of stopping with the time to come
+	// back: the window waits, the headless command exits.
+	WaitForHours bool
+	// PauseOnErrorSpike pauses the engine when messages in a row are
+	// refused with the same reply (the window, where the user can resume);
+	// otherwise the run stops.
+	PauseOnErrorSpike bool
 	// Decisions are applied to the journal before the run.
 	Decisions Decisions
 	// Engine adds engine options after the campaign's own (tests shorten
@@ -58,8 +66,13 @@ type Outcome struct {
 	// Stopped is set when the run stopped with rows left (quota,
 	// authentication, cancel).
 	Stopped *sender.StopError
-	// ResumesAt is when a quota pause ends; zero when not paused.
+	// ResumesAt is when sending may start again after a stop (a quota, a
+	// throttle that lasted, the sending hours, the start time); zero when
+	// not known or not stopped.
 	ResumesAt time.Time
+	// Hold says in words why the run stopped, or did not start, with rows
+	// left; nil when it did not.
+	Hold *Hold
 	// JournalPath is the journal file used.
 	JournalPath string
 	// Warnings are problems of the after-send work (audit archive, Sent
@@ -102,6 +115,8 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	if !camp.ResumesAt.IsZero() {
 		if now().Before(camp.ResumesAt) {
 			out.ResumesAt = camp.ResumesAt
+			h := pausedHold(camp.ResumesAt, camp.PauseReason, now())
+			out.Hold = &h
 			return out, out.readJournal(j, camp.ID)
 		}
 		if err := j.Resume(camp.ID); err != nil {
@@ -182,9 +197,13 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	countErr := out.readJournal(j, camp.ID)
 	if stop := (*sender.StopError)(nil); errors.As(runErr, &stop) {
 		out.Stopped, runErr = stop, nil
-		if !stop.ResumeAt.IsZero() {
-			out.ResumesAt = stop.ResumeAt
-			if err := j.Pause(camp.ID, stop.ResumeAt, stop.Error()); err != nil {
+		h := StopHold(stop, now())
+		out.Hold, out.ResumesAt = &h, stop.ResumeAt
+		// Only a quota is the provider's state: a rerun before it lifts
+		// would be refused again. The hours and the start time are the
+		// campaign's own, and a throttle may have lifted sooner.
+		if !stop.ResumeAt.IsZero() && errors.Is(stop, sender.ErrQuota) {
+			if err := j.Pause(camp.ID, stop.ResumeAt, pauseReason(stop)); err != nil {
 				return out, err
 			}
 		}
@@ -412,6 +431,11 @@ func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {
 	if c.Retries != nil {
 		o = append(o, sender.WithRetries(*c.Retries, sender.Backoff{}))
 	}
+	pacing, err := p.pacingOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	o = append(o, pacing...)
 	if opts.Progress != nil {
 		o = append(o, sender.WithProgress(opts.Progress))
 	}

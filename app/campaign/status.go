@@ -36,6 +36,9 @@ type Status struct {
 	Decisions []Decision
 	// ResumesAt is when a provider's quota pause ends; zero when none.
 	ResumesAt time.Time
+	// Hold says why, in words, while such a pause is in force; nil
+	// otherwise.
+	Hold *Hold
 	// Mailbox is what the account's mailbox said (app/inbox), as of
 	// InboxChecked; zero when it was never read for this campaign.
 	Mailbox      journal.MailboxCounts
@@ -75,6 +78,10 @@ func (c *Campaign) ReadStatus(env Env) (Status, error) {
 		return st, err
 	}
 	st.Name, st.ResumesAt = camp.Name, camp.ResumesAt
+	if now := time.Now(); now.Before(camp.ResumesAt) {
+		h := pausedHold(camp.ResumesAt, camp.PauseReason, now)
+		st.Hold = &h
+	}
 	return st, fillStatus(&st, j, camp.ID)
 }
 

@@ -30,7 +30,10 @@ func (p *Plan) SendTest(ctx context.Context, n int, to string, opts SendOptions)
 	if err != nil {
 		return sender.Result{}, err
 	}
-	engine, err := sender.New(store, append(engineOpts, sender.WithRetries(0, sender.Backoff{}))...)
+	// A test goes now: no start time, sending hours or pause apply to it.
+	engineOpts = append(engineOpts, sender.WithRetries(0, sender.Backoff{}),
+		sender.WithSchedule(sender.Schedule{}), sender.WithDelay(sender.Delay{}))
+	engine, err := sender.New(store, engineOpts...)
 	if err != nil {
 		return sender.Result{}, err
 	}

@@ -90,6 +90,11 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&f.DailyCap, "daily-cap", 0, "at most N messages in any 24 hours (kept in the journal)")
 	fs.IntVar(&f.Concurrency, "concurrency", 0, "parallel SMTP connections (default 1)")
 	fs.IntVar(&retries, "retries", 0, "retries of a temporary failure (default 3)")
+	fs.StringVar(&f.Delay, "delay", "", "random pause between messages in seconds, e.g. 30-120 (0: none; default: the account's suggestion)")
+	fs.StringVar(&f.Hours, "hours", "", `sending hours, e.g. "Mon-Fri 09:00-18:00" (this computer's time zone); outside them send exits 3 with the next start`)
+	fs.StringVar(&f.StartAt, "start-at", "", `do not send before this time, e.g. "2026-03-02 09:00"; before it send exits 3`)
+	var errorSpike int
+	fs.IntVar(&errorSpike, "error-spike", 0, "stop after N messages in a row refused with the same reply (default 5; 0: never)")
 	fs.BoolVar(&f.SkipInvalid, "skip-invalid", false, "skip and report rows with blocking problems instead of stopping")
 	fs.StringVar(&f.Journal, "journal", "", "journal file: rerunning resumes and never sends a row twice")
 	fs.StringVar(&f.Report, "report", "", "per-row outcome report, .csv or .xlsx")
@@ -137,6 +142,9 @@ func parse(cmd string, args []string, stderr io.Writer) (*options, error) {
 	f.Attach, f.Where, f.RecipientLines = attach, where, to
 	if set["retries"] {
 		f.Retries = &retries
+	}
+	if set["error-spike"] {
+		f.ErrorSpike = &errorSpike
 	}
 	if set["unsubscribe"] {
 		f.Unsubscribe = &unsubscribe

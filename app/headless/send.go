@@ -72,14 +72,8 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 	sp.line(stderr, fmt.Sprintf("sent %d, failed %d, unknown %d, skipped %d, pending %d", out.Sent, out.Failed, out.Unknown, out.Skipped, out.Pending+out.Sending),
 		msg.T("sent {{.Sent}}, failed {{.Failed}}, unknown {{.Unknown}}, skipped {{.Skipped}}, pending {{.Pending}}",
 			"Sent", out.Sent, "Failed", out.Failed, "Unknown", out.Unknown, "Skipped", out.Skipped, "Pending", out.Pending+out.Sending))
-	switch {
-	case out.Stopped != nil:
-		sp.line(stderr, fmt.Sprintf("stopped: %v", out.Stopped), msg.T("stopped: {{.Reason}}", "Reason", campaign.StopText(out.Stopped)))
-	}
-	if !out.ResumesAt.IsZero() {
-		at := out.ResumesAt.Local().Format("15:04")
-		sp.line(stderr, fmt.Sprintf("paused: the provider's limit was reached; resumes at %s (run the same command again then)", at),
-			msg.T("paused: the provider's limit was reached; resumes at {{.Time}} (run the same command again then)", "Time", at))
+	if out.Hold != nil {
+		printHold(stderr, *out.Hold, time.Now(), sp)
 	}
 	printDecisions(stderr, out.Decisions, maxListed, statusCommand(opts), sp)
 	switch {
@@ -91,8 +85,34 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 	return ExitOK
 }
 
+// printHold says why the run stopped with rows left, or did not start:
+// "stopped: " and the words (docs/headless.md), the server's reply, what
+// to change, and when to run the command again. In English (the
+// documented output) the prefixes are fixed for scripts.
+func printHold(w io.Writer, h campaign.Hold, now time.Time, sp speaker) {
+	sp.line(w, "stopped: "+h.Text.String(), msg.T("stopped: {{.Reason}}", "Reason", h.Text))
+	if h.Reply != "" {
+		fmt.Fprintln(w, "  "+sp.say(msg.T("server replied: {{.Reply}}", "Reply", msg.Raw(h.Reply))))
+	}
+	if !h.Advice.IsZero() {
+		fmt.Fprintln(w, "  "+sp.say(h.Advice))
+	}
+	at := campaign.When(h.Until, now)
+	switch {
+	case h.Until.IsZero():
+	case h.Kind == campaign.HoldQuota || h.Kind == campaign.HoldCap:
+		sp.line(w, "paused: the provider's limit was reached; resumes at "+at+" (run the same command again then)",
+			msg.T("paused: the provider's limit was reached; resumes at {{.Time}} (run the same command again then)", "Time", at))
+	default:
+		sp.line(w, "next start: "+at+" (run the same command again then)",
+			msg.T("next start: {{.Time}} (run the same command again then)", "Time", at))
+	}
+}
+
 // progressPrinter shows progress on stderr: a bar redrawn in place on a
 // terminal, a plain line every few seconds otherwise (logs, schedulers).
+// A pause (a provider's throttle, the sending hours) gets its own line
+// when it starts: "waiting until HH:MM: why".
 type progressPrinter struct {
 	w        io.Writer
 	sp       speaker
@@ -100,6 +120,7 @@ type progressPrinter struct {
 	mu       sync.Mutex
 	last     time.Time
 	drawn    bool
+	wait     sender.Wait // the pause last announced
 }
 
 func newProgressPrinter(w io.Writer, sp speaker) *progressPrinter {
@@ -111,6 +132,7 @@ func newProgressPrinter(w io.Writer, sp speaker) *progressPrinter {
 func (p *progressPrinter) update(s sender.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.announce(s.Wait)
 	interval := 5 * time.Second
 	if p.terminal {
 		interval = 200 * time.Millisecond
@@ -167,8 +189,37 @@ func (p *progressPrinter) line(s sender.Progress) string {
 	}
 	if !s.WaitingUntil.IsZero() {
 		line += ", waiting until " + s.WaitingUntil.Local().Format("15:04:05")
+	} else if s.Wait.Reason == sender.WaitDelay {
+		line += ", next message at " + s.Wait.Until.Local().Format("15:04:05")
 	}
 	return line
+}
+
+// announce prints a line when a pause starts that the user should know
+// about; the random delay between messages is not one.
+func (p *progressPrinter) announce(w sender.Wait) {
+	if w == p.wait {
+		return
+	}
+	p.wait = w
+	if w.Reason == sender.WaitDelay {
+		return
+	}
+	h, ok := campaign.WaitHold(w, time.Now())
+	if !ok {
+		return
+	}
+	if p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+	at := campaign.When(w.Until, time.Now())
+	why := h.Text
+	if h.Reply != "" {
+		why = msg.T("{{.What}} (server replied: {{.Reply}})", "What", why, "Reply", msg.Raw(h.Reply))
+	}
+	// In English the prefix is fixed, for scripts.
+	p.sp.line(p.w, "waiting until "+at+": "+why.String(), msg.T("waiting until {{.Time}}: {{.Why}}", "Time", at, "Why", why))
 }
 
 func (p *progressPrinter) finish() {

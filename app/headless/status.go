@@ -32,6 +32,9 @@ func status(opts *options, env campaign.Env, stdout, stderr io.Writer) int {
 		"Pending", st.Pending, "Sending", st.Sending, "Sent", st.Sent, "Failed", st.Failed, "Unknown", st.Unknown, "Skipped", st.Skipped)))
 	if !st.ResumesAt.IsZero() {
 		fmt.Fprintln(stdout, say(msg.T("paused by the provider's limit until {{.Time}}", "Time", st.ResumesAt.Local().Format("2006-01-02 15:04"))))
+		if st.Hold != nil {
+			fmt.Fprintln(stdout, "  "+say(st.Hold.Text))
+		}
 	}
 	if m := st.Mailbox; !st.InboxChecked.IsZero() {
 		fmt.Fprintln(stdout, say(msg.T("mailbox read at {{.Time}}: bounced {{.Hard}} hard, {{.Soft}} soft; replied {{.Replied}}; automatic replies {{.Auto}}; unsubscribed {{.Unsubscribed}}; confirmed in Sent {{.Confirmed}}; not in Sent {{.NotInSent}}",

@@ -114,3 +114,58 @@ func (c Code) Text() msg.Text {
 
 // Explain is Classify then Text.
 func Explain(status, text string) msg.Text { return Classify(status, text).Text() }
+
+// providerMeanings are replies whose provider says more than the general
+// reason: NetEase's reason codes and QQ Mail's content refusals. Sources:
+// NetEase's "退信代码说明" (help.mail.163.com; mirrored at
+// https://biecuoliao.com/pa/MBRrwEM.html), QQ Mail's help pages 122/171
+// (../shared/notes/providers.md).
+var providerMeanings = []struct {
+	words *regexp.Regexp
+	text  func() msg.Text
+}{
+	{regexp.MustCompile(`\bDT:SPM\b`), func() msg.Text {
+		return msg.T("NetEase Mail (163/126) judged the content as spam (DT:SPM)")
+	}},
+	{regexp.MustCompile(`(?i)mail content denied|inappropriate words`), func() msg.Text {
+		return msg.T("QQ Mail refused the content as inappropriate or as spam")
+	}},
+	{regexp.MustCompile(`\bDT:SUM\b`), func() msg.Text {
+		return msg.T("NetEase Mail refused the message: the sender in the envelope and in the From header differ (DT:SUM)")
+	}},
+	{regexp.MustCompile(`\bHL:REP\b`), func() msg.Text {
+		return msg.T("NetEase Mail refused the sender for a while: too many messages went to addresses that do not exist (HL:REP)")
+	}},
+}
+
+// Meaning says in plain words what a server's reply means: the
+// provider's own meaning where its wording is known (NetEase's DT:SPM,
+// QQ's content refusals), else the general reason.
+func Meaning(status, text string) msg.Text {
+	for _, m := range providerMeanings {
+		if m.words.MatchString(text) {
+			return m.text()
+		}
+	}
+	return Explain(status, text)
+}
+
+// Advice says what the sender can change about a reason, for messages
+// refused in a row; zero when nothing the sender does helps.
+func (c Code) Advice() msg.Text {
+	switch c {
+	case Spam:
+		return msg.T("Change the subject and the wording (fewer links, no words that read like an advertisement, no attachment that looks like one), send a test message to yourself, then start again; the refused rows can be sent again with “Retry failed rows” in History (or --retry-failed).")
+	case NoMailbox, NoDomain:
+		return msg.T("Check the addresses in the list: several in a row do not exist, which may mean the wrong column or an old list. Sending on to addresses that do not exist harms how providers rate your mail.")
+	case Authenticity:
+		return msg.T("Ask whoever runs your domain to publish SPF, DKIM and DMARC records for the server you send through, or set up DKIM signing for the account.")
+	case TooLarge:
+		return msg.T("Make the attachments smaller, or send a link to the files instead.")
+	case Disabled:
+		return msg.T("Check the addresses in the list: several in a row belong to mailboxes that are closed.")
+	case SendingLimit:
+		return msg.T("Send more slowly: set a lower rate or a random pause between messages, then start again.")
+	}
+	return msg.T("Look at the server's reply below; if it is about your account or the message rather than the recipients, change that before starting again.")
+}

@@ -39,3 +39,17 @@ func TestEveryReasonHasWords(t *testing.T) {
 		}
 	}
 }
+
+func TestMeaningNamesTheProvider(t *testing.T) {
+	if got := Meaning("", "554 DT:SPM 163 smtp9,DcCowAD3_4MQ2ZZmYX0rBw--.42017S2 1721093393,please see http://mail.163.com/help/help_spam_16.htm").Key; got != "NetEase Mail (163/126) judged the content as spam (DT:SPM)" {
+		t.Errorf("DT:SPM: %q", got)
+	}
+	if got, want := Meaning("5.1.1", "550 5.1.1 User unknown"), NoMailbox.Text(); got.Key != want.Key {
+		t.Errorf("a general reply: %q, want %q", got.Key, want.Key)
+	}
+	for _, c := range []Code{NoMailbox, NoDomain, MailboxFull, Disabled, Spam, Authenticity, TooLarge, SendingLimit, Unreachable, Delayed, RefusedOther, UnknownReason} {
+		if c.Advice().IsZero() {
+			t.Errorf("%q has no advice", c)
+		}
+	}
+}
