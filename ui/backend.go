@@ -313,6 +313,10 @@ type Progress struct {
 	// DryRunDir is set when the run wrote the messages there as .eml
 	// files instead of sending them; Sent counts the files.
 	DryRunDir string
+	// Hold says why the run waits or stopped (a provider's throttle or
+	// quota, the sending hours, an error spike), in words; nil while it
+	// sends, and for a run that finished.
+	Hold *campaign.Hold
 }
 
 // History reads the journal and acts on its rows.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -175,6 +176,9 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 		opts.Progress = func(sp sender.Progress) { progress(engineProgress(sp)) }
 		opts.Control = run.attach
 		opts.Lang = language
+		// The window waits for the sending hours and pauses on an error
+		// spike (the user resumes or cancels); the command line stops.
+		opts.WaitForHours, opts.PauseOnErrorSpike = true, true
 		out, err := p.Send(ctx, b.env, opts)
 		run.final, run.err = outcomeProgress(out), err
 		run.final.CampaignID = b.campaignID(out.JournalPath, p.Campaign.Key())
@@ -259,17 +263,34 @@ func (b *campaignBackend) campaignID(journalPath, key string) string {
 
 func engineProgress(p sender.Progress) Progress {
 	remaining := max(p.Remaining, 0)
-	return Progress{
+	out := Progress{
 		Total: p.Sent + p.Failed + p.Unknown + remaining, Sent: p.Sent, Failed: p.Failed, Unknown: p.Unknown,
 		Pending: remaining, PerMinute: p.Rate, ETA: p.ETA, Paused: p.Paused, ResumesAt: p.WaitingUntil,
 		LastAddress: recipients.RowKeyAddresses(p.Last.Key), LastReply: p.Last.Reply,
 	}
+	if h, ok := campaign.WaitHold(p.Wait, time.Now()); ok {
+		out.Hold = &h
+	}
+	return out
 }
 
 func outcomeProgress(o campaign.Outcome) Progress {
 	c := o.Counts
 	return Progress{Total: c.Total(), Sent: c.Sent, Failed: c.Failed, Unknown: c.Unknown, Skipped: c.Skipped,
-		Pending: c.Pending + c.Sending, ResumesAt: o.ResumesAt}
+		Pending: c.Pending + c.Sending, ResumesAt: o.ResumesAt, Hold: o.Hold}
+}
+
+// SuggestedDelay is the account's suggested pause between messages and
+// its reason, for the Send view's schedule section (pacingAdvisor).
+func (b *campaignBackend) SuggestedDelay(accountID string) (string, msg.Text) {
+	if b.env.Accounts == nil || accountID == "" {
+		return "", msg.Text{}
+	}
+	a, err := b.env.Accounts.Get(accountID)
+	if err != nil {
+		return "", msg.Text{}
+	}
+	return a.SuggestedDelay()
 }
 
 // campaignRun is a send in progress. Pause may arrive before the engine

@@ -56,6 +56,8 @@ type sendView struct {
 	// resumeStop cancels the automatic continuation after a provider's
 	// limit; nil when none is scheduled.
 	resumeStop chan struct{}
+	// schedule is the start time, sending hours and pauses (send_schedule.go).
+	schedule *sendSchedule
 }
 
 func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *sendView {
@@ -117,10 +119,11 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 		widget.NewFormItem(lang.L("Workbook with results"), v.pathEntry(&doc.c.Results, lang.L("optional: a copy of the list with status columns"), "results.xlsx")),
 		widget.NewFormItem(lang.L("Archive folder"), v.pathEntry(&doc.c.Archive, lang.L("optional: keep every sent message as .eml"), "")),
 	)
+	v.schedule = newSendSchedule(doc, b, runner, v.waitingForStart)
 	controls := container.NewHBox(v.check, v.start, v.pause, v.stop)
 	v.progress = container.NewVBox(v.bar, v.counts, v.speed)
 	v.progress.Hide() // until the first run starts
-	top := container.NewVBox(options, controls, v.progress, v.verdict)
+	top := container.NewVBox(options, v.schedule.content, controls, v.progress, v.verdict)
 	v.content = container.NewBorder(top, nil, nil, nil, v.problemList)
 	doc.onReplaced(v.showCampaign)
 	doc.onList(v.invalidate)
@@ -184,6 +187,7 @@ func (v *sendView) showCampaign() {
 		v.counts.SetText("")
 		v.speed.SetText("")
 	}
+	v.schedule.load()
 	v.invalidate()
 }
 
@@ -234,6 +238,7 @@ func defaultDryRunDir(d *document) string {
 // invalidate forgets the last check: anything edited must be checked again
 // before it can be sent.
 func (v *sendView) invalidate() {
+	v.schedule.stopWaiting() // the countdown was for what was checked
 	v.checked = false
 	v.problems = nil
 	v.problemList.Refresh()
@@ -334,6 +339,9 @@ func (v *sendView) confirmStart() {
 		ready = v.doc.list.Count(RowReady)
 	}
 	question := lang.L("Send one message to each of the {{.Count}} ready rows now?", map[string]any{"Count": ready})
+	if q := v.schedule.confirmQuestion(ready); q != "" {
+		question = q
+	}
 	if dir := v.doc.c.DryRun; dir != "" {
 		question = lang.L("Write the {{.Count}} messages as .eml files into {{.Folder}}? Nothing is sent.", map[string]any{"Count": ready, "Folder": dir})
 	}
@@ -354,6 +362,9 @@ const progressEveryUI = 250 * time.Millisecond
 // goroutine; the controls say so meanwhile.
 func (v *sendView) startRun() {
 	v.cancelResume()
+	if v.schedule.waitForStart(v.startRun) {
+		return // it calls startRun again at the start time
+	}
 	v.starting = true
 	v.check.Disable()
 	v.start.Disable()
@@ -410,13 +421,16 @@ func (v *sendView) showProgress(p Progress) {
 	if p.ETA > 0 && !p.Paused {
 		speed = append(speed, lang.L("about {{.Left}} left", map[string]any{"Left": say(msg.Duration(p.ETA))}))
 	}
-	if !p.ResumesAt.IsZero() {
+	if why := holdText(p); why != "" {
+		speed = append(speed, why)
+	} else if !p.ResumesAt.IsZero() {
 		speed = append(speed, lang.L("provider limit reached: resumes at {{.Time}}", map[string]any{"Time": p.ResumesAt.Local().Format("15:04")}))
 	}
 	if p.LastAddress != "" {
 		speed = append(speed, p.LastAddress+": "+p.LastReply)
 	}
 	v.speed.SetText(strings.Join(speed, " · "))
+	v.showEnginePause(p)
 }
 
 func (v *sendView) togglePause() {
@@ -469,8 +483,7 @@ func (v *sendView) finished(p Progress, err error) {
 	case p.Unknown > 0:
 		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Unknown}))
 	case p.Pending > 0 && !p.ResumesAt.IsZero():
-		v.verdict.SetText(lang.L("The provider's sending limit was reached: {{.Pending}} rows wait. Sending continues by itself at {{.Time}} while Mailroom stays open, or when you start it again after that.",
-			map[string]any{"Pending": p.Pending, "Time": p.ResumesAt.Local().Format("15:04")}))
+		v.verdict.SetText(resumeVerdict(p))
 		v.scheduleResume(p.ResumesAt)
 	case p.Pending > 0:
 		v.verdict.SetText(lang.L("Stopped with {{.Pending}} rows still waiting; the next run sends them.", map[string]any{"Pending": p.Pending}))

@@ -238,3 +238,19 @@ func authHint(presetID string) msg.Text {
 	}
 	return msg.T("Check the user name and password. Many providers need an app password or authorisation code instead of the login password.")
 }
+
+// SuggestedDelay is the random pause between messages the account's
+// provider calls for ("30-120", seconds, as in Limits.Delay) and why, in
+// the user's words; "" when it needs none.
+func (a Account) SuggestedDelay() (string, msg.Text) {
+	if a.Limits.Delay == "" {
+		return "", msg.Text{}
+	}
+	switch a.Preset {
+	case "qq", "exmail":
+		return a.Limits.Delay, msg.T("Suggested for QQ Mail: it refuses accounts that send fast (“frequency limited”); desktop bulk senders pause 30–120 seconds between messages for free mailboxes.")
+	case "163", "126", "yeah":
+		return a.Limits.Delay, msg.T("Suggested for NetEase Mail: it refuses senders that send many messages in a short time; desktop bulk senders pause 30–120 seconds between messages for free mailboxes.")
+	}
+	return a.Limits.Delay, msg.T("Suggested by the account's settings.")
+}

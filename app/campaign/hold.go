@@ -67,6 +67,19 @@ type Hold struct {
 	Advice msg.Text
 }
 
+// Sentence is the hold as one text: what happened, the server's reply
+// and what to change.
+func (h Hold) Sentence() msg.Text {
+	t := h.Text
+	if h.Reply != "" {
+		t = msg.T("{{.What}} (server replied: {{.Reply}})", "What", t, "Reply", msg.Raw(h.Reply))
+	}
+	if !h.Advice.IsZero() {
+		t = msg.T("{{.What}} {{.Advice}}", "What", t, "Advice", h.Advice)
+	}
+	return t
+}
+
 // When writes t for a message read at now: the time of day when it is
 // today, with the date otherwise.
 func When(t, now time.Time) string {
@@ -97,7 +110,7 @@ func WaitHold(w sender.Wait, now time.Time) (Hold, bool) {
 		h.Text = msg.T("Scheduled: sending starts at {{.Time}}.", "Time", at)
 	case sender.WaitDelay:
 		h.Kind = HoldDelay
-		h.Text = msg.T("Random pause between messages: the next one goes at {{.Time}}.", "Time", at)
+		h.Text = msg.T("Random pause between messages: the next one goes at {{.Time}}.", "Time", w.Until.Local().Format("15:04:05"))
 	case sender.WaitErrorSpike:
 		h = spikeHold(w.Failures, w.Reply)
 		h.Waiting = true

@@ -152,3 +152,35 @@ func pausedHold(until time.Time, reason string, now time.Time) Hold {
 	}
 	return StopHold(se, now)
 }
+
+// HoursForm is the sending hours as the window edits them: days of the
+// week (indexed by time.Weekday) and two times of day.
+type HoursForm struct {
+	Days     [7]bool
+	From, To string
+}
+
+// SplitHours reads a campaign's hours for the window; ok is false when s
+// is empty or cannot be read (the window then shows none set).
+func SplitHours(s string) (f HoursForm, ok bool) {
+	h, err := sender.ParseHours(s)
+	if strings.TrimSpace(s) == "" || err != nil {
+		return HoursForm{From: "09:00", To: "18:00", Days: [7]bool{false, true, true, true, true, true, false}}, false
+	}
+	hm := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60) }
+	return HoursForm{Days: h.Days, From: hm(h.From), To: hm(h.To)}, true
+}
+
+// String writes the form as the campaign file keeps it; the error says
+// what is wrong (no day, a bad time, the end before the start).
+func (f HoursForm) String() (string, error) {
+	h := sender.Hours{Days: f.Days}
+	if h.IsZero() {
+		return "", fmt.Errorf("choose at least one day")
+	}
+	s := strings.Fields(h.String())[0] + " " + strings.TrimSpace(f.From) + "-" + strings.TrimSpace(f.To)
+	if _, err := sender.ParseHours(s); err != nil {
+		return "", err
+	}
+	return s, nil
+}

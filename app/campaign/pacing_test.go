@@ -59,16 +59,6 @@ func (l *holdLog) progress(p sender.Progress) {
 	}
 }
 
-func (l *holdLog) kinds() []HoldKind {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []HoldKind
-	for _, h := range l.holds {
-		out = append(out, h.Kind)
-	}
-	return out
-}
-
 // TestQQFrequencyLimitPausesTheCampaign is issue 13's reproduction end to
 // end: QQ's "550 Connection frequency limited" pauses the campaign, which
 // goes on by itself; no row fails, every row is sent once, and the pause
@@ -266,5 +256,23 @@ func TestPacingFieldsArePreflightProblems(t *testing.T) {
 		if !codes[want] {
 			t.Errorf("no %s problem: %v", want, plan.Problems)
 		}
+	}
+}
+
+func TestHoursFormRoundTrip(t *testing.T) {
+	f, ok := SplitHours("Mon-Fri 08:30-17:00")
+	if !ok || f.From != "08:30" || f.To != "17:00" || !f.Days[time.Monday] || f.Days[time.Saturday] {
+		t.Fatalf("%+v %v", f, ok)
+	}
+	f.Days[time.Saturday] = true
+	if s, err := f.String(); err != nil || s != "Mon-Sat 08:30-17:00" {
+		t.Errorf("%q %v", s, err)
+	}
+	if _, err := (HoursForm{From: "09:00", To: "18:00"}).String(); err == nil {
+		t.Error("no day accepted")
+	}
+	f.To = "07:00"
+	if _, err := f.String(); err == nil {
+		t.Error("the end before the start accepted")
 	}
 }
