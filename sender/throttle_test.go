@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -416,4 +417,53 @@ func TestSchedule(t *testing.T) {
 			t.Errorf("progress showed %+v; want the wait for Monday 09:00", rec.seen())
 		}
 	})
+}
+
+// TestCancelDuringWaitsLeavesRowsPending: a run cancelled (or killed)
+// while it waits for a throttle or for the sending hours holds no row in
+// "sending": every row it did not send is pending, so the next run sends
+// it exactly once and reports nothing as maybe delivered.
+func TestCancelDuringWaitsLeavesRowsPending(t *testing.T) {
+	// Only tomorrow: the run waits whenever the test runs.
+	hours := Hours{From: 0, To: 24 * time.Hour}
+	hours.Days[(time.Now().Weekday()+1)%7] = true
+	for _, tc := range []struct {
+		name   string
+		reason WaitReason
+		rules  []smtptest.Rule
+		opts   []Option
+	}{
+		{"throttle", WaitThrottle, []smtptest.Rule{{Stage: smtptest.StageMail, Match: func(e smtptest.Event) bool { return e.Message >= 3 }, Fault: smtptest.QQFrequencyLimited()}},
+			[]Option{WithThrottle(Throttle{First: time.Hour, Max: time.Hour, GiveUp: 10 * time.Hour})}},
+		{"sending hours", WaitHours, nil, []Option{WithSchedule(Schedule{Hours: hours, Wait: true})}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := smtptest.Start(t, smtptest.WithRules(tc.rules...))
+			store := newMemStore()
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			opts := append([]Option{WithServer(srv.Host(), srv.Port(), TLSNone), WithConcurrency(2), WithProgress(func(p Progress) {
+				if p.Wait.Reason == tc.reason {
+					cancel()
+				}
+			})}, tc.opts...)
+			e, err := New(store, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs := messages(t, 6)
+			sum, err := e.Run(ctx, NewSliceSource(msgs...))
+			wantStop(t, err, ErrCanceled)
+			store.mu.Lock()
+			for key, st := range store.state {
+				if st == "sending" {
+					t.Errorf("%s left sending", key)
+				}
+			}
+			store.mu.Unlock()
+			if sum.Sent != srv.Count() || sum.Failed+sum.Unknown != 0 {
+				t.Errorf("summary %+v, server %d", sum, srv.Count())
+			}
+		})
+	}
 }

@@ -96,7 +96,9 @@ func (b *accountBook) fromUI(u Account) accounts.Account {
 
 // overlayForm puts what the form shows over a.
 func overlayForm(a accounts.Account, u Account) accounts.Account {
+	previous := a.Preset
 	a.DisplayName, a.Preset = u.Name, u.PresetID
+	a.PresetChanged(previous)
 	a.FromName, a.FromAddress, a.ReplyTo = u.FromName, u.FromAddress, u.ReplyTo
 	a.Host, a.Port, a.Username = strings.TrimSpace(u.Host), u.Port, strings.TrimSpace(u.Username)
 	a.Security, a.Auth = accounts.Security(u.Security), accounts.AuthMethod(u.Auth)

@@ -107,3 +107,30 @@ func TestAccountBookLeavesAnUntouchedIMAPSectionEmpty(t *testing.T) {
 		t.Errorf("stored IMAP side %+v, want none", stored.IMAP)
 	}
 }
+
+// TestNewQQAccountGetsTheSuggestedPause: an account made in the form with
+// the QQ preset keeps the preset's suggested pause between messages (the
+// form does not show it); choosing another provider drops it.
+func TestNewQQAccountGetsTheSuggestedPause(t *testing.T) {
+	store, err := accounts.OpenStore(t.TempDir(), accounts.NewSessionSecrets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := &accountBook{store: store}
+	u, err := book.Save(Account{Name: "QQ", PresetID: "qq", FromAddress: "1@qq.com", Host: "smtp.qq.com", Port: 465,
+		Security: string(accounts.SecurityTLS), Auth: string(accounts.AuthAuto), Username: "1@qq.com"}, "code", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := store.Get(u.ID)
+	if d, why := a.SuggestedDelay(); d != "30-120" || why.IsZero() {
+		t.Errorf("saved QQ account suggests %q", d)
+	}
+	u.PresetID, u.Host = "custom", "mail.example.com"
+	if u, err = book.Save(u, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := store.Get(u.ID); a.Limits.Delay != "" {
+		t.Errorf("another provider kept QQ's pause %q", a.Limits.Delay)
+	}
+}

@@ -44,7 +44,9 @@ type sendSchedule struct {
 	delayHint             *widget.Label
 	countdown             *widget.Label
 	cancel                *widget.Button
+	countdownRow          *fyne.Container
 	item                  *widget.AccordionItem
+	accordion             *widget.Accordion
 	content               fyne.CanvasObject
 	loading               bool
 	// waiting is closed to cancel the countdown; nil when none runs.
@@ -78,8 +80,10 @@ func newSendSchedule(doc *document, b *bridge, runner Runner, onWaiting func(boo
 	s.cancel = widget.NewButtonWithIcon(lang.L("Cancel the scheduled start"), theme.CancelIcon(), s.stopWaiting)
 	s.cancel.Hide()
 
+	// Wide enough for "18:00" whatever the font.
+	timeSize := fyne.NewSize(fyne.MeasureText("00:00000", theme.TextSize(), fyne.TextStyle{}).Width+theme.InnerPadding()*2, s.from.MinSize().Height)
 	hours := container.NewVBox(
-		container.NewHBox(s.hoursOn, s.from, widget.NewLabel("–"), s.to),
+		container.NewHBox(s.hoursOn, container.NewGridWrap(timeSize, s.from), widget.NewLabel("–"), container.NewGridWrap(timeSize, s.to)),
 		container.NewGridWithColumns(7, dayChecks...),
 		widget.NewLabel(lang.L("The computer's time zone. Outside these hours sending waits and goes on by itself.")))
 	form := widget.NewForm(
@@ -91,8 +95,76 @@ func newSendSchedule(doc *document, b *bridge, runner Runner, onWaiting func(boo
 			widget.NewLabel(lang.L("in a row (0: never)")), s.spike)),
 	)
 	s.item = widget.NewAccordionItem(lang.L("Schedule and pace"), form)
-	s.content = container.NewVBox(widget.NewAccordion(s.item), container.NewBorder(nil, nil, nil, s.cancel, s.countdown))
+	s.accordion = widget.NewAccordion(s.item)
+	s.countdownRow = container.NewBorder(nil, nil, nil, s.cancel, s.countdown)
+	s.countdownRow.Hide()
+	s.content = container.NewVBox(s.accordion, s.countdownRow)
 	return s
+}
+
+// summarize titles the section with what is set, so that it can stay
+// closed and the Send view small: "Schedule and pace: starts …, Mon-Fri
+// 09:00-18:00, pause 30-120 s".
+func (s *sendSchedule) summarize() {
+	c := s.doc.c
+	var parts []string
+	if c.StartAt != "" {
+		parts = append(parts, lang.L("starts {{.Time}}", map[string]any{"Time": c.StartAt}))
+	}
+	if f, ok := campaign.SplitHours(c.Hours); ok {
+		parts = append(parts, s.hoursText(f))
+	}
+	delay := c.Delay
+	if delay == "" && s.advisor != nil {
+		delay, _ = s.advisor.SuggestedDelay(c.Account)
+	}
+	if delay != "" && delay != "0" {
+		parts = append(parts, lang.L("pause {{.Delay}} s", map[string]any{"Delay": delay}))
+	}
+	title := lang.L("Schedule and pace")
+	if len(parts) > 0 {
+		title = lang.L("Schedule and pace: {{.Summary}}", map[string]any{"Summary": listText(parts)})
+	}
+	s.item.Title = title
+	s.accordion.Refresh()
+}
+
+// listText joins items as the window's language does ("a, b" / "a，b").
+func listText(items []string) string {
+	if len(items) == 0 {
+		return ""
+	}
+	list := items[0]
+	for _, item := range items[1:] {
+		list = lang.L("{{.List}}, {{.Item}}", map[string]any{"List": list, "Item": item})
+	}
+	return list
+}
+
+// hoursText says the hours in the window's language: "Mon–Fri
+// 09:00–18:00", "周二，周四 08:00–12:00".
+func (s *sendSchedule) hoursText(f campaign.HoursForm) string {
+	var runs []string
+	for i := 0; i < 7; i++ { // Monday first, as the checks
+		if !f.Days[(i+1)%7] {
+			continue
+		}
+		j := i
+		for j+1 < 7 && f.Days[(j+2)%7] {
+			j++
+		}
+		switch {
+		case j == i:
+			runs = append(runs, s.days[i].Text)
+		case j == i+1:
+			runs = append(runs, s.days[i].Text, s.days[j].Text)
+		default:
+			runs = append(runs, lang.L("{{.First}}–{{.Last}}", map[string]any{"First": s.days[i].Text, "Last": s.days[j].Text}))
+		}
+		i = j
+	}
+	days := listText(runs)
+	return lang.L("{{.Days}} {{.From}}–{{.To}}", map[string]any{"Days": days, "From": f.From, "To": f.To})
 }
 
 // entry is an entry whose trimmed text goes into the campaign.
@@ -103,6 +175,7 @@ func (s *sendSchedule) entry(placeholder string, store func(string)) *widget.Ent
 		if !s.loading {
 			store(strings.TrimSpace(v))
 			s.doc.changed()
+			s.summarize()
 		}
 	}
 	return e
@@ -118,6 +191,7 @@ func (s *sendSchedule) storeHours() {
 	if !s.hoursOn.Checked {
 		s.doc.c.Hours = ""
 		s.doc.changed()
+		s.summarize()
 		return
 	}
 	var f campaign.HoursForm
@@ -131,10 +205,11 @@ func (s *sendSchedule) storeHours() {
 		s.doc.c.Hours = strings.TrimSpace(f.From + "-" + f.To) // the check names the problem
 	}
 	s.doc.changed()
+	s.summarize()
 }
 
-// load shows the campaign's fields; a campaign that sets any of them
-// opens the section.
+// load shows the campaign's fields; the section starts closed, its title
+// saying what is set.
 func (s *sendSchedule) load() {
 	s.stopWaiting()
 	s.loading = true
@@ -154,7 +229,7 @@ func (s *sendSchedule) load() {
 	s.from.SetText(f.From)
 	s.to.SetText(f.To)
 	s.showSuggestion()
-	s.item.Open = c.StartAt != "" || c.Hours != "" || c.Delay != "" || c.ErrorSpike != nil
+	s.summarize()
 }
 
 // showSuggestion tells what pause the account suggests and why.
@@ -186,6 +261,7 @@ func (s *sendSchedule) waitForStart(start func()) bool {
 	s.stopWaiting()
 	stop := make(chan struct{})
 	s.waiting = stop
+	s.countdownRow.Show()
 	s.cancel.Show()
 	s.showCountdown(at)
 	s.onWaiting(true)
@@ -238,6 +314,7 @@ func (s *sendSchedule) stopWaiting() {
 	}
 	close(s.waiting)
 	s.finishWaiting()
+	s.countdownRow.Show()
 	s.countdown.SetText(lang.L("The scheduled start was cancelled."))
 }
 
@@ -245,6 +322,7 @@ func (s *sendSchedule) finishWaiting() {
 	s.waiting = nil
 	s.cancel.Hide()
 	s.countdown.SetText("")
+	s.countdownRow.Hide()
 	s.onWaiting(false)
 }
 

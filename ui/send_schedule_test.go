@@ -141,8 +141,11 @@ func TestScheduleFieldsGoIntoTheCampaign(t *testing.T) {
 	}
 	doc.c.Hours = "Tue,Thu 08:00-12:00"
 	v.showCampaign()
-	if !s.hoursOn.Checked || s.days[0].Checked || !s.days[1].Checked || !s.days[3].Checked || s.from.Text != "08:00" || !s.item.Open {
+	if !s.hoursOn.Checked || s.days[0].Checked || !s.days[1].Checked || !s.days[3].Checked || s.from.Text != "08:00" {
 		t.Errorf("loaded hours: on %v, from %q", s.hoursOn.Checked, s.from.Text)
+	}
+	if s.item.Open || s.item.Title != "Schedule and pace: starts 2026-03-02 09:00, Tue, Thu 08:00–12:00, pause 30-120 s" {
+		t.Errorf("the closed section is titled %q (open %v)", s.item.Title, s.item.Open)
 	}
 }
 

@@ -254,3 +254,17 @@ func (a Account) SuggestedDelay() (string, msg.Text) {
 	}
 	return a.Limits.Delay, msg.T("Suggested by the account's settings.")
 }
+
+// PresetChanged gives an account the pause between messages its preset
+// suggests when the preset is new to it (a new account, or another
+// provider chosen in the form, whose Limits the form does not show in
+// full); an account that keeps its preset keeps its own value.
+func (a *Account) PresetChanged(previous string) {
+	if a.Preset == previous {
+		return
+	}
+	a.Limits.Delay = ""
+	if p, ok := PresetByID(a.Preset); ok {
+		a.Limits.Delay = p.Limits.Delay
+	}
+}
