@@ -228,6 +228,7 @@ func TestClassifyPacing(t *testing.T) {
 		{421, "HL:IFC 163 smtp14,EsCowACXq0h7kZZm", 0, pacingThrottle, rate(ProviderNetEase)},
 		{451, "MI:SFQ 163 smtp14,EsCowACXq0h7kZZm", 2, pacingThrottle, rate(ProviderNetEase)},
 		{421, "HL:ICC 163 smtp14,EsCowACXq0h7kZZm", 0, pacingThrottle, conns(ProviderNetEase)},
+		{421, "Too many concurrent SMTP connections from this IP address; please try again later.", 0, pacingThrottle, conns(ProviderUnknown)},
 		{432, "4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for more information.", 0, pacingThrottle, conns(ProviderMicrosoft)},
 		{432, "4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded", 2, pacingThrottle, conns(ProviderMicrosoft)},
 		{454, "4.7.0 Too many login attempts, please try again later. - gsmtp", 0, pacingThrottle, rate(ProviderGmail)},

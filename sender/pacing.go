@@ -97,7 +97,7 @@ var (
 	dailyWords = regexp.MustCompile(`(?i)\b(daily|per day|a day|24 ?hours?|today)\b|SubmissionQuotaExceeded|sending quota|\bMI:STC\b|\bRP:TRC\b|当天|每日|今日`)
 
 	// connectionWords say there are too many connections at once.
-	connectionWords = regexp.MustCompile(`(?i)concurrent connections?|too many (concurrent |simultaneous )?connections|thread limit|\bHL:ICC\b|并发`)
+	connectionWords = regexp.MustCompile(`(?i)concurrent connections?|too many (concurrent |simultaneous )?(smtp )?connections|thread limit|\bHL:ICC\b|并发`)
 
 	// perConnectionWords: NetEase takes no more messages or recipients on
 	// this connection (MI:DMC, RP:DRC): a per-connection limit.
