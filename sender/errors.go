@@ -173,7 +173,8 @@ func isTLSError(err error) bool {
 // Code is a stable name for an error of the engine, for callers that word
 // it for people (the engine imports nothing that speaks a language): the
 // reason of a *StopError — "canceled", "auth", "daily-cap", "quota", "tls",
-// "unreachable", "journal", "source", "running" — or a message the engine
+// "unreachable", "journal", "source", "running", "throttled",
+// "outside-hours", "scheduled", "error-spike" — or a message the engine
 // refused — "recipients", "missing-file", "invalid-message". It is "" for
 // any other error.
 func Code(err error) string {
@@ -193,5 +194,6 @@ var errorCodes = []struct {
 	{ErrCanceled, "canceled"}, {ErrAuth, "auth"}, {ErrDailyCap, "daily-cap"}, {ErrQuota, "quota"},
 	{ErrTLS, "tls"}, {ErrUnreachable, "unreachable"}, {ErrJournal, "journal"}, {ErrSource, "source"},
 	{ErrRunning, "running"}, {ErrRecipients, "recipients"}, {ErrMissingFile, "missing-file"},
-	{ErrInvalidMessage, "invalid-message"},
+	{ErrInvalidMessage, "invalid-message"}, {ErrThrottled, "throttled"}, {ErrOutsideHours, "outside-hours"},
+	{ErrScheduled, "scheduled"}, {ErrErrorSpike, "error-spike"},
 }

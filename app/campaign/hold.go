@@ -171,7 +171,7 @@ func StopHold(se *sender.StopError, now time.Time) Hold {
 		h.Advice = msg.T("Check the internet connection and the server settings, then start again.")
 	case errors.Is(se, sender.ErrCanceled):
 		h.Kind = HoldCanceled
-		h.Text = msg.T("Sending was cancelled.")
+		h.Text = msg.T("Sending was cancelled. Rows not sent yet wait for the next run.")
 	case errors.Is(se, sender.ErrJournal):
 		h.Kind = HoldOther
 		h.Text = msg.T("The journal could not be written, so sending stopped: nothing is sent without a record. {{.Error}}", "Error", msg.Raw(causeText(se)))

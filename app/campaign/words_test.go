@@ -15,8 +15,9 @@ import (
 func TestStopTextSaysEveryStopInChinese(t *testing.T) {
 	resume := time.Date(2026, 3, 5, 9, 30, 0, 0, time.Local)
 	for _, reason := range []error{sender.ErrCanceled, sender.ErrAuth, sender.ErrDailyCap, sender.ErrQuota, sender.ErrTLS,
-		sender.ErrUnreachable, sender.ErrJournal, sender.ErrSource} {
-		e := &sender.StopError{Reason: reason, Reply: "550 5.4.5 Daily user sending limit exceeded"}
+		sender.ErrUnreachable, sender.ErrJournal, sender.ErrSource, sender.ErrThrottled, sender.ErrOutsideHours,
+		sender.ErrScheduled, sender.ErrErrorSpike} {
+		e := &sender.StopError{Reason: reason, Reply: "550 5.4.5 Daily user sending limit exceeded", ResumeAt: resume, Failures: 5}
 		text := StopText(e)
 		zh := text.In(msg.SimplifiedChinese)
 		if zh == text.String() || strings.Contains(zh, "sender:") {
