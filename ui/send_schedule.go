@@ -64,7 +64,7 @@ func newSendSchedule(doc *document, b *bridge, runner Runner, onWaiting func(boo
 			s.doc.c.ErrorSpike = &n
 		}
 	})
-	s.hoursOn = widget.NewCheck(lang.L("Only send on these days, between"), func(bool) { s.storeHours() })
+	s.hoursOn = widget.NewCheck(lang.L("Only send on these days, at these hours:"), func(bool) { s.storeHours() })
 	var dayChecks []fyne.CanvasObject
 	for _, name := range []string{lang.L("Mon"), lang.L("Tue"), lang.L("Wed"), lang.L("Thu"), lang.L("Fri"), lang.L("Sat"), lang.L("Sun")} {
 		c := widget.NewCheck(name, func(bool) { s.storeHours() })
@@ -82,10 +82,20 @@ func newSendSchedule(doc *document, b *bridge, runner Runner, onWaiting func(boo
 
 	// Wide enough for "18:00" whatever the font.
 	timeSize := fyne.NewSize(fyne.MeasureText("00:00000", theme.TextSize(), fyne.TextStyle{}).Width+theme.InnerPadding()*2, s.from.MinSize().Height)
+	// The days flow onto a second line when the window is narrow (800
+	// pixels wide, the Send page has about 650; in Chinese less), one width each so that
+	// they line up.
+	var daySize fyne.Size
+	for _, c := range s.days {
+		daySize = daySize.Max(c.MinSize())
+	}
+	zone := widget.NewLabel(lang.L("The computer's time zone. Outside these hours sending waits and goes on by itself."))
+	zone.Wrapping = fyne.TextWrapWord
 	hours := container.NewVBox(
-		container.NewHBox(s.hoursOn, container.NewGridWrap(timeSize, s.from), widget.NewLabel("–"), container.NewGridWrap(timeSize, s.to)),
-		container.NewGridWithColumns(7, dayChecks...),
-		widget.NewLabel(lang.L("The computer's time zone. Outside these hours sending waits and goes on by itself.")))
+		s.hoursOn,
+		container.NewGridWrap(daySize, dayChecks...),
+		container.NewHBox(container.NewGridWrap(timeSize, s.from), widget.NewLabel("–"), container.NewGridWrap(timeSize, s.to)),
+		zone)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Start at"), s.startAt),
 		widget.NewFormItem(lang.L("Sending hours"), hours),

@@ -213,3 +213,25 @@ func TestHoldsAreShownInWords(t *testing.T) {
 	v.cancelResume()
 	b.wait()
 }
+
+// TestScheduleSectionFitsASmallScreen: at 800×600 the Send page has
+// about 680 pixels beside the page tabs. The schedule section, open and
+// counting down, must not be what makes the page (and so the window)
+// wider: the days flow onto more lines and the notes wrap.
+func TestScheduleSectionFitsASmallScreen(t *testing.T) {
+	v, doc, _ := newTestSend(t, &fakeRunner{})
+	withScheduleClock(v, time.Date(2026, 3, 2, 7, 30, 0, 0, time.Local))
+	doc.c.Hours, doc.c.Delay, doc.c.StartAt = "Mon-Fri 09:00-18:00", "30-120", "2026-03-02 09:00"
+	v.schedule.load()
+	v.schedule.accordion.Open(0)
+	v.schedule.countdownRow.Show()
+	v.schedule.cancel.Show()
+	v.schedule.showCountdown(time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local))
+	const room = 680
+	if w := v.schedule.content.MinSize().Width; w >= v.content.MinSize().Width || w > room {
+		t.Errorf("the schedule section needs %.0f pixels; the Send page %.0f (room: %d)", w, v.content.MinSize().Width, room)
+	}
+	if w := v.content.MinSize().Width; w > room {
+		t.Errorf("the Send page needs %.0f pixels, more than the %d it has at 800×600", w, room)
+	}
+}

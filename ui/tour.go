@@ -178,6 +178,9 @@ func (t *tour) screenshots() error {
 	if err := t.shot("5-check"); err != nil {
 		return err
 	}
+	if err := t.schedule(); err != nil {
+		return err
+	}
 	t.do(m.send.startRun)
 	time.Sleep(4 * time.Second)
 	if err := t.shot("6-sending"); err != nil {
@@ -193,6 +196,36 @@ func (t *tour) screenshots() error {
 	})
 	time.Sleep(time.Second)
 	return t.shot("8-history")
+}
+
+// schedule photographs the Send page's "Schedule and pace" section
+// filled in (weekdays 09:00–18:00, a pause of 30–120 s) and a scheduled
+// start counting down, then cancels the countdown and clears the fields
+// so that the tour's send goes at once.
+func (t *tour) schedule() error {
+	m := t.m
+	t.do(func() {
+		m.doc.c.Hours, m.doc.c.Delay = "Mon-Fri 09:00-18:00", "30-120"
+		m.doc.c.StartAt = time.Now().Add(90 * time.Minute).Format("2006-01-02 15:04")
+		m.send.schedule.load()
+		m.send.schedule.accordion.Open(0)
+	})
+	if err := t.shot("5-schedule"); err != nil {
+		return err
+	}
+	t.do(func() {
+		m.send.schedule.accordion.Close(0)
+		m.send.startRun() // counts down to the start time
+	})
+	if err := t.shot("5-countdown"); err != nil {
+		return err
+	}
+	t.do(func() {
+		m.send.schedule.stopWaiting()
+		m.doc.c.Hours, m.doc.c.Delay, m.doc.c.StartAt = "", "", ""
+		m.send.schedule.load()
+	})
+	return nil
 }
 
 // benchResult is what the bench tour measures, written as JSON.
