@@ -47,8 +47,10 @@ type sendSchedule struct {
 	countdownRow          *fyne.Container
 	item                  *widget.AccordionItem
 	accordion             *widget.Accordion
-	content               fyne.CanvasObject
-	loading               bool
+	// section goes with the Send page's options, countdownRow above its
+	// buttons.
+	section fyne.CanvasObject
+	loading bool
 	// waiting is closed to cancel the countdown; nil when none runs.
 	waiting chan struct{}
 }
@@ -108,7 +110,7 @@ func newSendSchedule(doc *document, b *bridge, runner Runner, onWaiting func(boo
 	s.accordion = widget.NewAccordion(s.item)
 	s.countdownRow = container.NewBorder(nil, nil, nil, s.cancel, s.countdown)
 	s.countdownRow.Hide()
-	s.content = container.NewVBox(s.accordion, s.countdownRow)
+	s.section = s.accordion
 	return s
 }
 

@@ -217,7 +217,8 @@ func TestHoldsAreShownInWords(t *testing.T) {
 // TestScheduleSectionFitsASmallScreen: at 800×600 the Send page has
 // about 680 pixels beside the page tabs. The schedule section, open and
 // counting down, must not be what makes the page (and so the window)
-// wider: the days flow onto more lines and the notes wrap.
+// wider or taller: the days flow onto more lines, the notes wrap and the
+// section scrolls with the options.
 func TestScheduleSectionFitsASmallScreen(t *testing.T) {
 	v, doc, _ := newTestSend(t, &fakeRunner{})
 	withScheduleClock(v, time.Date(2026, 3, 2, 7, 30, 0, 0, time.Local))
@@ -228,10 +229,15 @@ func TestScheduleSectionFitsASmallScreen(t *testing.T) {
 	v.schedule.cancel.Show()
 	v.schedule.showCountdown(time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local))
 	const room = 680
-	if w := v.schedule.content.MinSize().Width; w >= v.content.MinSize().Width || w > room {
+	if w := v.schedule.section.MinSize().Width; w >= v.content.MinSize().Width || w > room {
 		t.Errorf("the schedule section needs %.0f pixels; the Send page %.0f (room: %d)", w, v.content.MinSize().Width, room)
 	}
 	if w := v.content.MinSize().Width; w > room {
 		t.Errorf("the Send page needs %.0f pixels, more than the %d it has at 800×600", w, room)
+	}
+	// Below the menu bar the page has about 560 pixels of height: the
+	// opened section scrolls with the options instead of growing the page.
+	if h := v.content.MinSize().Height; h > 560 {
+		t.Errorf("with the schedule open the Send page needs %.0f pixels of height, more than the 560 it has", h)
 	}
 }

@@ -58,6 +58,9 @@ type sendView struct {
 	resumeStop chan struct{}
 	// schedule is the start time, sending hours and pauses (send_schedule.go).
 	schedule *sendSchedule
+	// split puts the options (scrolled) above the controls and problems.
+	split         *container.Split
+	optionsScroll *container.Scroll
 }
 
 func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *sendView {
@@ -123,8 +126,14 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 	controls := container.NewHBox(v.check, v.start, v.pause, v.stop)
 	v.progress = container.NewVBox(v.bar, v.counts, v.speed)
 	v.progress.Hide() // until the first run starts
-	top := container.NewVBox(options, v.schedule.content, controls, v.progress, v.verdict)
-	v.content = container.NewBorder(top, nil, nil, nil, v.problemList)
+	// The options and the schedule scroll in their own pane, so that an
+	// opened schedule leaves the controls, the countdown, the progress and
+	// the problems their room at 800×600; the user can drag the split.
+	status := container.NewVBox(v.schedule.countdownRow, controls, v.progress, v.verdict)
+	v.optionsScroll = container.NewVScroll(container.NewVBox(options, v.schedule.section))
+	v.split = container.NewVSplit(v.optionsScroll, container.NewBorder(status, nil, nil, nil, v.problemList))
+	v.split.Offset = optionsShare
+	v.content = v.split
 	doc.onReplaced(v.showCampaign)
 	doc.onList(v.invalidate)
 	v.showCampaign()
@@ -156,6 +165,9 @@ func (v *sendView) pathEntry(dst *string, hint, fileName string) fyne.CanvasObje
 	})
 	return container.NewBorder(nil, nil, nil, browse, e)
 }
+
+// optionsShare is the options' part of the page's height.
+const optionsShare = 0.45
 
 type boundPath struct {
 	entry *widget.Entry

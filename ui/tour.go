@@ -209,6 +209,7 @@ func (t *tour) schedule() error {
 		m.doc.c.StartAt = time.Now().Add(90 * time.Minute).Format("2006-01-02 15:04")
 		m.send.schedule.load()
 		m.send.schedule.accordion.Open(0)
+		m.send.optionsScroll.ScrollToBottom()
 	})
 	if err := t.shot("5-schedule"); err != nil {
 		return err
