@@ -22,6 +22,19 @@ func (r *run) deliver(conn *smtpConn, j *job) (retire bool) {
 			r.leavePending(j)
 			return false
 		}
+		// Only while the row is pending in the Store: never tried, or put
+		// back to pending after a stale connection or a renewed login.
+		if w, ok := r.src.(Withdrawer); ok && j.attempts == 0 {
+			gone, err := w.Withdraw(r.ctx, j.msg)
+			if err != nil {
+				r.stop(stop(ErrSource, "", err))
+				r.leavePending(j)
+				return false
+			}
+			if gone {
+				return false
+			}
+		}
 		// Right before sending, also on retries: go-mail would silently
 		// leave out a file that vanished.
 		if err := checkFiles(j.msg.Files); err != nil {

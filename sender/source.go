@@ -12,6 +12,20 @@ type Source interface {
 	Next(ctx context.Context) (Message, error)
 }
 
+// Withdrawer is implemented by sources that can take back a message they
+// gave out. The engine asks just before the first attempt, after the
+// waits that come before a message (the random pause, the sending hours,
+// a provider's throttle), which can last hours: what the source knew when
+// it gave the message out (the do-not-send list) may have changed since.
+// true means the source has recorded the row's outcome itself (skipped)
+// and the engine drops the message; an error stops the run with ErrSource
+// and leaves the message pending. Withdraw may be called from several
+// connections at once. A retry of a message already tried is not asked
+// about.
+type Withdrawer interface {
+	Withdraw(ctx context.Context, m Message) (bool, error)
+}
+
 // Sizer is implemented by sources that know how many messages they hold;
 // progress then reports Remaining and an ETA.
 type Sizer interface {

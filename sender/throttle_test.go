@@ -2,6 +2,7 @@ package sender
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -466,4 +467,51 @@ func TestCancelDuringWaitsLeavesRowsPending(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withdrawingSource takes back the messages to the rows in gone, or fails
+// with err when asked about fail.
+type withdrawingSource struct {
+	*SliceSource
+	gone map[string]bool
+	fail string
+	err  error
+}
+
+func (s *withdrawingSource) Withdraw(_ context.Context, m Message) (bool, error) {
+	if m.Key == s.fail {
+		return false, s.err
+	}
+	return s.gone[m.Key], nil
+}
+
+// TestWithdrawnMessagesAreNotSent: the source is asked after the wait
+// before each message's first attempt; a withdrawn message is neither
+// sent nor left pending by the engine (the source recorded its outcome),
+// and a source that cannot answer stops the run with the row pending.
+func TestWithdrawnMessagesAreNotSent(t *testing.T) {
+	srv := smtptest.Start(t)
+	store := newMemStore()
+	e, _ := plainEngine(t, srv, store, WithDelay(Delay{Min: 10 * time.Second, Max: 20 * time.Second}))
+	src := &withdrawingSource{SliceSource: NewSliceSource(messages(t, 4)...), gone: map[string]bool{"row002": true}}
+	sum, err := e.Run(context.Background(), src)
+	if err != nil || sum.Sent != 3 || sum.Pending != 0 {
+		t.Fatalf("summary %+v, %v", sum, err)
+	}
+	if srv.CountTo("rcpt002@example.org") != 0 || srv.Count() != 3 {
+		t.Errorf("withdrawn row delivered %d times; %d in all", srv.CountTo("rcpt002@example.org"), srv.Count())
+	}
+
+	srv2 := smtptest.Start(t)
+	store2 := newMemStore()
+	e2, _ := plainEngine(t, srv2, store2)
+	broken := &withdrawingSource{SliceSource: NewSliceSource(messages(t, 3)...), fail: "row002", err: errors.New("list unreadable")}
+	sum, err = e2.Run(context.Background(), broken)
+	wantStop(t, err, ErrSource)
+	// row002 is left pending (the third was never taken from the source).
+	if sum.Sent != 1 || sum.Pending != 1 || srv2.Count() != 1 {
+		t.Errorf("after the source failed: %+v, server %d", sum, srv2.Count())
+	}
+	store.check(t)
+	store2.check(t)
 }

@@ -108,6 +108,14 @@ func (s *acceptedStore) remember(key string, f inFlight) {
 	s.inFlight[key] = f
 }
 
+// forget drops a message taken from the source that will not be sent
+// (withdrawn: its row was put on the do-not-send list while it waited).
+func (s *acceptedStore) forget(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.inFlight, key)
+}
+
 func (s *acceptedStore) warn(w string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -123,3 +123,45 @@ func TestDoNotSendListBrokenDuringTheSendStopsIt(t *testing.T) {
 		t.Errorf("the stop says %q", text)
 	}
 }
+
+// TestAddressSuppressedDuringThePauseIsNotMailed: the row was looked at
+// when the engine took it, but then it waited for its turn (here the
+// random pause between messages; the sending hours or a throttle can make
+// that hours). Bob is put on the do-not-send list during that wait: he is
+// skipped, not mailed, because the source is asked once more after the
+// wait (sender.Withdrawer).
+func TestAddressSuppressedDuringThePauseIsNotMailed(t *testing.T) {
+	srv, c, env := lateList(t, func() {})
+	c.Delay = "1"
+	plan, err := Prepare(context.Background(), c, env)
+	if err != nil || !plan.Ready() {
+		t.Fatalf("prepare: %v %v", err, plan.Problems)
+	}
+	var once sync.Once
+	var addErr error
+	progress := func(p sender.Progress) {
+		if p.Wait.Reason != sender.WaitDelay || p.Sent != 1 {
+			return
+		}
+		// Bob's message is taken and waits for the pause to end.
+		once.Do(func() {
+			addErr = recipients.UpdateSuppressionList(context.Background(), filepath.Join(env.DataDir, SuppressionFileName),
+				func(l *recipients.SuppressionList) error { return l.Add("bob@b.example", "unsubscribed") })
+		})
+	}
+	out, err := plan.Send(context.Background(), env, SendOptions{Progress: progress})
+	if err != nil || addErr != nil {
+		t.Fatal(err, addErr)
+	}
+	if out.Sent != 3 || out.Skipped != 1 || out.Pending != 0 || out.Stopped != nil {
+		t.Errorf("outcome %+v, stopped %v: want 3 sent, 1 skipped", out.Counts, out.Stopped)
+	}
+	if n := srv.CountTo("bob@b.example"); n != 0 {
+		t.Errorf("bob was put on the do-not-send list during the pause, and received %d messages", n)
+	}
+	for _, addr := range []string{"ann@a.example", "carol@c.example", "dave@d.example"} {
+		if n := srv.CountTo(addr); n != 1 {
+			t.Errorf("%s received %d messages, want 1", addr, n)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"mailroom/app/accounts"
@@ -309,6 +310,17 @@ type rowSource struct {
 	// of sent.
 	suppressed *recipients.SuppressionWatch
 	skip       func(key, reason string) error
+	// mu guards suppressed (Next and Withdraw both read it) and given.
+	mu sync.Mutex
+	// given holds the messages given out and not yet asked about by
+	// Withdraw, by message key.
+	given map[string]given
+}
+
+// given is a message given out: its row's journal key and addresses.
+type given struct {
+	key   string
+	addrs []string
 }
 
 // todoMessage is a message this run sends: its journal key and address,
@@ -343,9 +355,9 @@ func (s *rowSource) Len() int { return len(s.todo) - s.next }
 // again. Before that it looks at the do-not-send list once more: a row
 // any of whose addresses is on it now is recorded skipped and the next
 // row is taken. The engine calls Next when a connection is free for the
-// message, so the look is the last one before it goes (a retry of a
-// message already tried is not looked at again). A list that has become
-// unreadable stops the run.
+// message, and Withdraw after the waits before its first attempt, so the
+// last look is just before it goes (a retry of a message already tried is
+// not looked at again). A list that has become unreadable stops the run.
 func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
 	for {
 		if s.next >= len(s.todo) {
@@ -358,22 +370,63 @@ func (s *rowSource) Next(ctx context.Context) (sender.Message, error) {
 			return sender.Message{}, err
 		}
 		to := row.Recipients[t.msg].Addresses
-		skip, err := s.lateSuppressed(addresses(to))
+		addrs := addresses(to)
+		skipped, err := s.skipIfSuppressed(t.key, addrs)
 		if err != nil {
 			return sender.Message{}, err
 		}
-		if skip != "" {
-			if err := s.skip(t.key, skip); err != nil {
-				return sender.Message{}, err
-			}
+		if skipped {
 			continue
 		}
 		m, err := s.plan.composer.Message(t.key, mergeRow(row.Row), s.plan.toList(to))
-		if err == nil && s.accepted != nil {
-			s.accepted.remember(m.Key, inFlight{row: t.row.Number, address: t.address, msg: m.Mail})
+		if err == nil {
+			s.mu.Lock()
+			if s.given == nil {
+				s.given = map[string]given{}
+			}
+			s.given[m.Key] = given{key: t.key, addrs: addrs}
+			s.mu.Unlock()
+			if s.accepted != nil {
+				s.accepted.remember(m.Key, inFlight{row: t.row.Number, address: t.address, msg: m.Mail})
+			}
 		}
 		return m, err
 	}
+}
+
+// Withdraw looks at the do-not-send list once more just before a message
+// goes: the engine asks after the waits that come before it (the random
+// pause between messages, the sending hours, a provider's throttle), which
+// can last hours, and a row put on the list meanwhile is recorded skipped
+// instead of sent (sender.Withdrawer).
+func (s *rowSource) Withdraw(_ context.Context, m sender.Message) (bool, error) {
+	s.mu.Lock()
+	g, ok := s.given[m.Key]
+	delete(s.given, m.Key) // asked once: a retry is not asked again
+	s.mu.Unlock()
+	if !ok {
+		return false, nil
+	}
+	skipped, err := s.skipIfSuppressed(g.key, g.addrs)
+	if skipped && s.accepted != nil {
+		s.accepted.forget(m.Key)
+	}
+	return skipped, err
+}
+
+// skipIfSuppressed records the row skipped when one of its addresses is
+// on the do-not-send list now.
+func (s *rowSource) skipIfSuppressed(key string, addrs []string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	reason, err := s.lateSuppressed(addrs)
+	if err != nil || reason == "" {
+		return false, err
+	}
+	if err := s.skip(key, reason); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // lateSuppressed is the skip reason (a stored text) when one of the
