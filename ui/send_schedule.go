@@ -268,6 +268,10 @@ func (s *sendSchedule) showSuggestion() {
 func (s *sendSchedule) waitForStart(start func()) bool {
 	at, err := campaign.ParseStartAt(s.doc.c.StartAt)
 	if err != nil || !at.After(s.now()) || s.doc.c.DryRun != "" {
+		if s.waiting == nil { // "the scheduled start was cancelled" is over
+			s.countdown.SetText("")
+			s.countdownRow.Hide()
+		}
 		return false
 	}
 	s.stopWaiting()

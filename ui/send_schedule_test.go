@@ -117,6 +117,9 @@ func TestScheduledStartCanBeCancelled(t *testing.T) {
 	if d := startAndWait(t, v, b, runner); d == nil {
 		t.Error("no start time, and the run did not start")
 	}
+	if !v.schedule.countdownRow.Hidden {
+		t.Errorf("the run started, and the countdown row still says %q", v.schedule.countdown.Text)
+	}
 }
 
 // TestScheduleFieldsGoIntoTheCampaign: the section writes the campaign
