@@ -144,11 +144,12 @@ func (p *previewPane) show(pv Preview, err error) {
 	for _, f := range []struct{ label, value string }{
 		{lang.L("From"), pv.From}, {lang.L("To"), pv.To}, {"CC", pv.CC}, {"BCC", pv.BCC},
 		{lang.L("Reply-To"), pv.ReplyTo}, {lang.L("Subject"), pv.Subject},
-		{lang.L("Attachments"), strings.Join(pv.Attachments, ", ")},
+		{lang.L("Attachments"), strings.Join(pv.Attachments, lang.L(", "))},
 		{lang.L("Size"), sizeText(pv.Size)},
 	} {
 		if f.value != "" {
-			h.WriteString(f.label + ": " + f.value + "\n")
+			// Chinese puts a full-width colon after a label.
+			h.WriteString(f.label + lang.L(": ") + f.value + "\n")
 		}
 	}
 	p.headers.SetText(strings.TrimSpace(h.String()))

@@ -191,3 +191,18 @@ func TestChineseWindowOverridesFynesOwnWords(t *testing.T) {
 		t.Errorf("file dialog places: %s", got)
 	}
 }
+
+// The preview's header lines follow Chinese typography: a full-width
+// colon after each label, not "主题: ".
+func TestChinesePreviewHeadersUseFullWidthColons(t *testing.T) {
+	inChinese(t)
+	v, doc, b := newTestCompose(t, &fakeComposer{})
+	doc.c.Subject = "账单"
+	l := sampleList()
+	doc.setList(&l)
+	b.wait()
+	got := v.preview.headers.Text
+	if !strings.Contains(got, "主题：账单 #2") || strings.Contains(got, ": ") {
+		t.Errorf("preview headers in Chinese:\n%s", got)
+	}
+}
