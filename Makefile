@@ -63,7 +63,7 @@ test: deps-test modules tools vet lint workflow-check
 		status=$$?; rm -rf "$$XDG_DATA_HOME"; exit $$status'
 
 bench: deps-bench modules tools
-	MAILPIT_BIN=$(MAILPIT) $(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem -count=1 -timeout 60m $(PKGS)
+	MAILPIT_BIN=$(MAILPIT) dbus-run-session -- $(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchmem -count=1 -timeout 60m $(PKGS)
 
 vet:
 	$(GO) vet -tags $(TAGS) $(PKGS)
@@ -164,4 +164,6 @@ icons:
 # (MAILROOM_TOUR, ui/tour.go) and sends to an in-process test server.
 screenshots-linux: modules
 	@packaging/linux/install-build-deps.sh screenshots
-	$(GO) run ./packaging/screenshots -out dist/screenshots
+	# A private session bus, as on a desktop: without one each window
+	# autostarts a D-Bus daemon (dbus-launch) that outlives it.
+	dbus-run-session -- $(GO) run ./packaging/screenshots -out dist/screenshots

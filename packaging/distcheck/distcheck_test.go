@@ -7,6 +7,7 @@
 package distcheck
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"os"
@@ -159,6 +160,30 @@ func start(t *testing.T, env []string, name string, args ...string) *proc {
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(p.stop)
 	return p
+}
+
+// sessionBus starts a private D-Bus session bus for a window under test,
+// as every desktop session has one, and stops it when the test ends.
+// Without it, a program that looks for the session bus (the keychain)
+// finds none and dbus-launch autostarts a bus that outlives the test:
+// each run left one dbus-daemon behind, until the machine ran out of
+// inotify instances and Fyne could no longer watch its settings file.
+func sessionBus(t *testing.T) string {
+	t.Helper()
+	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("dbus-daemon: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.Contains(addr, ":") {
+		t.Fatalf("dbus-daemon gave no address: %q, %v", addr, err)
+	}
+	return strings.TrimSpace(addr)
 }
 
 // stop kills the program and waits for it.

@@ -166,7 +166,7 @@ func TestDebInstallsAndOpensItsWindow(t *testing.T) {
 	}
 
 	display := xvfb(t)
-	p := start(t, append(env, "DISPLAY="+display), "/usr/bin/mailroom")
+	p := start(t, append(env, "DISPLAY="+display, "DBUS_SESSION_BUS_ADDRESS="+sessionBus(t)), "/usr/bin/mailroom")
 	line := waitWindow(t, display, identity.Name, 90*time.Second, p)
 	t.Logf("window: %s", line)
 	time.Sleep(3 * time.Second) // let it paint

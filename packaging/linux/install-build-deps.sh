@@ -18,10 +18,10 @@ build=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev)
 test=(xvfb xauth dbus dbus-x11 gnome-keyring fonts-noto-cjk)
 bench=(postfix)
-screenshots=(xvfb xauth fonts-noto-cjk imagemagick)
+screenshots=(xvfb xauth dbus fonts-noto-cjk imagemagick)
 icons=(librsvg2-bin)
 windows=(gcc-mingw-w64-x86-64 nsis icoutils)
-check=(xvfb xauth x11-utils imagemagick fonts-noto-cjk lintian desktop-file-utils
+check=(xvfb xauth dbus x11-utils imagemagick fonts-noto-cjk lintian desktop-file-utils
 	appstream rpm wine wine64 osslsigncode openssl)
 
 case "$profile" in
