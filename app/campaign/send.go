@@ -52,6 +52,17 @@ type SendOptions struct {
 	// Lang is the language of the report and of the results columns
 	// (English when empty): the window's, or the headless --lang.
 	Lang msg.Language
+	// Started, when set, is called once the run knows what it will do,
+	// before the first message.
+	Started func(RunStart)
+	// RunProgress, when set, receives progress in terms of the whole
+	// campaign (a resumed campaign starts where it stood); it must not
+	// block.
+	RunProgress func(RunProgress)
+	// Row, when set, receives every row this run skips or finds unknown
+	// at its start, then every outcome as soon as the journal recorded it
+	// (the window's live log); it must not block.
+	Row func(RowEvent)
 }
 
 // Outcome is what a send did, counted from the journal (the record of
@@ -74,8 +85,13 @@ type Outcome struct {
 	// Hold says in words why the run stopped, or did not start, with rows
 	// left; nil when it did not.
 	Hold *Hold
-	// JournalPath is the journal file used.
+	// JournalPath is the journal file used, CampaignID the campaign's ID
+	// in it.
 	JournalPath string
+	CampaignID  int64
+	// ThisRun is what this run did, counted from the journal: Counts are
+	// the whole campaign's.
+	ThisRun RunCounts
 	// Warnings are problems of the after-send work (audit archive, Sent
 	// folder copy); they never change a row's delivery state.
 	Warnings []string
@@ -108,11 +124,16 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	}
 	defer j.Close()
 	out.JournalPath = j.Path()
+	if err := RememberJournal(env, j.Path()); err != nil {
+		// History would not list the campaign; sending is still safe.
+		out.Warnings = append(out.Warnings, fmt.Sprintf("history: %v", err))
+	}
 
 	camp, err := j.Campaign(journal.CampaignSpec{Key: c.Key(), Name: c.DisplayName(), Account: p.Account.ID, Source: c.Recipients})
 	if err != nil {
 		return out, err
 	}
+	out.CampaignID = camp.ID
 	if !camp.ResumesAt.IsZero() {
 		if now().Before(camp.ResumesAt) {
 			out.ResumesAt = camp.ResumesAt
@@ -143,13 +164,28 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 		return out, err
 	}
 	out.Recovered = recovered
+	states := make([]journal.State, len(synced.Rows))
 	var todo []int
 	for i, r := range synced.Rows {
-		if r.State == journal.StatePending && plans[i].row != nil {
+		states[i] = r.State
+		if sendsNow(r.State, plans[i]) {
 			todo = append(todo, i)
 		}
 	}
-	engineOpts, err := p.engineOptions(opts)
+	start := RunStart{CampaignID: camp.ID, JournalPath: j.Path(), Due: len(todo)}
+	_, start.Rows = tally(states, plans)
+	before, err := j.Summary(camp.ID)
+	if err != nil {
+		run.Close()
+		return out, err
+	}
+	if opts.Started != nil {
+		opts.Started(start)
+	}
+	if opts.Row != nil {
+		logStart(synced.Rows, recovered, opts.Row)
+	}
+	engineOpts, err := p.engineOptions(opts, start)
 	if err != nil {
 		run.Close()
 		return out, err
@@ -162,6 +198,14 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 	}
 	defer src.close()
 	src.skip = run.Skip
+	if opts.Row != nil {
+		keys := make(map[string]journal.Row, len(todo))
+		for _, i := range todo {
+			keys[synced.Rows[i].Key] = synced.Rows[i]
+		}
+		log := &rowLog{Store: run, keys: keys, fn: opts.Row}
+		store, src.skip = log, log.skipping(run.Skip)
+	}
 	if env.DataDir != "" {
 		// Read again now, not only at preflight: the window may have
 		// prepared the plan minutes ago, and each message is checked again
@@ -171,7 +215,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 			return out, err
 		}
 	}
-	accepted, err := p.newAcceptedStore(ctx, run, env, opts)
+	accepted, err := p.newAcceptedStore(ctx, store, env, opts)
 	if err != nil {
 		run.Close()
 		return out, err
@@ -196,6 +240,7 @@ func (p *Plan) Send(ctx context.Context, env Env, opts SendOptions) (out Outcome
 		runErr = err
 	}
 	countErr := out.readJournal(j, camp.ID)
+	out.ThisRun = RunCounts{Sent: out.Sent - before.Sent, Failed: out.Failed - before.Failed, Unknown: out.Unknown - before.Unknown}
 	if stop := (*sender.StopError)(nil); errors.As(runErr, &stop) {
 		out.Stopped, runErr = stop, nil
 		h := StopHold(stop, now())
@@ -449,7 +494,7 @@ func (s *rowSource) lateSuppressed(addrs []string) (string, error) {
 
 func (s *rowSource) close() error { return s.stream.close() }
 
-func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {
+func (p *Plan) engineOptions(opts SendOptions, start RunStart) ([]sender.Option, error) {
 	a, c := p.Account, p.Campaign
 	mode := map[accounts.Security]sender.TLSMode{
 		accounts.SecurityTLS: sender.TLSImplicit, accounts.SecuritySTARTTLS: sender.TLSStartTLS, accounts.SecurityNone: sender.TLSNone,
@@ -489,8 +534,8 @@ func (p *Plan) engineOptions(opts SendOptions) ([]sender.Option, error) {
 		return nil, err
 	}
 	o = append(o, pacing...)
-	if opts.Progress != nil {
-		o = append(o, sender.WithProgress(opts.Progress))
+	if fn := progressFunc(opts, start, p); fn != nil {
+		o = append(o, sender.WithProgress(fn))
 	}
 	return append(o, opts.Engine...), nil
 }

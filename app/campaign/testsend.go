@@ -26,7 +26,7 @@ func (p *Plan) SendTest(ctx context.Context, n int, to string, opts SendOptions)
 		return sender.Result{}, err
 	}
 	store := &testStore{}
-	engineOpts, err := p.engineOptions(SendOptions{Password: opts.Password, Credential: opts.Credential, Engine: opts.Engine})
+	engineOpts, err := p.engineOptions(SendOptions{Password: opts.Password, Credential: opts.Credential, Engine: opts.Engine}, RunStart{})
 	if err != nil {
 		return sender.Result{}, err
 	}

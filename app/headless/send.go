@@ -49,6 +49,7 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 	progress := newProgressPrinter(stderr, sp)
 	sendOpts := login.sendOptions()
 	sendOpts.Progress, sendOpts.Decisions, sendOpts.Lang = progress.update, opts.decisions, sp.lang
+	sendOpts.Started = func(s campaign.RunStart) { progress.print(sp.say(startLine(s))) }
 	out, err := plan.Send(ctx, env, sendOpts)
 	progress.finish()
 	for _, w := range out.Warnings {
@@ -72,6 +73,8 @@ func send(ctx context.Context, plan *campaign.Plan, env campaign.Env, opts *opti
 	sp.line(stderr, fmt.Sprintf("sent %d, failed %d, unknown %d, skipped %d, pending %d", out.Sent, out.Failed, out.Unknown, out.Skipped, out.Pending+out.Sending),
 		msg.T("sent {{.Sent}}, failed {{.Failed}}, unknown {{.Unknown}}, skipped {{.Skipped}}, pending {{.Pending}}",
 			"Sent", out.Sent, "Failed", out.Failed, "Unknown", out.Unknown, "Skipped", out.Skipped, "Pending", out.Pending+out.Sending))
+	fmt.Fprintln(stderr, sp.say(msg.T("this run: sent {{.Sent}}, failed {{.Failed}}, unknown {{.Unknown}}",
+		"Sent", out.ThisRun.Sent, "Failed", out.ThisRun.Failed, "Unknown", out.ThisRun.Unknown)))
 	if out.Hold != nil {
 		printHold(stderr, *out.Hold, time.Now(), sp)
 	}
@@ -220,6 +223,24 @@ func (p *progressPrinter) announce(w sender.Wait) {
 	}
 	// In English the prefix is fixed, for scripts.
 	p.sp.line(p.w, "waiting until "+at+": "+why.String(), msg.T("waiting until {{.Time}}: {{.Why}}", "Time", at, "Why", why))
+}
+
+// print prints a line of its own between progress updates.
+func (p *progressPrinter) print(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+	fmt.Fprintln(p.w, s)
+}
+
+// startLine says what a run is about to do, counted by the rule the
+// window's confirmation uses (campaign.Plan.Due).
+func startLine(s campaign.RunStart) msg.Text {
+	return msg.T("to send now: {{.Due}} messages ({{.Sent}} of {{.Total}} rows already sent, {{.Decide}} need a decision, {{.Skipped}} skipped)",
+		"Due", s.Due, "Sent", s.Rows.Sent, "Total", s.Rows.Total(), "Decide", s.Rows.Failed+s.Rows.Unknown, "Skipped", s.Rows.Skipped)
 }
 
 func (p *progressPrinter) finish() {

@@ -207,3 +207,23 @@ func (j *Journal) Events(campaign int64, key string) ([]Event, error) {
 	}
 	return out, errors.Join(rows.Err(), rows.Close())
 }
+
+// States returns the state of every row of the campaign by key, the
+// least a caller needs to predict what a run would do (campaign.Plan.Due)
+// without reading whole rows.
+func (j *Journal) States(campaign int64) (map[string]State, error) {
+	rows, err := j.db.Query(`SELECT key, state FROM rows WHERE campaign = ?`, campaign)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]State{}
+	for rows.Next() {
+		var key, state string
+		if err := rows.Scan(&key, &state); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[key] = State(state)
+	}
+	return out, errors.Join(rows.Err(), rows.Close())
+}

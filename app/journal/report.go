@@ -245,6 +245,12 @@ func (j *Journal) ExportReport(campaign int64, path string) error {
 // XLSX by its extension, in lang (the window's language; the headless
 // command's --lang). The file appears complete or not at all.
 func (j *Journal) ExportReportIn(campaign int64, path string, lang msg.Language) error {
+	return j.ExportRowsIn(campaign, nil, path, lang)
+}
+
+// ExportRowsIn is ExportReportIn for the rows with these keys only (the
+// rows a user picked in the window's log); nil keys means every row.
+func (j *Journal) ExportRowsIn(campaign int64, keys []string, path string, lang msg.Language) error {
 	var write func(io.Writer, []Row, msg.Language) error
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
@@ -260,6 +266,19 @@ func (j *Journal) ExportReportIn(campaign int64, path string, lang msg.Language)
 	rows, err := j.Rows(campaign)
 	if err != nil {
 		return err
+	}
+	if keys != nil {
+		keep := make(map[string]bool, len(keys))
+		for _, k := range keys {
+			keep[k] = true
+		}
+		picked := rows[:0]
+		for _, r := range rows {
+			if keep[r.Key] {
+				picked = append(picked, r)
+			}
+		}
+		rows = picked
 	}
 	return writeAtomically(path, func(w io.Writer) error { return write(w, rows, lang) })
 }

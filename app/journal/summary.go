@@ -15,6 +15,9 @@ func (c Counts) Total() int {
 	return c.Pending + c.Sending + c.Sent + c.Failed + c.Skipped + c.Unknown
 }
 
+// Add counts n more rows in state s.
+func (c *Counts) Add(s State, n int) { c.add(s, n) }
+
 func (c *Counts) add(s State, n int) {
 	switch s {
 	case StatePending:

@@ -114,15 +114,27 @@ func (j *Journal) Sync(campaign int64, rows []RowInput) (SyncResult, error) {
 	return SyncResult{Rows: out}, nil
 }
 
+// SyncedState is the state Sync leaves a row in: prev is its state in the
+// journal (known false for a row the journal has never seen), skip this
+// run's reason not to send it. Sync applies it; callers that must predict
+// a run without writing (campaign.Plan.Due) call it too, so both agree.
+func SyncedState(prev State, known bool, skip string) State {
+	if !known {
+		prev = StatePending
+	}
+	switch {
+	case skip != "" && prev == StatePending:
+		return StateSkipped
+	case skip == "" && prev == StateSkipped:
+		return StatePending
+	}
+	return prev
+}
+
 // syncSkip applies this run's skip decision to a pending or skipped row.
 func syncSkip(tx *wtx, r *Row) error {
-	to := r.State
-	switch {
-	case r.SkipReason != "" && r.State == StatePending:
-		to = StateSkipped
-	case r.SkipReason == "" && r.State == StateSkipped:
-		to = StatePending
-	case r.State != StateSkipped:
+	to := SyncedState(r.State, true, r.SkipReason)
+	if to == r.State && r.State != StateSkipped {
 		return nil
 	}
 	if to != r.State {
