@@ -286,8 +286,12 @@ type Runner interface {
 	// Preflight returns every problem that blocks or warns about a send.
 	Preflight(ctx context.Context, d Draft) ([]Problem, error)
 	// Start begins delivery; progress is called from any goroutine and
-	// must not block.
+	// must not block. It reads the campaign's files: call it off the UI
+	// goroutine.
 	Start(ctx context.Context, d Draft, progress func(Progress)) (Delivery, error)
+	// Due says what a run would send now, counted from the journal by the
+	// rule the run itself follows, and how long it would take.
+	Due(ctx context.Context, d Draft) (Due, error)
 }
 
 // Delivery is a run in progress.
@@ -298,18 +302,30 @@ type Delivery interface {
 	// Wait blocks until the run ends and returns its final progress; it
 	// may be called more than once.
 	Wait() (Progress, error)
+	// Log returns the run's log from entry from on: rows skipped or
+	// found unknown at the start, then every outcome as the journal
+	// recorded it. Entries are only ever appended.
+	Log(from int) []LogRow
 }
 
-// Progress is a snapshot of a run.
+// Progress is a snapshot of a run. The counts are the whole campaign's
+// (the list's rows as the journal has them, this run included); Run is
+// what this run did.
 type Progress struct {
 	CampaignID                   string
 	Total, Sent, Failed, Unknown int
 	Skipped, Pending             int
-	PerMinute                    float64
-	ETA                          time.Duration
-	Paused                       bool
-	ResumesAt                    time.Time // quota pause; zero when none
-	LastAddress, LastReply       string
+	Run                          RunCounts
+	// Due is how many messages this run set out to send.
+	Due int
+	// PerMinute is the measured speed, 0 until measured long enough;
+	// Limit the pace the run keeps, in words ("30/min"), "" when none.
+	PerMinute              float64
+	Limit                  string
+	ETA                    time.Duration
+	Paused                 bool
+	ResumesAt              time.Time // quota pause; zero when none
+	LastAddress, LastReply string
 	// DryRunDir is set when the run wrote the messages there as .eml
 	// files instead of sending them; Sent counts the files.
 	DryRunDir string
@@ -317,6 +333,34 @@ type Progress struct {
 	// quota, the sending hours, an error spike), in words; nil while it
 	// sends, and for a run that finished.
 	Hold *campaign.Hold
+}
+
+// RunCounts is what one run did.
+type RunCounts struct{ Sent, Failed, Unknown int }
+
+// Due is what a run would send now and the campaign's rows as the run
+// would find them.
+type Due struct {
+	// Now is how many messages go now.
+	Now                                            int
+	Total, Sent, Failed, Unknown, Skipped, Pending int
+	// Ran says the campaign was sent before.
+	Ran bool
+	// Estimate says how long sending takes under the rate and the daily
+	// limit, in the window's language.
+	Estimate string
+}
+
+// LogRow is one row of a run's log.
+type LogRow struct {
+	Key     string
+	Row     int // spreadsheet row
+	Address string
+	State   string // the journal's state name
+	// Reason says why in plain words (the window's language); Reply is
+	// the server's reply as it came.
+	Reason, Reply string
+	At            time.Time
 }
 
 // History reads the journal and acts on its rows.
@@ -333,6 +377,8 @@ type History interface {
 	RetryFailed(ctx context.Context, campaignID string) (int, error)
 	// Export writes the per-row report; the extension picks .csv or .xlsx.
 	Export(ctx context.Context, campaignID, path string) error
+	// ExportRows writes the report of the rows with these keys only.
+	ExportRows(ctx context.Context, campaignID string, keys []string, path string) error
 }
 
 // CampaignRecord summarises one campaign in the journal.
@@ -351,7 +397,10 @@ type RowRecord struct {
 	Key, Address, State      string
 	Attempts                 int
 	MessageID, Reply         string
-	At                       time.Time
+	// Reason says in plain words why the row failed, is unknown or was
+	// skipped; Reply is the server's reply as it came.
+	Reason string
+	At     time.Time
 	// What came back through the mailbox (history_mailbox.go).
 	RowMailbox
 }

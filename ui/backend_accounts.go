@@ -15,10 +15,13 @@ import (
 
 // accountBook adapts accounts.Store to the account view.
 type accountBook struct {
-	store   *accounts.Store
-	oauth   *oauth.Service // sign-ins, sharing the store's keychain
-	warning string         // why passwords stay in memory, or ""
-	chinese bool           // show the presets' Chinese names and notes
+	// keychain remembers which secrets exist, so List never waits for
+	// the keychain.
+	keychain keychainCache
+	store    *accounts.Store
+	oauth    *oauth.Service // sign-ins, sharing the store's keychain
+	warning  string         // why passwords stay in memory, or ""
+	chinese  bool           // show the presets' Chinese names and notes
 	// resolver looks up DKIM records in the connection test; nil is the
 	// system's DNS (tests use an in-memory one).
 	resolver accounts.TXTResolver
@@ -35,6 +38,7 @@ func newAccountBook(dir string, chinese bool) (*accountBook, error) {
 		// plain sentence and keeps this behind "Details".
 		b.warning = keychainErr.Error()
 	}
+	b.prefetch() // before the window lists the accounts
 	return b, nil
 }
 
@@ -48,16 +52,25 @@ func openAccountBook(dir string, secrets accounts.Secrets, chinese bool, opts ..
 	return &accountBook{store: store, oauth: oauth.New(secrets, opts...), chinese: chinese}, nil
 }
 
+// List answers from the store (in memory) and what the keychain said
+// before: it is called on the UI goroutine, and a keychain lookup can
+// block (a D-Bus round trip, a locked keyring's prompt). Lookups it has
+// no answer for yet run on a goroutine; see backend_accounts_keychain.go.
 func (b *accountBook) List() ([]Account, error) {
 	var out []Account
 	for _, a := range b.store.List() {
-		out = append(out, b.toUI(a))
+		out = append(out, b.toUIWith(a, b.keychain.cached(b)))
 	}
 	return out, nil
 }
 
+// toUI reads the keychain afresh (after a save, a sign-in) and remembers
+// what it found for List.
 func (b *accountBook) toUI(a accounts.Account) Account {
-	_, err := b.store.Password(a.ID)
+	return b.toUIWith(a, b.keychain.fresh(b))
+}
+
+func (b *accountBook) toUIWith(a accounts.Account, secret func(id string) bool) Account {
 	return Account{
 		ID: a.ID, Name: a.DisplayName, PresetID: a.Preset,
 		FromName: a.FromName, FromAddress: a.FromAddress, ReplyTo: a.ReplyTo,
@@ -65,21 +78,21 @@ func (b *accountBook) toUI(a accounts.Account) Account {
 		PerMinute: a.Limits.PerMinute, PerHour: a.Limits.PerHour, PerDay: a.Limits.PerDay,
 		MaxMessageMB: megabytes(a.Limits.MaxMessageBytes), MaxConnections: a.Limits.MaxConnections,
 		PinnedSHA256: a.Trust.PinnedSHA256,
-		HasPassword:  err == nil,
-		IMAP:         b.imapToUI(a),
-		OAuth: OAuthSettings{Provider: a.OAuth.Provider, SignedInAs: a.OAuth.SignedInAs, SignedIn: b.oauth.SignedIn(a),
+		HasPassword:  secret(a.ID),
+		IMAP:         b.imapToUI(a, secret),
+		OAuth: OAuthSettings{Provider: a.OAuth.Provider, SignedInAs: a.OAuth.SignedInAs,
+			SignedIn: a.SignsInWithOAuth() && a.ID != "" && b.oauth != nil && secret(a.OAuthSecretID()),
 			ClientID: a.OAuth.ClientID, ClientSecret: a.OAuth.ClientSecret, Tenant: a.OAuth.Tenant},
-		DKIM: b.dkimToUI(a),
+		DKIM: b.dkimToUI(a, secret),
 	}
 }
 
-func (b *accountBook) imapToUI(a accounts.Account) IMAPSettings {
+func (b *accountBook) imapToUI(a accounts.Account, secret func(id string) bool) IMAPSettings {
 	m := a.IMAP
 	s := IMAPSettings{CopyToSent: m.CopyToSent, Host: m.Host, Port: m.Port, Security: string(m.Security),
 		Username: m.Username, SentFolder: m.SentFolder, OwnPassword: m.OwnPassword}
 	if m.OwnPassword {
-		_, err := b.store.Secrets().Get(a.IMAPSecretID())
-		s.HasPassword = err == nil
+		s.HasPassword = secret(a.IMAPSecretID())
 	}
 	return s
 }
@@ -242,6 +255,7 @@ func (b *accountBook) Save(u Account, password, imapPassword string) (Account, e
 // Delete removes the account, its password and its separate IMAP password,
 // which the store does not know about.
 func (b *accountBook) Delete(id string) error {
+	b.keychain.forget(id)
 	if err := b.store.Secrets().Delete(id + accounts.IMAPSecretSuffix); err != nil {
 		return err
 	}
@@ -399,11 +413,10 @@ func (b *accountBook) SignOut(ctx context.Context, u Account) (Account, msg.Text
 }
 
 // dkimToUI shows an account's DKIM side and whether its key is stored.
-func (b *accountBook) dkimToUI(a accounts.Account) DKIMSettings {
+func (b *accountBook) dkimToUI(a accounts.Account, secret func(id string) bool) DKIMSettings {
 	d := DKIMSettings{Domain: a.DKIM.Domain, Selector: a.DKIM.Selector, KeyFile: a.DKIM.KeyFile}
 	if a.SignsDKIM() && a.DKIM.KeyFile == "" {
-		_, err := b.store.Secrets().Get(a.DKIMSecretID())
-		d.HasKey = err == nil
+		d.HasKey = secret(a.DKIMSecretID())
 	}
 	return d
 }

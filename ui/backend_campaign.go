@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -15,7 +16,6 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
-	"mailroom/app/journal"
 	"mailroom/app/merge"
 	"mailroom/app/msg"
 	"mailroom/app/oauth"
@@ -173,7 +173,13 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 	go func() {
 		defer close(run.done)
 		opts := login
-		opts.Progress = func(sp sender.Progress) { progress(engineProgress(sp)) }
+		opts.Started = run.started
+		opts.RunProgress = func(rp campaign.RunProgress) {
+			pr := runProgress(rp)
+			pr.CampaignID = run.campaignID()
+			progress(pr)
+		}
+		opts.Row = run.log
 		opts.Control = run.attach
 		opts.Lang = language
 		// The window waits for the sending hours and pauses on an error
@@ -181,7 +187,9 @@ func (b *campaignBackend) Start(_ context.Context, d Draft, progress func(Progre
 		opts.WaitForHours, opts.PauseOnErrorSpike = true, true
 		out, err := p.Send(ctx, b.env, opts)
 		run.final, run.err = outcomeProgress(out), err
-		run.final.CampaignID = b.campaignID(out.JournalPath, p.Campaign.Key())
+		if out.JournalPath != "" {
+			run.final.CampaignID = historyID(out.JournalPath, out.CampaignID)
+		}
 		if err == nil && out.Stopped != nil && !errors.Is(out.Stopped, context.Canceled) && out.ResumesAt.IsZero() {
 			run.err = out.StopError()
 		}
@@ -205,10 +213,31 @@ func startDryRun(p *campaign.Plan, dir string) Delivery {
 	go func() {
 		defer close(run.done)
 		n, err := p.WriteDryRun(dir)
-		run.final = Progress{Total: n, Sent: n, DryRunDir: dir}
+		run.final = Progress{Total: n, Sent: n, Run: RunCounts{Sent: n}, DryRunDir: dir}
 		run.err = err
 	}()
 	return run
+}
+
+// Due counts what a run would send now with the rule the run follows
+// (campaign.Plan.Due), and words the estimate.
+func (b *campaignBackend) Due(ctx context.Context, d Draft) (Due, error) {
+	p, err := b.plan(ctx, d)
+	if err != nil {
+		return Due{}, err
+	}
+	if p.Campaign.DryRun != "" {
+		// A dry run writes every message and touches no journal.
+		n := p.DryRunMessages()
+		return Due{Now: n, Total: n, Pending: n, Estimate: say(msg.T("right away"))}, nil
+	}
+	due, err := p.Due(b.env, time.Now())
+	if err != nil {
+		return Due{}, err
+	}
+	r := due.Rows
+	return Due{Now: due.Now, Total: r.Total(), Sent: r.Sent, Failed: r.Failed, Unknown: r.Unknown, Skipped: r.Skipped,
+		Pending: r.Pending + r.Sending, Ran: due.Ran, Estimate: say(p.Estimate(due).Text())}, nil
 }
 
 // login is how the account signs in for a run: its sign-in with Google or
@@ -239,45 +268,34 @@ func (b *campaignBackend) login(a accounts.Account) (campaign.SendOptions, error
 	return campaign.SendOptions{Password: pw}, nil
 }
 
-// campaignID finds the journal's ID of the campaign, for the history view.
-func (b *campaignBackend) campaignID(journalPath, key string) string {
-	if journalPath == "" {
-		return ""
-	}
-	j, err := journal.Open(journalPath)
-	if err != nil {
-		return ""
-	}
-	defer j.Close()
-	all, err := j.Campaigns()
-	if err != nil {
-		return ""
-	}
-	for _, s := range all {
-		if s.Key == key {
-			return fmt.Sprint(s.ID)
-		}
-	}
-	return ""
-}
-
-func engineProgress(p sender.Progress) Progress {
-	remaining := max(p.Remaining, 0)
-	out := Progress{
-		Total: p.Sent + p.Failed + p.Unknown + remaining, Sent: p.Sent, Failed: p.Failed, Unknown: p.Unknown,
-		Pending: remaining, PerMinute: p.Rate, ETA: p.ETA, Paused: p.Paused, ResumesAt: p.WaitingUntil,
+// runProgress is the campaign's progress as the send view shows it.
+func runProgress(p campaign.RunProgress) Progress {
+	c := p.Campaign
+	pr := Progress{
+		Total: c.Total(), Sent: c.Sent, Failed: c.Failed, Unknown: c.Unknown, Skipped: c.Skipped, Pending: c.Pending + c.Sending,
+		Run: RunCounts(p.ThisRun), Due: p.Due, PerMinute: p.PerMinute, ETA: p.ETA, Paused: p.Paused, ResumesAt: p.WaitingUntil,
 		LastAddress: recipients.RowKeyAddresses(p.Last.Key), LastReply: p.Last.Reply,
 	}
-	if h, ok := campaign.WaitHold(p.Wait, time.Now()); ok {
-		out.Hold = &h
+	if p.Limit.N > 0 {
+		pr.Limit = say(campaign.RateText(p.Limit))
 	}
-	return out
+	if h, ok := campaign.WaitHold(p.Wait, time.Now()); ok {
+		pr.Hold = &h
+	}
+	return pr
 }
 
+// outcomeProgress is the final progress: the campaign's counts read from
+// the journal after the run, and what this run did.
 func outcomeProgress(o campaign.Outcome) Progress {
 	c := o.Counts
 	return Progress{Total: c.Total(), Sent: c.Sent, Failed: c.Failed, Unknown: c.Unknown, Skipped: c.Skipped,
-		Pending: c.Pending + c.Sending, ResumesAt: o.ResumesAt, Hold: o.Hold}
+		Pending: c.Pending + c.Sending, Run: RunCounts(o.ThisRun), ResumesAt: o.ResumesAt, Hold: o.Hold}
+}
+
+// logRow is a log entry in the window's words.
+func logRow(e campaign.RowEvent) LogRow {
+	return LogRow{Key: e.Key, Row: e.Row, Address: e.Address, State: string(e.State), Reason: say(e.Reason()), Reply: e.Reply, At: e.At}
 }
 
 // SuggestedDelay is the account's suggested pause between messages and
@@ -304,6 +322,39 @@ type campaignRun struct {
 	mu     sync.Mutex
 	engine *sender.Engine
 	paused bool
+	start  campaign.RunStart
+	rows   []LogRow
+}
+
+func (r *campaignRun) started(s campaign.RunStart) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.start = s
+}
+
+func (r *campaignRun) campaignID() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.start.JournalPath == "" {
+		return ""
+	}
+	return historyID(r.start.JournalPath, r.start.CampaignID)
+}
+
+func (r *campaignRun) log(e campaign.RowEvent) {
+	row := logRow(e)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rows = append(r.rows, row)
+}
+
+func (r *campaignRun) Log(from int) []LogRow {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if from >= len(r.rows) {
+		return nil
+	}
+	return slices.Clone(r.rows[from:])
 }
 
 func (r *campaignRun) attach(e *sender.Engine) {

@@ -2,10 +2,8 @@ package ui
 
 import (
 	"os"
-	"path/filepath"
 
 	"mailroom/app/campaign"
-	"mailroom/app/journal"
 	"mailroom/app/msg"
 )
 
@@ -52,10 +50,10 @@ func (d *Deps) fillDefaults() error {
 		d.DataDir = dataDir
 	}
 	if d.History == nil {
-		d.History = &journalHistory{path: filepath.Join(dataDir, journal.DefaultFileName)}
+		d.History = &journalHistory{env: backend.env}
 	}
 	if d.Mailbox == nil {
-		d.Mailbox = &mailboxBackend{path: filepath.Join(dataDir, journal.DefaultFileName), env: backend.env, login: backend.login}
+		d.Mailbox = &mailboxBackend{env: backend.env, login: backend.login}
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
-	"mailroom/app/journal"
 	"mailroom/sender/smtptest"
 )
 
@@ -168,6 +167,16 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 		t.Fatalf("test send reached %d test and %d real recipients", srv.CountTo("me@example.com"), srv.CountTo("zhang@example.com"))
 	}
 
+	// Before the first run: the two ready rows go now (the invalid,
+	// duplicate and suppressed rows are skipped), in one run.
+	due, err := backend.Due(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due.Now != 2 || due.Ran || due.Estimate == "" {
+		t.Errorf("due before the first run: %+v", due)
+	}
+
 	var last Progress
 	run, err := backend.Start(ctx, d, func(p Progress) { last = p })
 	if err != nil {
@@ -186,9 +195,20 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 	if final.CampaignID == "" {
 		t.Fatal("the run did not name its campaign for the history")
 	}
+	if final.Run != (RunCounts{Sent: 1, Unknown: 1}) {
+		t.Errorf("this run: %+v", final.Run)
+	}
+	// The log names every row the run did not send, and why, in words.
+	why := map[string]string{}
+	for _, r := range run.Log(0) {
+		why[r.Address+" "+r.State] = r.Reason
+	}
+	if len(why) != 5 || why["li@@example.com skipped"] == "" || why["wang@example.com unknown"] == "" || why["zhang@example.com sent"] != "" {
+		t.Errorf("the run's log: %q", why)
+	}
 
 	// History reads the same journal.
-	h := &journalHistory{path: filepath.Join(dataDir, journal.DefaultFileName)}
+	h := &journalHistory{env: backend.env}
 	camps, err := h.Campaigns(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -227,6 +247,9 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 	// The second run sends wang, the row chosen to be sent again, and
 	// nobody else twice; a third sends nothing.
 	for i := 0; i < 2; i++ {
+		if due, err = backend.Due(ctx, d); err != nil || due.Now != 1-i {
+			t.Errorf("run %d: due %+v (%v), want %d", i+2, due, err, 1-i)
+		}
 		run, err = backend.Start(ctx, d, func(Progress) {})
 		if err != nil {
 			t.Fatal(err)
@@ -234,6 +257,9 @@ func TestWindowBackendsDeliverACampaignEndToEnd(t *testing.T) {
 		if final, err = run.Wait(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if final.Run != (RunCounts{}) {
+		t.Errorf("a run with nothing due reports %+v", final.Run)
 	}
 	if n := srv.Count() - testMessages; n != 3 || srv.CountTo("wang@example.com") != 1 || final.Sent != 2 {
 		t.Errorf("server accepted %d messages after the connection test (wang %d), final %+v; want zhang, wang and the test send", n, srv.CountTo("wang@example.com"), final)

@@ -54,7 +54,7 @@ func TestMailboxBackendReadsRecentCampaigns(t *testing.T) {
 	deliver("Sent Items", "From: li@example.com\r\nTo: wang@example.com\r\nMessage-ID: <w1@mailroom.test>\r\n\r\nhi\r\n")
 
 	backend := &campaignBackend{env: campaign.Env{DataDir: dir, Accounts: store}}
-	m := &mailboxBackend{path: path, env: backend.env, login: backend.login}
+	m := &mailboxBackend{env: backend.env, login: backend.login}
 	news, err := m.CheckMailbox(ctx, "")
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestMailboxBackendReadsRecentCampaigns(t *testing.T) {
 	if news.Campaigns != 1 || news.Replies != 1 || news.Confirmed != 1 {
 		t.Fatalf("news %+v", news)
 	}
-	h := &journalHistory{path: path}
+	h := &journalHistory{env: backend.env}
 	camps, err := h.Campaigns(ctx)
 	if err != nil || len(camps) != 1 || camps[0].Replied != 1 || camps[0].ConfirmedInSent != 1 || camps[0].Unknown != 0 || camps[0].Checked.IsZero() {
 		t.Fatalf("history campaigns %+v %v", camps, err)

@@ -238,5 +238,5 @@ func bouncingMailbox(t *testing.T, dir, addr, id string) *mailboxBackend {
 		t.Fatal(err)
 	}
 	backend := &campaignBackend{env: campaign.Env{DataDir: dir, Accounts: store}}
-	return &mailboxBackend{path: path, env: backend.env, login: backend.login}
+	return &mailboxBackend{env: backend.env, login: backend.login}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -135,30 +136,54 @@ type fakeRecipients struct {
 	// reached, when set, is closed after the first progress report, and
 	// the import then waits for hold to be closed.
 	reached, hold chan struct{}
-	mu            sync.Mutex
-	opts          []ImportOptions
-	list          RecipientList
-	err           error
-	sheet         []string
+	// finishesLate makes an import return its list even when cancelled
+	// meanwhile, as a real import does that read its last row just as it
+	// was cancelled; otherwise a cancelled import returns ctx.Err() as
+	// the real reader does.
+	finishesLate bool
+	// lists, when set, are the lists of successive imports (then list).
+	lists []RecipientList
+	held  bool         // the first import has been held
+	ui    *uiGoroutine // see fakeRunner.ui
+	mu    sync.Mutex
+	opts  []ImportOptions
+	list  RecipientList
+	err   error
+	sheet []string
 }
 
-func (f *fakeRecipients) Sheets(string) ([]string, error) { return f.sheet, nil }
+func (f *fakeRecipients) Sheets(string) ([]string, error) {
+	f.ui.check("RecipientSource.Sheets")
+	return f.sheet, nil
+}
 
-func (f *fakeRecipients) Import(_ context.Context, opts ImportOptions, progress func(*RecipientList)) (*RecipientList, error) {
+func (f *fakeRecipients) Import(ctx context.Context, opts ImportOptions, progress func(*RecipientList)) (*RecipientList, error) {
+	f.ui.check("RecipientSource.Import")
 	f.mu.Lock()
 	f.opts = append(f.opts, opts)
+	l := f.list
+	if n := len(f.opts) - 1; n < len(f.lists) {
+		l = f.lists[n]
+	}
+	reached, hold := f.reached, f.hold
+	if f.held {
+		reached = nil // only the first import waits
+	}
+	f.held = true
 	f.mu.Unlock()
 	if f.err != nil {
 		return nil, f.err
 	}
-	first := f.list
+	first := l
 	first.Rows = first.Rows[:1]
 	progress(&first)
-	if f.reached != nil {
-		close(f.reached)
-		<-f.hold
+	if reached != nil {
+		close(reached)
+		<-hold
 	}
-	l := f.list
+	if err := ctx.Err(); err != nil && !f.finishesLate {
+		return nil, err
+	}
 	l.Path = opts.Path
 	if opts.EmailColumn != "" {
 		l.EmailColumn = opts.EmailColumn
@@ -197,18 +222,17 @@ func (f *fakeComposer) TestSend(_ context.Context, _ Draft, _ *RecipientList, _ 
 }
 
 type fakeRunner struct {
+	// ui, when set, fails the test for a call on the UI goroutine: the
+	// real runner reads files and the journal.
+	ui       *uiGoroutine
 	problems []Problem
+	// due is what Due answers (Now 1 when zero, as a fresh campaign).
+	due Due
 	// hold, when set, keeps Start preparing until it is closed.
 	hold    chan struct{}
 	mu      sync.Mutex
 	started *fakeDelivery
-}
-
-// current is the last run started (Start runs on a goroutine).
-func (f *fakeRunner) current() *fakeDelivery {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.started
+	dues    int // Due calls
 }
 
 // startAndWait starts a run from the send view and waits until the view
@@ -228,9 +252,25 @@ func startAndWait(t *testing.T, v *sendView, b *bridge, f *fakeRunner) *fakeDeli
 	return f.current()
 }
 
-func (f *fakeRunner) Preflight(context.Context, Draft) ([]Problem, error) { return f.problems, nil }
+func (f *fakeRunner) Preflight(context.Context, Draft) ([]Problem, error) {
+	f.ui.check("Runner.Preflight")
+	return f.problems, nil
+}
+
+func (f *fakeRunner) Due(context.Context, Draft) (Due, error) {
+	f.ui.check("Runner.Due")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dues++
+	d := f.due
+	if d == (Due{}) {
+		d = Due{Now: 1, Total: 1, Pending: 1, Estimate: "right away"}
+	}
+	return d, nil
+}
 
 func (f *fakeRunner) Start(_ context.Context, d Draft, progress func(Progress)) (Delivery, error) {
+	f.ui.check("Runner.Start")
 	if f.hold != nil {
 		<-f.hold
 	}
@@ -241,6 +281,13 @@ func (f *fakeRunner) Start(_ context.Context, d Draft, progress func(Progress)) 
 	return run, nil
 }
 
+// current is the last run started.
+func (f *fakeRunner) current() *fakeDelivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.started
+}
+
 // fakeDelivery ends when the test calls finish.
 type fakeDelivery struct {
 	mu                      sync.Mutex
@@ -249,6 +296,29 @@ type fakeDelivery struct {
 	final                   Progress
 	err                     error // Wait's error: why the run stopped
 	done                    chan struct{}
+	log                     []LogRow
+}
+
+// logged adds entries to the run's log, as the journal records them.
+func (d *fakeDelivery) logged(rows ...LogRow) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.log = append(d.log, rows...)
+}
+
+func (d *fakeDelivery) Log(from int) []LogRow {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if from >= len(d.log) {
+		return nil
+	}
+	return append([]LogRow(nil), d.log[from:]...)
+}
+
+func (d *fakeDelivery) counts() (paused, resumed, cancel int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.paused, d.resumed, d.cancel
 }
 
 func (d *fakeDelivery) Pause()  { d.mu.Lock(); d.paused++; d.mu.Unlock() }
@@ -266,6 +336,7 @@ func (d *fakeDelivery) finish(p Progress) {
 }
 
 type fakeHistory struct {
+	ui       *uiGoroutine // see fakeRunner.ui
 	mu       sync.Mutex
 	records  []CampaignRecord
 	rows     []RowRecord
@@ -274,9 +345,15 @@ type fakeHistory struct {
 	queries  int
 }
 
-func (f *fakeHistory) Campaigns(context.Context) ([]CampaignRecord, error) { return f.records, nil }
+func (f *fakeHistory) Campaigns(context.Context) ([]CampaignRecord, error) {
+	f.ui.check("History.Campaigns")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]CampaignRecord(nil), f.records...), nil
+}
 
 func (f *fakeHistory) Rows(_ context.Context, id, query string) ([]RowRecord, error) {
+	f.ui.check("History.Rows")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.queries++
@@ -290,6 +367,7 @@ func (f *fakeHistory) Rows(_ context.Context, id, query string) ([]RowRecord, er
 }
 
 func (f *fakeHistory) Resolve(_ context.Context, id string, keys []string, asSent bool) error {
+	f.ui.check("History.Resolve")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.resolved == nil {
@@ -307,6 +385,7 @@ func (f *fakeHistory) Resolve(_ context.Context, id string, keys []string, asSen
 }
 
 func (f *fakeHistory) RetryFailed(_ context.Context, id string) (int, error) {
+	f.ui.check("History.RetryFailed")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := 0
@@ -320,8 +399,17 @@ func (f *fakeHistory) RetryFailed(_ context.Context, id string) (int, error) {
 }
 
 func (f *fakeHistory) Export(_ context.Context, id, path string) error {
+	f.ui.check("History.Export")
 	f.mu.Lock()
 	f.exported = append(f.exported, id+":"+path)
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *fakeHistory) ExportRows(_ context.Context, id string, keys []string, path string) error {
+	f.ui.check("History.ExportRows")
+	f.mu.Lock()
+	f.exported = append(f.exported, id+":"+path+":"+strings.Join(keys, ","))
 	f.mu.Unlock()
 	return nil
 }

@@ -65,6 +65,9 @@ type rowFilter struct {
 var rowFilters = []rowFilter{
 	{func() string { return lang.L("All rows") }, func(RowRecord) bool { return true }},
 	{func() string { return lang.L("Sent") }, func(r RowRecord) bool { return r.State == "sent" }},
+	{func() string { return lang.L("Failed") }, func(r RowRecord) bool { return r.State == "failed" }},
+	{func() string { return lang.L("Skipped") }, func(r RowRecord) bool { return r.State == "skipped" }},
+	{func() string { return lang.L("Waiting") }, func(r RowRecord) bool { return r.State == "pending" || r.State == "sending" }},
 	{func() string { return lang.L("Bounced") }, func(r RowRecord) bool { return r.Bounce != "" }},
 	{func() string { return lang.L("Bounced (hard)") }, func(r RowRecord) bool { return r.Bounce == "hard" }},
 	{func() string { return lang.L("Bounced (soft)") }, func(r RowRecord) bool { return r.Bounce == "soft" }},

@@ -21,8 +21,15 @@ type historyView struct {
 	win     fyne.Window
 	bridge  *bridge
 
+	// onChanged tells the Send page that a decision changed the journal
+	// (its last check is stale).
+	onChanged func()
+
 	campaigns    []CampaignRecord
-	campaignID   string      // "" = every campaign
+	campaignID   string    // "" = every campaign
+	lastRefresh  time.Time // of a refresh during a run
+	notice       string    // what the last action did, shown with the counts
+	detail       *widget.Label
 	allRows      []RowRecord // as loaded
 	rows         []RowRecord // after the mailbox filter
 	mailbox      *mailboxPanel
@@ -53,6 +60,7 @@ type rowColumn struct {
 var rowColumns = []rowColumn{
 	{func() string { return lang.L("Address") }, 220, func(r RowRecord) string { return r.Address }},
 	{func() string { return lang.L("State") }, 90, func(r RowRecord) string { return stateLabel(r.State) }},
+	{func() string { return lang.L("Reason") }, 220, func(r RowRecord) string { return r.Reason }},
 	{func() string { return lang.L("Came back") }, 250, cameBack},
 	{func() string { return lang.L("Campaign") }, 160, func(r RowRecord) string { return r.CampaignName }},
 	{func() string { return lang.L("Attempts") }, 70, func(r RowRecord) string { return strconv.Itoa(r.Attempts) }},
@@ -85,7 +93,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 		v.export.Enable()
 		setEnabled(v.retry, v.campaigns[i].Failed > 0)
 		if id := v.campaigns[i].ID; id != v.campaignID {
-			v.campaignID = id
+			v.campaignID, v.notice = id, ""
 			v.loadRows()
 		}
 	}
@@ -122,6 +130,10 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	v.mailbox = newMailboxPanel(nil, b)
 	v.mailbox.onFilter, v.mailbox.onNews = v.applyFilter, v.reload
 	v.summary = widget.NewLabel("")
+	v.summary.Truncation = fyne.TextTruncateEllipsis
+	v.detail = widget.NewLabel("")
+	v.detail.Wrapping = fyne.TextWrapWord
+	v.detail.Selectable = true
 	v.markSent = widget.NewButton(lang.L("Mark as sent"), func() { v.resolve(true) })
 	v.sendAgain = widget.NewButton(lang.L("Send again"), func() { v.resolve(false) })
 	v.export = widget.NewButtonWithIcon(lang.L("Export report…"), theme.DocumentSaveIcon(), v.chooseExport)
@@ -135,8 +147,13 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	hint := widget.NewLabel(lang.L("Rows marked unknown may have been delivered: the connection broke before the server answered. Choose one and decide."))
 	hint.Wrapping = fyne.TextWrapWord
 	left := container.NewBorder(container.NewHBox(v.all, refresh), nil, nil, nil, v.campaignList)
-	actions := container.NewHBox(v.markSent, v.sendAgain, v.retry, v.export)
-	right := container.NewBorder(container.NewVBox(v.search, v.mailbox.content, v.summary), container.NewVBox(v.mailbox.detail, hint, actions), nil, nil, v.table)
+	actions := container.NewHScroll(container.NewHBox(v.markSent, v.sendAgain, v.retry, v.export))
+	// The row detail scrolls under the table (the user can drag the
+	// split), so a long server reply is shown whole at any window size.
+	details := container.NewVScroll(container.NewVBox(v.detail, v.mailbox.detail, hint))
+	rows := container.NewVSplit(v.table, details)
+	rows.Offset = 0.7
+	right := container.NewBorder(container.NewVBox(v.search, container.NewHScroll(v.mailbox.content), v.summary), actions, nil, nil, rows)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
 	v.content = split
@@ -190,6 +207,39 @@ func (v *historyView) showCampaign(id string) {
 	v.reload()
 }
 
+// historyRefreshEvery is how often History reads the journal while a
+// run writes it.
+const historyRefreshEvery = 3 * time.Second
+
+// refreshDuringRun shows a running campaign's rows as they change, at
+// most every historyRefreshEvery; the run's end refreshes once more.
+func (v *historyView) refreshDuringRun(id string) {
+	if time.Since(v.lastRefresh) < historyRefreshEvery {
+		return
+	}
+	v.lastRefresh = time.Now()
+	if id != "" && v.campaignID == "" && strings.TrimSpace(v.search.Text) == "" {
+		v.campaignID = id // nothing else chosen: follow the run
+	}
+	v.reload()
+}
+
+// showCampaignRows selects a campaign and shows its rows in one state
+// ("unknown": the rows to decide about).
+func (v *historyView) showCampaignRows(id, state string) {
+	label := ""
+	switch state {
+	case "unknown":
+		label = lang.L("Unknown")
+	case "failed":
+		label = lang.L("Failed")
+	}
+	if label != "" {
+		v.mailbox.filter.SetSelected(label)
+	}
+	v.showCampaign(id)
+}
+
 func (v *historyView) loadRows() {
 	id, query := v.campaignID, strings.TrimSpace(v.search.Text)
 	if id == "" && query == "" {
@@ -233,6 +283,9 @@ func (v *historyView) applyFilter() {
 			text += campaignCounts(c)
 		}
 	}
+	if v.notice != "" {
+		text = v.notice + " · " + text
+	}
 	v.summary.SetText(text)
 	v.showActions()
 }
@@ -256,9 +309,12 @@ func (v *historyView) checkMailbox(campaignID string) {
 func (v *historyView) showActions() {
 	if v.selectedRow >= 0 && v.selectedRow < len(v.rows) {
 		v.mailbox.show(&v.rows[v.selectedRow])
+		v.detail.SetText(deliveryDetail(v.rows[v.selectedRow]))
 	} else {
 		v.mailbox.show(nil)
+		v.detail.SetText(lang.L("Choose a row to see what the server replied."))
 	}
+	showIf(v.mailbox.detail, v.mailbox.detail.Text != "") // no empty line
 	unknown := v.selectedRow >= 0 && v.selectedRow < len(v.rows) && v.rows[v.selectedRow].State == "unknown"
 	setEnabled(v.markSent, unknown)
 	setEnabled(v.sendAgain, unknown)
@@ -274,11 +330,16 @@ func (v *historyView) resolve(asSent bool) {
 		if !ok {
 			return
 		}
-		if err := v.history.Resolve(context.Background(), r.CampaignID, []string{r.Key}, asSent); err != nil {
-			showError(err, v.win)
-			return
-		}
-		v.reload()
+		v.bridge.run(func() func() {
+			err := v.history.Resolve(context.Background(), r.CampaignID, []string{r.Key}, asSent)
+			return func() {
+				if err != nil {
+					showError(err, v.win)
+					return
+				}
+				v.changed()
+			}
+		})
 	}, v.win)
 }
 
@@ -292,14 +353,46 @@ func (v *historyView) confirmRetry() {
 			if !ok {
 				return
 			}
-			n, err := v.history.RetryFailed(context.Background(), id)
-			if err != nil {
-				showError(err, v.win)
-				return
-			}
-			v.summary.SetText(lang.L("{{.Count}} failed rows will be sent with the next run.", map[string]any{"Count": n}))
-			v.reload()
+			v.bridge.run(func() func() {
+				n, err := v.history.RetryFailed(context.Background(), id)
+				return func() {
+					if err != nil {
+						showError(err, v.win)
+						return
+					}
+					v.notice = lang.L("{{.Count}} failed rows will be sent with the next run.", map[string]any{"Count": n})
+					v.changed()
+				}
+			})
 		}, v.win)
+}
+
+// changed follows a decision: the journal changed under the Send page's
+// last check, and the rows read are stale.
+func (v *historyView) changed() {
+	if v.onChanged != nil {
+		v.onChanged()
+	}
+	v.reload()
+}
+
+// deliveryDetail is the row detail: what happened to the row in plain
+// words, then the server's reply whole.
+func deliveryDetail(r RowRecord) string {
+	line := lang.L("{{.Address}}: {{.State}}", map[string]any{"Address": r.Address, "State": stateLabel(r.State)})
+	if r.Reason != "" {
+		line += " — " + r.Reason
+	}
+	if r.Attempts > 0 {
+		line += "\n" + lang.L("Attempts: {{.Count}}; the last at {{.Time}}", map[string]any{"Count": r.Attempts, "Time": r.At.Local().Format("2006-01-02 15:04:05")})
+	}
+	if r.Reply != "" {
+		line += "\n" + lang.L("The server replied: {{.Reply}}", map[string]any{"Reply": r.Reply})
+	}
+	if r.MessageID != "" {
+		line += "\nMessage-ID: " + r.MessageID
+	}
+	return line
 }
 
 func (v *historyView) chooseExport() {

@@ -77,3 +77,89 @@ func columnOf(t *testing.T, title string) int {
 	t.Fatalf("no column %q", title)
 	return -1
 }
+
+// TestHistoryShowsWhyAndFiltersByState: History filters rows by their
+// state, and the row detail says why in plain words with the server's
+// reply whole (the table cuts it); a skipped row says why it was skipped.
+// Deciding about rows never touches the journal on the UI goroutine, and
+// tells the Send page its check is stale.
+func TestHistoryShowsWhyAndFiltersByState(t *testing.T) {
+	test.NewTempApp(t)
+	reply := "550 5.1.1 <wang@qq.com>: Recipient address rejected: User unknown in virtual mailbox table; see https://example.com/help"
+	h := &fakeHistory{
+		ui:      onThisGoroutine(t),
+		records: []CampaignRecord{{ID: "1@/data/march.db", Name: "March", Sent: 1, Failed: 1, Skipped: 1}},
+		rows: []RowRecord{
+			{CampaignID: "1@/data/march.db", Key: "a", Address: "zhang@163.com", State: "sent", Reply: "250 OK"},
+			{CampaignID: "1@/data/march.db", Key: "b", Address: "wang@qq.com", State: "failed", Reply: reply, Reason: "mailbox does not exist", Attempts: 1},
+			{CampaignID: "1@/data/march.db", Key: "c", Address: "li@@qq.com", State: "skipped", Reason: "invalid address"},
+		},
+	}
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newHistoryView(h, w, b)
+	changed := 0
+	v.onChanged = func() { changed++ }
+	w.SetContent(v.content)
+	b.wait()
+	v.campaignList.Select(0)
+	b.wait()
+	if len(v.rows) != 3 {
+		t.Fatalf("rows %d", len(v.rows))
+	}
+	for label, want := range map[string]int{"Failed": 1, "Skipped": 1, "Sent": 1, "All rows": 3} {
+		v.mailbox.filter.SetSelected(label)
+		if len(v.rows) != want {
+			t.Errorf("filter %q keeps %d rows, want %d", label, len(v.rows), want)
+		}
+	}
+	v.mailbox.filter.SetSelected("Failed")
+	v.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	if !strings.Contains(v.detail.Text, reply) || !strings.Contains(v.detail.Text, "mailbox does not exist") {
+		t.Errorf("detail %q", v.detail.Text)
+	}
+	cell := widget.NewLabel("")
+	v.table.UpdateCell(widget.TableCellID{Row: 0, Col: columnOf(t, "Reason")}, cell)
+	if cell.Text != "mailbox does not exist" {
+		t.Errorf("reason column %q", cell.Text)
+	}
+	v.mailbox.filter.SetSelected("Skipped")
+	v.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	if !strings.Contains(v.detail.Text, "invalid address") {
+		t.Errorf("a skipped row's detail %q", v.detail.Text)
+	}
+
+	test.Tap(v.retry)
+	tapDialogButton(t, w, "Yes")
+	b.wait()
+	if changed != 1 || !strings.Contains(v.summary.Text, "1 failed rows will be sent with the next run") {
+		t.Errorf("after retry: %d changes, summary %q", changed, v.summary.Text)
+	}
+}
+
+// TestHistoryFollowsARunningCampaign: while a run writes the journal,
+// History reads it again, at most every few seconds.
+func TestHistoryFollowsARunningCampaign(t *testing.T) {
+	test.NewTempApp(t)
+	h := &fakeHistory{records: []CampaignRecord{{ID: "7@/j.db", Name: "April"}}}
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newHistoryView(h, w, b)
+	w.SetContent(v.content)
+	b.wait()
+	h.mu.Lock()
+	h.records[0].Sent = 5
+	h.rows = []RowRecord{{CampaignID: "7@/j.db", Key: "a", Address: "a@example.com", State: "sent"}}
+	h.mu.Unlock()
+	v.refreshDuringRun("7@/j.db")
+	b.wait()
+	if v.campaignID != "7@/j.db" || len(v.rows) != 1 || v.campaigns[0].Sent != 5 {
+		t.Errorf("during the run History shows campaign %q, %d rows, %+v", v.campaignID, len(v.rows), v.campaigns)
+	}
+	queries := h.queries
+	v.refreshDuringRun("7@/j.db") // right after: not again
+	b.wait()
+	if h.queries != queries {
+		t.Error("History read the journal again within the refresh interval")
+	}
+}

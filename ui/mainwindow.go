@@ -40,6 +40,7 @@ type mainWindow struct {
 	autosave      *time.Timer
 	autosaveDelay time.Duration
 	lastError     string
+	lastDelivery  time.Time // the Recipients table's journal column was read
 }
 
 // newMainWindow builds the window; views whose backend is missing are left
@@ -85,12 +86,11 @@ func newMainWindow(a fyne.App, deps Deps, b *bridge) *mainWindow {
 		m.win.SetOnClosed(m.history.mailbox.unwatch)
 	}
 	if m.send != nil && m.history != nil {
-		m.send.onFinished = func(id string) {
-			m.history.showCampaign(id)
-			if deps.Mailbox != nil && id != "" {
-				m.history.checkMailbox(id)
-			}
-		}
+		m.connectSendAndHistory()
+	}
+	m.connectDelivery()
+	if k, ok := deps.Accounts.(keychainNotifier); ok && m.accounts != nil {
+		k.OnKeychainRead(func() { m.bridge.update(m.accounts.keychainRead) })
 	}
 	m.tabs = container.NewAppTabs(tabs...)
 	m.tabs.SetTabLocation(container.TabLocationLeading)

@@ -143,6 +143,12 @@ func (m *mainWindow) saveNow() {
 // file, and says which file they read and which campaign it is.
 func (m *mainWindow) persist() (snapshot, file string) {
 	m.saveNow()
+	return m.snapshotPaths()
+}
+
+// snapshotPaths says which file the backends read for the campaign and
+// which campaign it is, as persist left them.
+func (m *mainWindow) snapshotPaths() (snapshot, file string) {
 	if m.doc.path == "" {
 		return m.doc.draftPath, ""
 	}
@@ -378,10 +384,13 @@ func (m *mainWindow) confirmClose() {
 		closeWindow()
 		return
 	}
+	// Nothing more goes out while the question is open.
+	goOn := m.send.holdForQuestion()
 	dialog.ShowConfirm(lang.L("A send is running"),
 		lang.L("Quit anyway? The run stops; rows not yet sent stay waiting for the next run."),
 		func(ok bool) {
 			if !ok || m.send.run == nil {
+				goOn()
 				return
 			}
 			r := m.send.run

@@ -43,6 +43,9 @@ type recipientsView struct {
 	content              fyne.CanvasObject
 	loading              bool           // suppresses OnChanged while widgets are filled
 	shown                *RecipientList // in the table: doc.list, or the rows read so far
+	delivery             recipientsDelivery
+	// imports counts imports started: only the newest may show its list.
+	imports int
 }
 
 func newRecipientsView(source RecipientSource, supp Suppressions, doc *document, win fyne.Window, b *bridge) *recipientsView {
@@ -339,6 +342,9 @@ func (v *recipientsView) importList() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
+	v.imports++
+	this := v.imports
+	newest := func() bool { return this == v.imports }
 	c := v.doc.c
 	opts := ImportOptions{Path: c.Recipients, Lines: append([]string(nil), c.RecipientLines...), Sheet: c.Sheet, HeaderRow: c.HeaderRow, EmailColumn: c.EmailColumn,
 		MultiAddress: c.MultiAddress, Duplicates: c.Duplicates, Rows: c.Rows, Where: append([]string(nil), c.Where...)}
@@ -346,7 +352,7 @@ func (v *recipientsView) importList() {
 	v.progress.Start()
 	v.summary.SetText(lang.L("Reading the list…"))
 	sofar := newLatest(v.bridge, func(l *RecipientList) {
-		if ctx.Err() == nil {
+		if newest() {
 			v.show(l)
 			v.summary.SetText(lang.L("Reading the list… {{.Rows}} rows so far", map[string]any{"Rows": len(l.Rows)}))
 		}
@@ -354,8 +360,10 @@ func (v *recipientsView) importList() {
 	v.bridge.run(func() func() {
 		list, err := v.source.Import(ctx, opts, sofar.post)
 		return func() {
-			if ctx.Err() != nil && err != nil {
-				return // superseded by a newer import
+			if !newest() {
+				// Superseded: even an import that finished just as it was
+				// cancelled never replaces the newer one's list.
+				return
 			}
 			cancel()
 			v.progress.Stop()
@@ -374,8 +382,11 @@ func (v *recipientsView) importList() {
 func (v *recipientsView) show(l *RecipientList) {
 	v.shown = l
 	if l != nil {
+		if v.extraColumns() > 0 {
+			v.table.SetColumnWidth(deliveryColumn, 110)
+		}
 		for i := range l.Columns {
-			v.table.SetColumnWidth(i+2, 160)
+			v.table.SetColumnWidth(i+2+v.extraColumns(), 160)
 		}
 	}
 	v.table.Refresh()
@@ -448,7 +459,7 @@ func (v *recipientsView) newTable() *widget.Table {
 			if v.shown == nil {
 				return 0, 0
 			}
-			return len(v.shown.Rows), len(v.shown.Columns) + 2
+			return len(v.shown.Rows), len(v.shown.Columns) + 2 + v.extraColumns()
 		},
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -458,26 +469,32 @@ func (v *recipientsView) newTable() *widget.Table {
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			r := v.shown.Rows[id.Row]
 			text := ""
+			data := id.Col - 2 - v.extraColumns()
 			switch {
 			case id.Col == 0:
 				text = strconv.Itoa(r.Row)
 			case id.Col == 1:
 				text = rowStateLabel(r.State)
-			case id.Col-2 < len(r.Values):
-				text = r.Values[id.Col-2]
+			case data < 0:
+				text = v.deliveryCell(r.Row)
+			case data < len(r.Values):
+				text = r.Values[data]
 			}
 			o.(*widget.Label).SetText(text)
 		})
 	t.ShowHeaderColumn = false
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
+		data := id.Col - 2 - v.extraColumns()
 		switch {
 		case id.Col == 0:
 			l.SetText(lang.L("Row"))
 		case id.Col == 1:
 			l.SetText(lang.L("State"))
-		case v.shown != nil && id.Col-2 < len(v.shown.Columns):
-			l.SetText(v.shown.Columns[id.Col-2])
+		case data < 0:
+			l.SetText(lang.L("Delivery"))
+		case v.shown != nil && data < len(v.shown.Columns):
+			l.SetText(v.shown.Columns[data])
 		}
 	}
 	t.SetColumnWidth(0, 60)

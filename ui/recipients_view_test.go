@@ -150,3 +150,31 @@ func TestRecipientsViewShowsTheFirstRowsBeforeTheListIsRead(t *testing.T) {
 		t.Errorf("after reading: table shows %d rows", rows)
 	}
 }
+
+// TestANewerImportAlwaysWins: the user changes an option while a large
+// list is still being read. The first import is cancelled; whether it
+// stops (as the reader does) or had just finished when it was cancelled,
+// its list never replaces the newer one's.
+func TestANewerImportAlwaysWins(t *testing.T) {
+	for _, late := range []bool{false, true} {
+		test.NewTempApp(t)
+		older, newer := sampleList(), sampleList()
+		older.Sheet, newer.Sheet = "old", "new"
+		src := &fakeRecipients{lists: []RecipientList{older, newer}, reached: make(chan struct{}), hold: make(chan struct{}), finishesLate: late}
+		src.ui = onThisGoroutine(t)
+		doc := newDocument()
+		doc.c.Recipients = "big.xlsx"
+		b := newTestBridge()
+		w := test.NewTempWindow(t, nil)
+		v := newRecipientsView(src, nil, doc, w, b)
+		w.SetContent(v.content)
+		<-src.reached // the first import is reading
+		v.duplicates.SetSelected(v.duplicates.Options[1])
+		b.until(func() bool { return doc.list != nil })
+		close(src.hold) // the first one ends now
+		b.wait()
+		if doc.list == nil || doc.list.Sheet != "new" {
+			t.Errorf("finishing late %v: the list shown is %+v, want the newer import's", late, doc.list)
+		}
+	}
+}

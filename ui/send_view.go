@@ -30,15 +30,29 @@ type sendView struct {
 	bridge *bridge
 	// onFinished tells the history view that the journal changed.
 	onFinished func(campaignID string)
+	// onProgress tells it during a run (it refreshes at its own pace).
+	onProgress func(campaignID string)
+	// onDecide takes the user to the campaign's unknown rows in History.
+	onDecide func(campaignID string)
 	// onProblem takes the user to where a problem is fixed.
 	onProblem func(Problem)
-	last      Progress // the latest progress shown
-	starting  bool     // Start is preparing the campaign
+	// rows acts on a run's rows (retry, export); nil hides those actions.
+	rows History
+	// savePath asks where to save a file (a dialog; tests answer it).
+	savePath func(fileName string, exts []string, use func(path string))
 
-	problems                  []Problem
-	checked                   bool
-	run                       Delivery
-	paused                    bool
+	problems []Problem
+	checked  bool
+	// due is what a run would send now, from the last check; nil when
+	// not known.
+	due      *Due
+	run      Delivery
+	starting bool // Runner.Start is under way
+	paused   bool
+	// pausedToAsk is set while a question (cancel, quit) holds the run.
+	pausedToAsk               bool
+	last                      Progress // the latest progress shown
+	logRead                   int      // entries of the run's log already shown
 	rate, dailyCap            *widget.Entry
 	concurrency, retries      *widget.Entry
 	skipInvalid               *widget.Check
@@ -46,10 +60,14 @@ type sendView struct {
 	dryRunDir                 fyne.CanvasObject
 	check, start, pause, stop *widget.Button
 	problemList               *widget.List
-	verdict                   *widget.Label
+	verdict, estimate         *widget.Label
 	bar                       *widget.ProgressBar
-	counts, speed             *widget.Label
+	counts, runCounts, speed  *widget.Label
 	progress                  *fyne.Container
+	log                       *sendLog
+	tabs                      *container.AppTabs
+	problemsTab, logTab       *container.TabItem
+	summary                   *runSummary
 	paths                     []boundPath
 	content                   fyne.CanvasObject
 	loading                   bool
@@ -58,13 +76,15 @@ type sendView struct {
 	resumeStop chan struct{}
 	// schedule is the start time, sending hours and pauses (send_schedule.go).
 	schedule *sendSchedule
-	// split puts the options (scrolled) above the controls and problems.
+	// split puts the options (scrolled) above the controls, the problems
+	// and the log.
 	split         *container.Split
 	optionsScroll *container.Scroll
 }
 
 func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *sendView {
 	v := &sendView{runner: runner, doc: doc, win: win, bridge: b}
+	v.savePath = func(name string, exts []string, use func(string)) { askSavePath(win, name, exts, use) }
 	v.rate = v.boundEntry(&doc.c.Rate)
 	v.rate.SetPlaceHolder(lang.L("e.g. 30/min; empty uses the account's limits"))
 	v.dailyCap, v.concurrency, v.retries = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
@@ -91,14 +111,7 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 	v.stop = widget.NewButtonWithIcon(lang.L("Cancel"), theme.MediaStopIcon(), v.confirmCancel)
 	v.pause.Disable()
 	v.stop.Disable()
-	v.problemList = widget.NewList(
-		func() int { return len(v.problems) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
-			return l
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(problemLine(v.problems[i])) })
+	v.problemList = newWrappedList(func() int { return len(v.problems) }, func(i int) string { return problemLine(v.problems[i]) })
 	v.problemList.OnSelected = func(i widget.ListItemID) {
 		v.problemList.UnselectAll()
 		if v.onProblem != nil && i < len(v.problems) {
@@ -107,9 +120,19 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 	}
 	v.verdict = widget.NewLabel(lang.L("Check the campaign before sending."))
 	v.verdict.Wrapping = fyne.TextWrapWord
+	v.estimate = widget.NewLabel("")
+	v.estimate.Wrapping = fyne.TextWrapWord
+	v.estimate.Hide()
 	v.bar = widget.NewProgressBar()
 	v.counts = widget.NewLabel("")
+	v.counts.Wrapping = fyne.TextWrapWord
+	v.runCounts = widget.NewLabel("")
+	v.runCounts.Wrapping = fyne.TextWrapWord
 	v.speed = widget.NewLabel("")
+	v.speed.Wrapping = fyne.TextWrapWord
+	v.log = newSendLog()
+	v.log.onRetry, v.log.onExport = v.retryRows, v.exportRows
+	v.summary = newRunSummary(v)
 
 	options := widget.NewForm(
 		widget.NewFormItem(lang.L("Sending rate"), v.rate),
@@ -124,14 +147,18 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 	)
 	v.schedule = newSendSchedule(doc, b, runner, v.waitingForStart)
 	controls := container.NewHBox(v.check, v.start, v.pause, v.stop)
-	v.progress = container.NewVBox(v.bar, v.counts, v.speed)
+	v.progress = container.NewVBox(v.bar, v.counts, v.runCounts, v.speed)
 	v.progress.Hide() // until the first run starts
+	v.problemsTab = container.NewTabItem(lang.L("Problems"), v.problemList)
+	v.logTab = container.NewTabItem(lang.L("Sending log"), v.log.content)
+	v.tabs = container.NewAppTabs(v.problemsTab, v.logTab)
 	// The options and the schedule scroll in their own pane, so that an
 	// opened schedule leaves the controls, the countdown, the progress and
-	// the problems their room at 800×600; the user can drag the split.
-	status := container.NewVBox(v.schedule.countdownRow, controls, v.progress, v.verdict)
+	// the log their room at 800×600; the user can drag the split.
+	status := container.NewVBox(v.verdict, v.estimate, v.progress, v.summary.content)
 	v.optionsScroll = container.NewVScroll(container.NewVBox(options, v.schedule.section))
-	v.split = container.NewVSplit(v.optionsScroll, container.NewBorder(status, nil, nil, nil, v.problemList))
+	running := container.NewBorder(container.NewVBox(v.schedule.countdownRow, controls), nil, nil, nil, newShareTop(status, v.tabs, 0.6))
+	v.split = container.NewVSplit(v.optionsScroll, running)
 	v.split.Offset = optionsShare
 	v.content = v.split
 	doc.onReplaced(v.showCampaign)
@@ -166,16 +193,23 @@ func (v *sendView) pathEntry(dst *string, hint, fileName string) fyne.CanvasObje
 	return container.NewBorder(nil, nil, nil, browse, e)
 }
 
-// optionsShare is the options' part of the page's height.
-const optionsShare = 0.45
-
 type boundPath struct {
 	entry *widget.Entry
 	dst   *string
 }
 
+// optionsShare is the options' part of the page's height before a run;
+// during and after one the log gets the room (runningOptionsShare).
+const (
+	optionsShare        = 0.45 // the schedule section opens in it
+	runningOptionsShare = 0.12
+)
+
 func (v *sendView) showCampaign() {
 	v.cancelResume() // another campaign: the pending continuation was for the old one
+	if v.run == nil {
+		v.split.SetOffset(optionsShare)
+	}
 	v.loading = true
 	defer func() { v.loading = false }()
 	for _, p := range v.paths {
@@ -192,12 +226,18 @@ func (v *sendView) showCampaign() {
 	v.skipInvalid.SetChecked(c.SkipInvalid)
 	v.dryRun.SetChecked(c.DryRun != "")
 	v.showDryRunDir()
-	if v.run == nil {
+	if v.run == nil && !v.starting {
 		// Another campaign: nothing of the previous run stays on screen.
 		v.progress.Hide()
 		v.bar.SetValue(0)
-		v.counts.SetText("")
-		v.speed.SetText("")
+		setLine(v.counts, "")
+		setLine(v.runCounts, "")
+		setLine(v.speed, "")
+		v.summary.hide()
+		v.log.reset()
+		v.logRead = 0
+		v.last = Progress{}
+		v.tabs.Select(v.problemsTab)
 	}
 	v.schedule.load()
 	v.invalidate()
@@ -252,9 +292,13 @@ func defaultDryRunDir(d *document) string {
 func (v *sendView) invalidate() {
 	v.schedule.stopWaiting() // the countdown was for what was checked
 	v.checked = false
+	v.due = nil
 	v.problems = nil
 	v.problemList.Refresh()
-	if v.run == nil {
+	v.problemsTab.Text = lang.L("Problems")
+	v.tabs.Refresh()
+	v.estimate.Hide()
+	if v.run == nil && !v.starting {
 		v.start.Disable()
 		v.verdict.SetText(lang.L("Check the campaign before sending."))
 	}
@@ -291,31 +335,51 @@ func (v *sendView) readNumbers(report bool) bool {
 	return true
 }
 
-// preflight runs the same checks as `mailroom check` in the background.
-func (v *sendView) preflight() {
+// preflight runs the same checks as `mailroom check` in the background,
+// then counts what a run would send now; then, if given, runs next on
+// the UI goroutine (a retry asks to start once the check is done).
+func (v *sendView) preflight() { v.preflightThen(nil) }
+
+func (v *sendView) preflightThen(next func()) {
 	if !v.readNumbers(true) {
 		return
 	}
 	v.check.Disable()
+	v.start.Disable()
 	v.verdict.SetText(lang.L("Checking…"))
 	d := v.doc.draft()
 	v.bridge.run(func() func() {
-		problems, err := v.runner.Preflight(context.Background(), d)
+		ctx := context.Background()
+		problems, err := v.runner.Preflight(ctx, d)
+		var due Due
+		if err == nil {
+			due, err = v.runner.Due(ctx, d)
+		}
 		return func() {
-			v.check.Enable()
+			if v.run == nil && !v.starting {
+				v.check.Enable()
+			}
 			if err != nil {
 				v.verdict.SetText("✗ " + sayErr(err))
 				return
 			}
-			v.problems, v.checked = problems, true
+			v.problems, v.checked, v.due = problems, true, &due
 			v.problemList.Refresh()
+			v.problemsTab.Text = lang.L("Problems ({{.Count}})", map[string]any{"Count": len(problems)})
+			v.tabs.Refresh()
+			if len(problems) > 0 && v.run == nil {
+				v.tabs.Select(v.problemsTab)
+			}
 			v.showVerdict()
+			if next != nil && !v.start.Disabled() {
+				next()
+			}
 		}
 	})
 }
 
 func (v *sendView) showVerdict() {
-	if !v.checked || v.run != nil {
+	if !v.checked || v.run != nil || v.starting {
 		return
 	}
 	blocking, campaignWide := 0, 0
@@ -328,107 +392,184 @@ func (v *sendView) showVerdict() {
 		}
 	}
 	warnings := len(v.problems) - blocking
+	v.estimate.Hide()
 	switch {
 	case campaignWide > 0:
 		// Skipping rows cannot fix a missing account, subject or body.
 		v.verdict.SetText(lang.L("{{.Blocking}} blocking problems and {{.Warnings}} warnings: fix them before sending.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
 		v.start.Disable()
+		return
 	case blocking > 0 && !v.doc.c.SkipInvalid:
 		v.verdict.SetText(lang.L("{{.Blocking}} blocking problems and {{.Warnings}} warnings: fix them, or skip those rows.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
 		v.start.Disable()
+		return
 	case blocking > 0:
 		v.verdict.SetText(lang.L("{{.Blocking}} rows with blocking problems will be skipped; {{.Warnings}} warnings.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
-		v.start.Enable()
 	default:
 		v.verdict.SetText(lang.L("Ready to send; {{.Warnings}} warnings.", map[string]any{"Warnings": warnings}))
-		v.start.Enable()
 	}
+	if v.due != nil && v.due.Now == 0 {
+		v.verdict.SetText(nothingToSend(*v.due))
+		v.start.Disable()
+		return
+	}
+	if v.due != nil {
+		v.estimate.SetText(dueLine(*v.due))
+		v.estimate.Show()
+	}
+	v.start.Enable()
 }
 
+// dueLine says what a run sends now and how long it takes.
+func dueLine(d Due) string {
+	return lang.L("{{.Count}} messages go now: {{.Estimate}}.", map[string]any{"Count": d.Now, "Estimate": d.Estimate}) + dueNotes(d)
+}
+
+// dueNotes says which rows a run leaves alone and why, each on a line of
+// its own.
+func dueNotes(d Due) string {
+	line := ""
+	if d.Sent > 0 {
+		line += "\n" + lang.L("{{.Sent}} of the {{.Total}} rows were sent before and are not sent again.", map[string]any{"Sent": d.Sent, "Total": d.Total})
+	}
+	if n := d.Failed + d.Unknown; n > 0 {
+		line += "\n" + lang.L("{{.Count}} rows that failed or may have arrived are not sent: decide about them in History.", map[string]any{"Count": n})
+	}
+	return line
+}
+
+// nothingToSend says why a run would send nothing.
+func nothingToSend(d Due) string {
+	if n := d.Failed + d.Unknown; n > 0 {
+		return lang.L("Nothing to send now: {{.Sent}} of the {{.Total}} rows were sent; {{.Decide}} failed or may have arrived and wait for your decision in History.", map[string]any{
+			"Sent": d.Sent, "Total": d.Total, "Decide": n})
+	}
+	return lang.L("Nothing to send: all {{.Sent}} rows were sent before; {{.Skipped}} were skipped.", map[string]any{"Sent": d.Sent, "Skipped": d.Skipped})
+}
+
+// confirmStart counts afresh what goes now (History may have changed the
+// journal since the check) and asks about exactly that number.
 func (v *sendView) confirmStart() {
-	ready := 0
-	if v.doc.list != nil {
-		ready = v.doc.list.Count(RowReady)
-	}
-	question := lang.L("Send one message to each of the {{.Count}} ready rows now?", map[string]any{"Count": ready})
-	if q := v.schedule.confirmQuestion(ready); q != "" {
-		question = q
-	}
-	if dir := v.doc.c.DryRun; dir != "" {
-		question = lang.L("Write the {{.Count}} messages as .eml files into {{.Folder}}? Nothing is sent.", map[string]any{"Count": ready, "Folder": dir})
-	}
-	dialog.ShowConfirm(lang.L("Start sending"), question,
-		func(ok bool) {
-			if ok {
-				v.startRun()
+	v.start.Disable()
+	d := v.doc.draft()
+	v.bridge.run(func() func() {
+		due, err := v.runner.Due(context.Background(), d)
+		return func() {
+			if err != nil {
+				v.start.Enable()
+				showError(err, v.win)
+				return
 			}
-		}, v.win)
+			v.due = &due
+			v.showVerdict()
+			if due.Now == 0 {
+				dialog.ShowInformation(lang.L("Nothing to send"), nothingToSend(due), v.win)
+				return
+			}
+			v.start.Enable()
+			question := lang.L("Send {{.Count}} messages now?", map[string]any{"Count": due.Now}) + "\n" +
+				lang.L("Estimate: {{.Estimate}}.", map[string]any{"Estimate": due.Estimate}) + dueNotes(due)
+			if q := v.schedule.confirmQuestion(due.Now); q != "" {
+				question = q + dueNotes(due)
+			}
+			if dir := v.doc.c.DryRun; dir != "" {
+				question = lang.L("Write the {{.Count}} messages as .eml files into {{.Folder}}? Nothing is sent.", map[string]any{"Count": due.Now, "Folder": dir})
+			}
+			dialog.ShowConfirm(lang.L("Start sending"), question,
+				func(ok bool) {
+					if ok {
+						v.startRun()
+					}
+				}, v.win)
+		}
+	})
 }
 
 // progressEveryUI spaces the progress updates of a run: four a second read
 // as live, and the window is not repainted for every message.
 const progressEveryUI = 250 * time.Millisecond
 
-// startRun starts delivery. Starting prepares the campaign, which reads
-// the whole list (seconds for 100,000 rows), so it runs off the UI
-// goroutine; the controls say so meanwhile.
+// startRun starts a run. Starting prepares the campaign, which reads the
+// whole list (seconds for 100,000 rows), so it runs off the UI goroutine;
+// the controls say so meanwhile, and the run is shown once it runs.
 func (v *sendView) startRun() {
 	v.cancelResume()
+	if v.run != nil || v.starting {
+		return
+	}
 	if v.schedule.waitForStart(v.startRun) {
 		return // it calls startRun again at the start time
 	}
 	v.starting = true
 	v.check.Disable()
 	v.start.Disable()
+	v.estimate.Hide()
+	v.summary.hide()
 	v.verdict.SetText(lang.L("Starting…"))
-	progress := newLatestEvery(v.bridge, progressEveryUI, v.showProgress)
 	d := v.doc.draft()
+	progress := newLatestEvery(v.bridge, progressEveryUI, v.showProgress)
 	v.bridge.run(func() func() {
 		r, err := v.runner.Start(context.Background(), d, progress.post)
 		return func() {
 			v.starting = false
 			if err != nil {
 				v.check.Enable()
+				v.showVerdict()
 				v.verdict.SetText("✗ " + sayErr(err))
 				// In the window's language when app/ worded it (a sign-in to renew).
 				showError(err, v.win)
 				return
 			}
-			v.running(r)
+			v.showRun(r)
 		}
 	})
 }
 
-// running shows a run that has started and waits for its end.
-func (v *sendView) running(r Delivery) {
-	v.run, v.paused = r, false
+// showRun shows the run r and waits for its end.
+func (v *sendView) showRun(r Delivery) {
+	v.run, v.paused, v.pausedToAsk = r, false, false
+	v.last = Progress{}
+	v.logRead = 0
+	v.log.reset()
 	v.bar.SetValue(0)
-	v.counts.SetText("")
-	v.speed.SetText("")
+	setLine(v.counts, "")
+	setLine(v.runCounts, "")
+	setLine(v.speed, "")
 	v.progress.Show()
+	v.tabs.Select(v.logTab)
+	if v.split.Offset > runningOptionsShare {
+		v.split.SetOffset(runningOptionsShare)
+	}
 	v.check.Disable()
 	v.start.Disable()
 	v.pause.Enable()
 	v.stop.Enable()
 	v.pause.SetText(lang.L("Pause"))
+	v.pause.SetIcon(theme.MediaPauseIcon())
 	v.verdict.SetText(lang.L("Sending…"))
 	v.bridge.run(func() func() {
 		final, err := r.Wait()
-		return func() { v.finished(final, err) }
+		return func() { v.finished(r, final, err) }
 	})
 }
 
 func (v *sendView) showProgress(p Progress) {
-	v.last = p
-	done := p.Sent + p.Failed + p.Unknown + p.Skipped
-	if p.Total > 0 {
-		v.bar.SetValue(float64(done) / float64(p.Total))
+	if v.run == nil {
+		return // a late update of a run that has ended
 	}
-	v.counts.SetText(lang.L("Sent {{.Sent}}, failed {{.Failed}}, unknown {{.Unknown}}, skipped {{.Skipped}}, waiting {{.Pending}}", map[string]any{
-		"Sent": p.Sent, "Failed": p.Failed, "Unknown": p.Unknown, "Skipped": p.Skipped, "Pending": p.Pending}))
+	v.last = p
+	if p.Total > 0 {
+		v.bar.SetValue(float64(p.Total-p.Pending) / float64(p.Total))
+	}
+	setLine(v.counts, campaignLine(p))
+	setLine(v.runCounts, lang.L("This run: {{.Done}} of {{.Due}} messages done: {{.Sent}} sent, {{.Failed}} failed, {{.Unknown}} unknown.", map[string]any{
+		"Done": p.Run.Sent + p.Run.Failed + p.Run.Unknown, "Due": p.Due, "Sent": p.Run.Sent, "Failed": p.Run.Failed, "Unknown": p.Run.Unknown}))
 	var speed []string
-	if p.PerMinute > 0 {
+	switch {
+	case p.PerMinute > 0:
 		speed = append(speed, lang.L("{{.Rate}} per minute", map[string]any{"Rate": fmt.Sprintf("%.1f", p.PerMinute)}))
+	case p.Limit != "":
+		speed = append(speed, lang.L("at most {{.Rate}}", map[string]any{"Rate": p.Limit}))
 	}
 	if p.ETA > 0 && !p.Paused {
 		speed = append(speed, lang.L("about {{.Left}} left", map[string]any{"Left": say(msg.Duration(p.ETA))}))
@@ -441,8 +582,28 @@ func (v *sendView) showProgress(p Progress) {
 	if p.LastAddress != "" {
 		speed = append(speed, p.LastAddress+": "+p.LastReply)
 	}
-	v.speed.SetText(strings.Join(speed, " · "))
+	setLine(v.speed, strings.Join(speed, " · "))
 	v.showEnginePause(p)
+	v.readLog(v.run)
+	if v.onProgress != nil {
+		v.onProgress(p.CampaignID)
+	}
+}
+
+// campaignLine counts the whole campaign.
+func campaignLine(p Progress) string {
+	return lang.L("The campaign: {{.Sent}} of {{.Total}} rows sent, {{.Failed}} failed, {{.Unknown}} unknown, {{.Skipped}} skipped, {{.Pending}} waiting.", map[string]any{
+		"Sent": p.Sent, "Total": p.Total, "Failed": p.Failed, "Unknown": p.Unknown, "Skipped": p.Skipped, "Pending": p.Pending})
+}
+
+// readLog shows the entries r logged since the last look.
+func (v *sendView) readLog(r Delivery) {
+	if r == nil {
+		return
+	}
+	rows := r.Log(v.logRead)
+	v.logRead += len(rows)
+	v.log.add(rows)
 }
 
 func (v *sendView) togglePause() {
@@ -461,16 +622,42 @@ func (v *sendView) togglePause() {
 		v.verdict.SetText(lang.L("Paused. Messages already handed to the server finish first."))
 	}
 	v.paused = !v.paused
+	v.pausedToAsk = false
+}
+
+// holdForQuestion pauses a running send while the user answers a
+// question about stopping it (Cancel, closing the window): nothing more
+// goes out while the question is open. It returns the function that
+// lets the run go on when the answer is no; a run the user had paused
+// stays paused.
+func (v *sendView) holdForQuestion() (goOn func()) {
+	r := v.run
+	if r == nil || v.paused {
+		return func() {}
+	}
+	r.Pause()
+	v.pausedToAsk = true
+	v.verdict.SetText(lang.L("Paused while you decide."))
+	return func() {
+		if v.run == r && v.pausedToAsk {
+			v.pausedToAsk = false
+			r.Resume()
+			v.verdict.SetText(lang.L("Sending…"))
+		}
+	}
 }
 
 func (v *sendView) confirmCancel() {
+	goOn := v.holdForQuestion()
 	dialog.ShowConfirm(lang.L("Cancel sending"),
 		lang.L("Stop the run? Rows not sent yet stay waiting and are sent by the next run."),
 		func(ok bool) {
 			if ok && v.run != nil {
 				v.run.Cancel()
 				v.stop.Disable()
+				return
 			}
+			goOn()
 		}, v.win)
 }
 
@@ -478,30 +665,46 @@ func (v *sendView) confirmCancel() {
 // prompt.
 func (v *sendView) busy() bool { return v.run != nil || v.starting }
 
-func (v *sendView) finished(p Progress, err error) {
+func (v *sendView) finished(r Delivery, p Progress, err error) {
+	v.readLog(r)
 	v.run = nil
 	releaseMemory() // the run's plan and engine are gone
-	v.showProgress(p)
+	v.pausedToAsk = false
+	v.last = p
+	if p.Total > 0 {
+		v.bar.SetValue(float64(p.Total-p.Pending) / float64(p.Total))
+	}
+	// The summary says this run's and the campaign's counts.
+	setLine(v.counts, "")
+	setLine(v.runCounts, "")
+	setLine(v.speed, "")
 	v.check.Enable()
 	v.pause.Disable()
 	v.stop.Disable()
 	v.checked = false
+	v.due = nil
+	ran := p.Run.Sent + p.Run.Failed + p.Run.Unknown
 	switch {
 	case err != nil:
 		v.verdict.SetText("✗ " + sayErr(err))
 	case p.DryRunDir != "":
 		v.verdict.SetText(lang.L("Dry run finished: {{.Count}} messages written to {{.Folder}}. Nothing was sent.", map[string]any{"Count": p.Sent, "Folder": p.DryRunDir}))
 		openFolder(p.DryRunDir)
-	case p.Unknown > 0:
-		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Unknown}))
 	case p.Pending > 0 && !p.ResumesAt.IsZero():
 		v.verdict.SetText(resumeVerdict(p))
 		v.scheduleResume(p.ResumesAt)
 	case p.Pending > 0:
 		v.verdict.SetText(lang.L("Stopped with {{.Pending}} rows still waiting; the next run sends them.", map[string]any{"Pending": p.Pending}))
+	case ran == 0:
+		v.verdict.SetText(lang.L("Nothing was sent: no row was waiting."))
+	case p.Run.Unknown > 0:
+		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Run.Unknown}))
 	default:
-		v.verdict.SetText(lang.L("Finished: {{.Sent}} sent, {{.Failed}} failed.", map[string]any{"Sent": p.Sent, "Failed": p.Failed}))
+		v.verdict.SetText(lang.L("Finished: this run sent {{.Sent}}, {{.Failed}} failed.", map[string]any{"Sent": p.Run.Sent, "Failed": p.Run.Failed}))
 	}
+	if p.DryRunDir == "" {
+		v.summary.show(p, err)
+	} // a dry run sent nothing: the verdict says where the files are
 	if v.onFinished != nil {
 		v.onFinished(p.CampaignID)
 	}
@@ -538,7 +741,15 @@ func (v *sendView) cancelResume() {
 	}
 }
 
-// openFolder shows a folder in the system's file manager.
+// setLine shows a status line, or hides it when empty so that it takes
+// no room.
+func setLine(l *widget.Label, text string) {
+	l.SetText(text)
+	showIf(l, text != "")
+}
+
+// openFolder shows a folder in the system's file manager (a file opens
+// with the system's program for it).
 func openFolder(dir string) {
 	if a := fyne.CurrentApp(); a != nil {
 		if u, err := url.Parse(storage.NewFileURI(dir).String()); err == nil {

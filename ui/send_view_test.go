@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 func newTestSend(t *testing.T, runner *fakeRunner) (*sendView, *document, *bridge) {
@@ -19,6 +22,16 @@ func newTestSend(t *testing.T, runner *fakeRunner) (*sendView, *document, *bridg
 	v := newSendView(runner, doc, w, b)
 	w.SetContent(v.content)
 	return v, doc, b
+}
+
+// until applies queued updates until cond holds (tests only): for work
+// started on a goroutine whose result the test waits for while other
+// goroutines (a run waiting to end) are still pending.
+func (b *bridge) until(cond func() bool) {
+	for !cond() {
+		f := <-b.queue
+		f()
+	}
 }
 
 func TestSendViewBlocksUntilProblemsAreFixedOrSkipped(t *testing.T) {
@@ -67,12 +80,12 @@ func TestSendViewRunsWithPauseResumeAndReportsTheOutcome(t *testing.T) {
 	if !v.check.Disabled() || !v.start.Disabled() || v.pause.Disabled() || v.stop.Disabled() {
 		t.Error("controls not switched to running")
 	}
-	d.progress(Progress{Total: 10, Sent: 4, Failed: 1, Pending: 5, PerMinute: 29.5, ETA: 10 * time.Second})
+	d.progress(Progress{Total: 10, Sent: 4, Failed: 1, Pending: 5, Run: RunCounts{Sent: 4, Failed: 1}, Due: 10, PerMinute: 29.5, ETA: 10 * time.Second})
 	b.flush()
 	if v.bar.Value != 0.5 {
 		t.Errorf("progress bar at %v, want 0.5", v.bar.Value)
 	}
-	if v.counts.Text != "Sent 4, failed 1, unknown 0, skipped 0, waiting 5" {
+	if v.counts.Text != "The campaign: 4 of 10 rows sent, 1 failed, 0 unknown, 0 skipped, 5 waiting." {
 		t.Errorf("counts %q", v.counts.Text)
 	}
 	if !strings.Contains(v.speed.Text, "29.5 per minute") || !strings.Contains(v.speed.Text, "about 10 s left") {
@@ -83,10 +96,10 @@ func TestSendViewRunsWithPauseResumeAndReportsTheOutcome(t *testing.T) {
 		t.Errorf("pause button reads %q", v.pause.Text)
 	}
 	test.Tap(v.pause)
-	if d.paused != 1 || d.resumed != 1 {
-		t.Errorf("paused %d resumed %d", d.paused, d.resumed)
+	if p, r, _ := d.counts(); p != 1 || r != 1 {
+		t.Errorf("paused %d resumed %d", p, r)
 	}
-	d.finish(Progress{CampaignID: "c1", Total: 10, Sent: 8, Failed: 1, Unknown: 1})
+	d.finish(Progress{CampaignID: "c1", Total: 10, Sent: 8, Failed: 1, Unknown: 1, Run: RunCounts{Sent: 8, Failed: 1, Unknown: 1}})
 	b.wait()
 	if v.busy() || !v.pause.Disabled() || v.check.Disabled() {
 		t.Error("controls not reset after the run")
@@ -96,14 +109,228 @@ func TestSendViewRunsWithPauseResumeAndReportsTheOutcome(t *testing.T) {
 	}
 }
 
-func TestSendViewRejectsBadNumbers(t *testing.T) {
-	runner := &fakeRunner{}
+// TestSendViewAsksAboutWhatGoesNow: the check and the question count the
+// messages that go now, not the list's rows: a campaign reopened after
+// 1,800 of 2,000 were sent asks about 200 and says how long they take; a
+// resumed run's bar starts where the campaign stood; a fully sent campaign
+// asks nothing and says there is nothing to send.
+func TestSendViewAsksAboutWhatGoesNow(t *testing.T) {
+	runner := &fakeRunner{due: Due{Now: 200, Total: 2000, Sent: 1800, Pending: 200, Ran: true, Estimate: "about 10 min at 20/min"}}
 	v, _, b := newTestSend(t, runner)
-	v.dailyCap.SetText("-3")
 	test.Tap(v.check)
 	b.wait()
-	if v.checked {
-		t.Error("checked with a daily limit of -3")
+	if v.start.Disabled() || !v.estimate.Visible() ||
+		!strings.Contains(v.estimate.Text, "200 messages go now: about 10 min at 20/min") ||
+		!strings.Contains(v.estimate.Text, "1800 of the 2000 rows were sent before") {
+		t.Errorf("before Start: %q (start disabled %v)", v.estimate.Text, v.start.Disabled())
+	}
+	test.Tap(v.start)
+	b.wait()
+	if got := dialogText(v.win); !strings.Contains(got, "Send 200 messages now?") {
+		t.Fatalf("the question reads %q", got)
+	}
+	tapDialogButton(t, v.win, "Yes")
+	b.until(func() bool { return v.run != nil })
+	d := runner.current()
+	d.progress(Progress{Total: 2000, Sent: 1800, Pending: 200, Due: 200})
+	b.flush()
+	if v.bar.Value != 0.9 {
+		t.Errorf("the resumed run's bar starts at %v, want 0.9", v.bar.Value)
+	}
+	d.finish(Progress{CampaignID: "c1", Total: 2000, Sent: 2000, Run: RunCounts{Sent: 200}})
+	b.wait()
+	if !strings.Contains(v.verdict.Text, "this run sent 200") || !strings.Contains(v.summary.text.Text, "This run: 200 sent") ||
+		!strings.Contains(v.summary.text.Text, "2000 of 2000 rows sent") {
+		t.Errorf("after the run: verdict %q, summary %q", v.verdict.Text, v.summary.text.Text)
+	}
+
+	// Everything was sent: nothing to ask about.
+	runner.due = Due{Total: 4, Sent: 4, Ran: true, Estimate: "nothing to send"}
+	test.Tap(v.check)
+	b.wait()
+	if !v.start.Disabled() || !strings.Contains(v.verdict.Text, "Nothing to send: all 4 rows were sent before") {
+		t.Errorf("a fully sent campaign: verdict %q, start disabled %v", v.verdict.Text, v.start.Disabled())
+	}
+	first := runner.current()
+	v.confirmStart() // as if History had changed the journal since the check
+	b.wait()
+	if got := dialogText(v.win); !strings.Contains(got, "Nothing to send") || strings.Contains(got, "now?") {
+		t.Errorf("Start with nothing due says %q", got)
+	}
+	if runner.current() != first {
+		t.Error("a run started with nothing to send")
+	}
+}
+
+// TestSendViewShowsNoSpeedItCannotBack: until the speed is measured, the
+// page says the limit the run keeps, never a number per minute.
+func TestSendViewShowsNoSpeedItCannotBack(t *testing.T) {
+	runner := &fakeRunner{}
+	v, _, b := newTestSend(t, runner)
+	d := startAndWait(t, v, b, runner)
+	d.progress(Progress{Total: 4, Sent: 3, Pending: 1, Due: 4, Run: RunCounts{Sent: 3}, Limit: "30/min", ETA: 2 * time.Second})
+	b.flush()
+	if strings.Contains(v.speed.Text, "per minute") || !strings.Contains(v.speed.Text, "at most 30/min") {
+		t.Errorf("speed %q", v.speed.Text)
+	}
+}
+
+// TestSendViewPausesWhileAskingToCancel: nothing goes out while "Stop the
+// run?" is open; "No" lets the run go on, "Yes" cancels it; a run the user
+// had paused stays paused after "No".
+func TestSendViewPausesWhileAskingToCancel(t *testing.T) {
+	runner := &fakeRunner{}
+	v, _, b := newTestSend(t, runner)
+	d := startAndWait(t, v, b, runner)
+	test.Tap(v.stop)
+	if p, r, c := d.counts(); p != 1 || r != 0 || c != 0 {
+		t.Fatalf("while asking: paused %d resumed %d cancelled %d; want paused", p, r, c)
+	}
+	tapDialogButton(t, v.win, "No")
+	if p, r, c := d.counts(); p != 1 || r != 1 || c != 0 {
+		t.Errorf("after No: paused %d resumed %d cancelled %d", p, r, c)
+	}
+	test.Tap(v.pause) // the user pauses
+	test.Tap(v.stop)
+	tapDialogButton(t, v.win, "No")
+	if p, r, _ := d.counts(); p != 2 || r != 1 || v.pause.Text != "Resume" {
+		t.Errorf("a run the user paused: paused %d resumed %d, button %q; want it to stay paused", p, r, v.pause.Text)
+	}
+	test.Tap(v.stop)
+	tapDialogButton(t, v.win, "Yes")
+	if _, _, c := d.counts(); c != 1 {
+		t.Errorf("Yes did not cancel (%d)", c)
+	}
+}
+
+// TestSendLogFiltersExplainsRetriesAndExports: every row the run logs is
+// listed with its reason in words; the filters pick failed, skipped and
+// unknown rows; the selected row shows the server's own reply; "Retry
+// these" makes the shown failed and unknown rows wait again and asks to
+// send them; "Export these" writes only the rows shown. No backend is
+// called on the UI goroutine.
+func TestSendLogFiltersExplainsRetriesAndExports(t *testing.T) {
+	runner := &fakeRunner{}
+	v, _, b := newTestSend(t, runner)
+	guard := onThisGoroutine(t)
+	runner.ui = guard
+	hist := &fakeHistory{ui: guard}
+	v.rows = hist
+	var exportedTo string
+	v.savePath = func(name string, _ []string, use func(string)) { exportedTo = "/tmp/" + name; use(exportedTo) }
+	d := startAndWait(t, v, b, runner)
+	reply := "550 5.1.1 <wang@example.com>: Recipient address rejected: User unknown in virtual mailbox table"
+	d.logged(
+		LogRow{Key: "k2", Row: 2, Address: "li@example.com", State: "skipped", Reason: "invalid address"},
+		LogRow{Key: "k3", Row: 3, Address: "zhang@example.com", State: "sent", Reply: "250 2.0.0 Ok", At: time.Now()},
+		LogRow{Key: "k4", Row: 4, Address: "wang@example.com", State: "failed", Reason: "mailbox does not exist", Reply: reply, At: time.Now()},
+		LogRow{Key: "k5", Row: 5, Address: "zhao@example.com", State: "unknown", Reason: "may have been delivered", At: time.Now()},
+	)
+	d.progress(Progress{CampaignID: "c1", Total: 4, Sent: 1, Failed: 1, Unknown: 1, Skipped: 1, Due: 3})
+	b.flush()
+	if rows, _ := v.log.table.Length(); rows != 4 {
+		t.Fatalf("the log shows %d rows, want 4", rows)
+	}
+	cell := widget.NewLabel("")
+	v.log.table.UpdateCell(widget.TableCellID{Row: 2, Col: 3}, cell)
+	if cell.Text != "mailbox does not exist" {
+		t.Errorf("reason cell %q", cell.Text)
+	}
+	for f, want := range map[logFilter]int{logFailed: 1, logSkipped: 1, logUnknown: 1, logAll: 4} {
+		v.log.selectFilter(f)
+		if rows, _ := v.log.table.Length(); rows != want {
+			t.Errorf("filter %q shows %d rows, want %d", f, rows, want)
+		}
+	}
+	v.log.selectFilter(logFailed)
+	v.log.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	if !strings.Contains(v.log.detail.Text, reply) || !strings.Contains(v.log.detail.Text, "mailbox does not exist") {
+		t.Errorf("detail %q lacks the reason or the whole reply", v.log.detail.Text)
+	}
+	test.Tap(v.log.export)
+	b.until(func() bool { return strings.Contains(v.verdict.Text, "saved to") })
+	if len(hist.exported) != 1 || hist.exported[0] != "c1:"+exportedTo+":k4" {
+		t.Errorf("exported %q, want only the failed row", hist.exported)
+	}
+	d.finish(Progress{CampaignID: "c1", Total: 4, Sent: 1, Failed: 1, Unknown: 1, Skipped: 1, Run: RunCounts{Sent: 1, Failed: 1, Unknown: 1}})
+	b.wait()
+
+	v.log.selectFilter(logAll)
+	test.Tap(v.log.retry)
+	if got := dialogText(v.win); !strings.Contains(got, "Send these 2 rows again?") || !strings.Contains(got, "1 of them may have arrived") {
+		t.Fatalf("retry question %q", got)
+	}
+	tapDialogButton(t, v.win, "Yes")
+	b.wait()
+	if len(hist.resolved) != 2 || hist.resolved["k4"] || hist.resolved["k5"] {
+		t.Errorf("rows sent again: %v, want k4 and k5", hist.resolved)
+	}
+	if got := dialogText(v.win); !strings.Contains(got, "now?") {
+		t.Errorf("after retry the question reads %q", got)
+	}
+}
+
+// TestRunSummarySaysTheNextStep: at the end of a run with failed rows the
+// summary offers to retry them; "Retry failed rows" makes them wait again
+// and asks about exactly what goes now.
+func TestRunSummarySaysTheNextStep(t *testing.T) {
+	runner := &fakeRunner{due: Due{Now: 200, Total: 2000, Sent: 1800, Failed: 0, Pending: 200, Ran: true, Estimate: "about 10 min at 20/min"}}
+	v, _, b := newTestSend(t, runner)
+	hist := &fakeHistory{}
+	for i := 0; i < 200; i++ {
+		hist.rows = append(hist.rows, RowRecord{CampaignID: "c1", Key: "k" + strconv.Itoa(i), State: "failed"})
+	}
+	v.rows = hist
+	v.onDecide = func(string) {}
+	d := startAndWait(t, v, b, runner)
+	d.finish(Progress{CampaignID: "c1", Total: 2000, Sent: 1800, Failed: 200, Run: RunCounts{Sent: 1800, Failed: 200}})
+	b.wait()
+	if !v.summary.content.Visible() || !v.summary.retry.Visible() || v.summary.decide.Visible() ||
+		!strings.Contains(v.summary.text.Text, "retry them") {
+		t.Fatalf("summary %q (retry shown %v, decide shown %v)", v.summary.text.Text, v.summary.retry.Visible(), v.summary.decide.Visible())
+	}
+	test.Tap(v.summary.retry)
+	b.wait()
+	if got := dialogText(v.win); !strings.Contains(got, "Send 200 messages now?") {
+		t.Errorf("after Retry failed rows the question reads %q", got)
+	}
+	n := 0
+	for _, r := range hist.rows {
+		if r.State == "pending" {
+			n++
+		}
+	}
+	if n != 200 {
+		t.Errorf("%d rows wait again, want 200", n)
+	}
+}
+
+// TestProblemTextsNeverOverlap: long problem sentences wrap, and each
+// list item is as tall as its wrapped text, at 800×600 as at full size.
+func TestProblemTextsNeverOverlap(t *testing.T) {
+	long := `customers.xlsx, sheet "客户", row 12, column "Email": "bob@@example.com" is not a valid address — correct it or exclude the row; 这一行的地址无效，请更正或排除这一行。`
+	runner := &fakeRunner{problems: []Problem{{Blocking: true, Row: 12, Text: long}, {Row: 13, Text: long + long}, {Row: 14, Text: "short"}}}
+	v, _, b := newTestSend(t, runner)
+	for _, size := range []fyne.Size{fyne.NewSize(800, 600), fyne.NewSize(1366, 768)} {
+		v.win.Resize(size)
+		test.Tap(v.check)
+		b.wait()
+		v.tabs.Select(v.problemsTab)
+		v.problemList.Refresh()
+		var labels []*widget.Label
+		walk(v.problemList, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && l.Visible() && l.Text != "" {
+				labels = append(labels, l)
+			}
+		})
+		if len(labels) == 0 {
+			t.Fatalf("%v: no problem shown", size)
+		}
+		for _, l := range labels {
+			if need := l.MinSize().Height; l.Size().Height+0.5 < need {
+				t.Errorf("%v: %q is %.0f high but needs %.0f: it runs into the next item", size, l.Text[:10], l.Size().Height, need)
+			}
+		}
 	}
 }
 

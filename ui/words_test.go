@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mailroom/app/accounts"
+	"mailroom/app/campaign"
 	"mailroom/app/journal"
 	"mailroom/app/msg"
 	"mailroom/sender/smtptest"
@@ -103,7 +104,9 @@ func TestChineseWindowShowsRecipientProblemsInChinese(t *testing.T) {
 // The Send page says how long is left the way people say it.
 func TestChineseWindowSaysTimeLeftLikeAPerson(t *testing.T) {
 	inChinese(t)
-	v, _, _ := newTestSend(t, &fakeRunner{})
+	runner := &fakeRunner{}
+	v, _, b := newTestSend(t, runner)
+	startAndWait(t, v, b, runner) // progress is shown for a run in progress
 	v.showProgress(Progress{Total: 100, Sent: 10, Pending: 90, PerMinute: 30, ETA: 87 * time.Second})
 	if !strings.Contains(v.speed.Text, "还剩约 1 分 27 秒") {
 		t.Errorf("speed line %q", v.speed.Text)
@@ -131,7 +134,7 @@ func TestChineseWindowSavesAChineseReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	j.Close()
-	h := &journalHistory{path: path}
+	h := &journalHistory{env: campaign.Env{DataDir: dir}}
 	id := strconv.FormatInt(c.ID, 10)
 
 	if windowLanguage() != msg.English {

@@ -98,6 +98,9 @@ func TestTheQuestionCountsWhatGoesNow(t *testing.T) {
 	if d := due(t, c, env); d.Now != 10 || d.Ran || d.Rows.Pending != 10 {
 		t.Fatalf("before any run: %+v, want 10 due", d)
 	}
+	if states, err := c.RowStates(env); err != nil || states != nil {
+		t.Fatalf("row states before any run: %v (%v)", states, err)
+	}
 
 	// A run the user cancels after 6 outcomes (2 of them refused).
 	ctx, cancel := context.WithCancel(context.Background())
@@ -170,6 +173,11 @@ func TestTheQuestionCountsWhatGoesNow(t *testing.T) {
 	}
 	if d := due(t, c, env); d.Now != 2 {
 		t.Errorf("after retry failed: %d due, want 2", d.Now)
+	}
+	// The list of recipients shows each row's state (r03 is sheet row 4).
+	states, err := c.RowStates(env)
+	if err != nil || len(states) != 10 || states[2] != journal.StateSent || states[4] != journal.StatePending {
+		t.Errorf("row states %v (%v)", states, err)
 	}
 }
 

@@ -61,7 +61,7 @@ func (p *Plan) WriteDryRun(dir string) (int, error) {
 	defer s.close()
 	n := 0
 	for i := range p.Rows {
-		if p.Rows[i].Blocked || len(p.Rows[i].Messages) == 0 {
+		if !writesDryRun(&p.Rows[i]) {
 			continue
 		}
 		r, err := s.row(i)
@@ -83,6 +83,21 @@ func (p *Plan) WriteDryRun(dir string) (int, error) {
 	}
 	return n, nil
 }
+
+// DryRunMessages is how many messages WriteDryRun writes: a dry run
+// writes every message of the list, whatever the journal says.
+func (p *Plan) DryRunMessages() int {
+	n := 0
+	for i := range p.Rows {
+		if writesDryRun(&p.Rows[i]) {
+			n += len(p.Rows[i].Messages)
+		}
+	}
+	return n
+}
+
+// writesDryRun says whether a dry run writes the row's messages.
+func writesDryRun(r *PlannedRow) bool { return !r.Blocked && len(r.Messages) > 0 }
 
 func addresses(as []recipients.Address) []string {
 	out := make([]string, len(as))

@@ -53,6 +53,8 @@ type RunProgress struct {
 	ETA          time.Duration
 	Paused       bool
 	WaitingUntil time.Time
+	// Wait says why the run holds messages back now (sender.Progress.Wait).
+	Wait sender.Wait
 	// Last is the most recent row result.
 	Last sender.Result
 }
@@ -78,7 +80,7 @@ func (s RunStart) progressOf(e sender.Progress, meter *speedMeter, limit sender.
 	c.Pending = max(c.Pending-run.Total(), 0)
 	left := max(e.Remaining, 0)
 	p := RunProgress{Campaign: c, ThisRun: run, Due: s.Due, Left: left, Limit: limit,
-		Paused: e.Paused, WaitingUntil: e.WaitingUntil, Last: e.Last}
+		Paused: e.Paused, WaitingUntil: e.WaitingUntil, Wait: e.Wait, Last: e.Last}
 	p.PerMinute = meter.observe(now, run.Total(), e.Paused, limit)
 	switch {
 	case left == 0:

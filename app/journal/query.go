@@ -227,3 +227,24 @@ func (j *Journal) States(campaign int64) (map[string]State, error) {
 	}
 	return out, errors.Join(rows.Err(), rows.Close())
 }
+
+// RowStates returns the states of the campaign's rows still in the
+// spreadsheet, by spreadsheet row number (a row with several messages
+// has several), for the window's list of recipients.
+func (j *Journal) RowStates(campaign int64) (map[int][]State, error) {
+	rows, err := j.db.Query(`SELECT row_number, state FROM rows WHERE campaign = ? AND in_source = 1`, campaign)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int][]State{}
+	for rows.Next() {
+		var n int
+		var state string
+		if err := rows.Scan(&n, &state); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[n] = append(out[n], State(state))
+	}
+	return out, errors.Join(rows.Err(), rows.Close())
+}
