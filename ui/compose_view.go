@@ -132,11 +132,11 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 	v.options = newComposeOptions(doc)
 	v.attachments.Append(widget.NewAccordionItem(lang.L("Unsubscribe and recipient's name"), v.options.content))
 	toolbar := v.newToolbar()
-	// The opened sections (and the unknown-field notes) take at most half
-	// the height: the body keeps the rest at 800×600. Narrower or lower
+	// The opened sections (and the unknown-field notes) take at most 40 %
+	// of the height: the body keeps the rest at 800×600. Narrower or lower
 	// than its fields need, the editor scrolls instead of making the
 	// window grow.
-	editor := scrollWhenSmall(newShareBorder(container.NewVBox(headers, toolbar), v.body, container.NewVBox(v.fieldIssues, v.attachments), 0.5))
+	editor := scrollWhenSmall(newShareBorder(container.NewVBox(headers, toolbar), v.body, container.NewVBox(v.fieldIssues, v.attachments), 0.4))
 	if composer == nil {
 		v.content = editor
 	} else {

@@ -60,8 +60,8 @@ type rowColumn struct {
 var rowColumns = []rowColumn{
 	{func() string { return lang.L("Address") }, 220, func(r RowRecord) string { return r.Address }},
 	{func() string { return lang.L("State") }, 90, func(r RowRecord) string { return stateLabel(r.State) }},
-	{func() string { return lang.L("Reason") }, 220, func(r RowRecord) string { return r.Reason }},
 	{func() string { return lang.L("Came back") }, 250, cameBack},
+	{func() string { return lang.L("Reason") }, 220, func(r RowRecord) string { return r.Reason }},
 	{func() string { return lang.L("Campaign") }, 160, func(r RowRecord) string { return r.CampaignName }},
 	{func() string { return lang.L("Attempts") }, 70, func(r RowRecord) string { return strconv.Itoa(r.Attempts) }},
 	{func() string { return lang.L("Time") }, 170, func(r RowRecord) string {
