@@ -16,6 +16,7 @@ import (
 
 	"mailroom/app/accounts"
 	"mailroom/app/campaign"
+	"mailroom/app/journal"
 	"mailroom/app/merge"
 	"mailroom/app/msg"
 	"mailroom/app/oauth"
@@ -212,8 +213,13 @@ func startDryRun(p *campaign.Plan, dir string) Delivery {
 	run := &campaignRun{cancel: func() {}, done: make(chan struct{})}
 	go func() {
 		defer close(run.done)
-		n, err := p.WriteDryRun(dir)
+		n, err := p.WriteDryRunLog(dir, run.log)
 		run.final = Progress{Total: n, Sent: n, Run: RunCounts{Sent: n}, DryRunDir: dir}
+		for _, r := range run.Log(0) {
+			if r.State == string(journal.StateSkipped) {
+				run.final.Skipped++
+			}
+		}
 		run.err = err
 	}()
 	return run

@@ -179,7 +179,15 @@ func (f *fakeRecipients) Import(ctx context.Context, opts ImportOptions, progres
 	progress(&first)
 	if reached != nil {
 		close(reached)
-		<-hold
+		if f.finishesLate {
+			<-hold
+		} else {
+			// The reader stops as soon as it is cancelled.
+			select {
+			case <-hold:
+			case <-ctx.Done():
+			}
+		}
 	}
 	if err := ctx.Err(); err != nil && !f.finishesLate {
 		return nil, err

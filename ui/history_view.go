@@ -172,6 +172,8 @@ func stateLabel(s string) string {
 		return lang.L("sent")
 	case "failed":
 		return lang.L("failed")
+	case "written": // a dry run's message (campaign.StateWritten)
+		return lang.L("written")
 	case "skipped":
 		return lang.L("skipped")
 	case "unknown":

@@ -326,9 +326,37 @@ func TestFirstStartWelcomesAndTheSampleRunsWithoutAnAccount(t *testing.T) {
 	if err != nil || !plan.Ready() || len(plan.Problems) != 0 {
 		t.Fatalf("sample preflight: %v %v", err, plan.Problems)
 	}
-	n, err := plan.WriteDryRun(c.DryRun)
-	if err != nil || n != 4 {
-		t.Errorf("dry run wrote %d: %v", n, err)
+	// The window's dry run (the backend's) logs every message it writes.
+	final, err := startDryRun(plan, c.DryRun).Wait()
+	if err != nil || final.Sent != 4 {
+		t.Errorf("dry run wrote %d: %v", final.Sent, err)
+	}
+}
+
+// TestADryRunLogsEveryRow: the dry run's log lists what it wrote and what
+// it left out, and the backend counts the rows left out.
+func TestADryRunLogsEveryRow(t *testing.T) {
+	dir := t.TempDir()
+	c := &campaign.Campaign{Recipients: filepath.Join(dir, "list.csv"), Subject: "通知", Body: filepath.Join(dir, "body.txt"),
+		From: "Shop <shop@example.com>", DryRun: filepath.Join(dir, "out"), SkipInvalid: true}
+	for name, text := range map[string]string{"list.csv": "Name,Email\n张伟,zhang@example.com\n李娜,not-an-address\n", "body.txt": "您好 {{Name}}\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := campaign.Prepare(context.Background(), c, campaign.Env{DataDir: filepath.Join(dir, "data")})
+	if err != nil || !plan.Ready() {
+		t.Fatalf("prepare: %v %v", err, plan.Problems)
+	}
+	run := startDryRun(plan, c.DryRun)
+	final, err := run.Wait()
+	if err != nil || final.Sent != 1 || final.Skipped != 1 || final.DryRunDir != c.DryRun {
+		t.Fatalf("final %+v, %v", final, err)
+	}
+	log := run.Log(0)
+	if len(log) != 2 || log[0].State != "written" || log[0].Row != 2 || !strings.Contains(log[0].Reason, ".eml") ||
+		log[1].State != "skipped" || log[1].Row != 3 || log[1].Address != "not-an-address" || log[1].Reason == "" {
+		t.Errorf("log %+v", log)
 	}
 }
 
@@ -344,10 +372,31 @@ func TestDryRunIsAChoiceOnTheSendPage(t *testing.T) {
 	}
 	m.send.checked = true
 	r := startAndWait(t, m.send, m.bridge, m.deps.Runner.(*fakeRunner))
-	r.finish(Progress{Total: 4, Sent: 4, DryRunDir: m.doc.c.DryRun})
+	r.logged(LogRow{Row: 2, Address: "a@example.com", State: "written", Reason: "written to row-00002-1-a@example.com.eml, not sent"},
+		LogRow{Row: 3, Address: "b@example", State: "skipped", Reason: "invalid address"})
+	r.finish(Progress{Total: 4, Sent: 4, Skipped: 1, Run: RunCounts{Sent: 4}, DryRunDir: m.doc.c.DryRun})
 	m.bridge.wait()
 	if !strings.Contains(m.send.verdict.Text, "4 messages written to") || !strings.Contains(m.send.verdict.Text, "Nothing was sent") {
 		t.Errorf("verdict %q", m.send.verdict.Text)
+	}
+	// The summary says what the dry run did and what to do next; the log
+	// shows its rows, which are in no journal: nothing to retry or export.
+	s := m.send.summary
+	if !s.content.Visible() || !strings.Contains(s.text.Text, "wrote 4 messages and left out 1 rows") || !strings.Contains(s.text.Text, "Next:") {
+		t.Errorf("summary shown %v: %q", s.content.Visible(), s.text.Text)
+	}
+	if !s.folder.Visible() || !s.skipped.Visible() || s.retry.Visible() || s.failed.Visible() {
+		t.Error("the dry run's summary offers the wrong next steps")
+	}
+	if len(m.send.log.rows) != 2 || !m.send.log.export.Disabled() || !m.send.log.retry.Disabled() {
+		t.Errorf("log %d rows, export disabled %v", len(m.send.log.rows), m.send.log.export.Disabled())
+	}
+	if !strings.Contains(m.send.log.counts.Text, "1 written to files, 1 skipped") {
+		t.Errorf("log counts %q", m.send.log.counts.Text)
+	}
+	test.Tap(s.skipped)
+	if m.send.tabs.Selected() != m.send.logTab || len(m.send.log.shown) != 1 {
+		t.Error("Show skipped rows does not show them")
 	}
 	m.send.dryRun.SetChecked(false)
 	if m.doc.c.DryRun != "" {

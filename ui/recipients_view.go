@@ -92,16 +92,9 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 	v.summary = widget.NewLabel("")
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.table = v.newTable()
-	v.problems = widget.NewList(
+	v.problems = newWrappedList(
 		func() int { return len(v.problemList()) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
-			return l
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(problemLine(v.problemList()[i]))
-		})
+		func(i int) string { return problemLine(v.problemList()[i]) })
 	v.problems.OnSelected = func(i widget.ListItemID) {
 		v.problems.UnselectAll()
 		if ps := v.problemList(); i < len(ps) && ps[i].Row > 0 {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -176,5 +177,29 @@ func TestANewerImportAlwaysWins(t *testing.T) {
 		if doc.list == nil || doc.list.Sheet != "new" {
 			t.Errorf("finishing late %v: the list shown is %+v, want the newer import's", late, doc.list)
 		}
+	}
+}
+
+// TestRecipientsProblemsNeverOverlap: the Problems tab's long sentences
+// wrap, each item as tall as its text (in the real window they ran into
+// each other at every size).
+func TestRecipientsProblemsNeverOverlap(t *testing.T) {
+	test.NewTempApp(t)
+	list := sampleList()
+	long := `customers.csv, row 6, column "Email": "zhao.lei@qq.con": the domain "qq.con" looks like a typo of qq.com — correct it if so; otherwise this message can be ignored`
+	list.Problems = []Problem{{Row: 3, Text: long}, {Row: 4, Text: long + " " + long}, {Row: 2, Text: "short"}}
+	src := &fakeRecipients{list: list}
+	doc := newDocument()
+	doc.c.Recipients = "customers.csv"
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newRecipientsView(src, nil, doc, w, b)
+	w.SetContent(v.content)
+	v.showCampaign()
+	b.wait()
+	v.tabs.Select(v.problemsTab)
+	for _, size := range []fyne.Size{fyne.NewSize(800, 600), fyne.NewSize(1366, 768)} {
+		w.Resize(size)
+		checkNoOverlap(t, size, v.problems)
 	}
 }

@@ -47,6 +47,9 @@ type sendLog struct {
 	shown    []int // indices into rows that the filter keeps
 	filter   logFilter
 	selected int // index into shown, -1 for none
+	// journaled is set when the rows are in a journal (not a dry run's),
+	// so that they can be retried and exported.
+	journaled bool
 
 	// onRetry and onExport act on the rows shown; nil hides the buttons.
 	onRetry, onExport func(rows []LogRow)
@@ -70,7 +73,7 @@ var logColumns = []func() string{
 }
 
 func newSendLog() *sendLog {
-	l := &sendLog{selected: -1}
+	l := &sendLog{selected: -1, journaled: true}
 	labels := make([]string, len(logFilters))
 	for i, f := range logFilters {
 		labels[i] = f.label()
@@ -122,7 +125,10 @@ func newSendLog() *sendLog {
 			l.onExport(l.shownRows())
 		}
 	})
-	top := container.NewBorder(nil, nil, nil, l.counts, container.NewHScroll(l.filters))
+	// The counts go under the filters: beside them, at 800 pixels, the
+	// last filter ran under the counts.
+	l.counts.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewVBox(container.NewHScroll(l.filters), l.counts)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(l.retry, l.export), l.detail)
 	l.content = container.NewBorder(top, bottom, nil, nil, l.table)
 	l.filters.SetSelected(labels[0])
@@ -239,10 +245,15 @@ func (l *sendLog) showActions() {
 	for _, r := range l.rows {
 		counts[r.State]++
 	}
-	l.counts.SetText(lang.L("{{.Count}} rows: {{.Sent}} sent, {{.Failed}} failed, {{.Unknown}} unknown, {{.Skipped}} skipped", map[string]any{
-		"Count": len(l.rows), "Sent": counts["sent"], "Failed": counts["failed"], "Unknown": counts["unknown"], "Skipped": counts["skipped"]}))
-	setEnabled(l.retry, l.onRetry != nil && len(l.retryable()) > 0)
-	setEnabled(l.export, l.onExport != nil && len(l.shown) > 0)
+	if l.journaled {
+		l.counts.SetText(lang.L("{{.Count}} rows: {{.Sent}} sent, {{.Failed}} failed, {{.Unknown}} unknown, {{.Skipped}} skipped", map[string]any{
+			"Count": len(l.rows), "Sent": counts["sent"], "Failed": counts["failed"], "Unknown": counts["unknown"], "Skipped": counts["skipped"]}))
+	} else {
+		l.counts.SetText(lang.L("{{.Count}} rows: {{.Written}} written to files, {{.Skipped}} skipped", map[string]any{
+			"Count": len(l.rows), "Written": counts["written"], "Skipped": counts["skipped"]}))
+	}
+	setEnabled(l.retry, l.journaled && l.onRetry != nil && len(l.retryable()) > 0)
+	setEnabled(l.export, l.journaled && l.onExport != nil && len(l.shown) > 0)
 	if l.onRetry == nil {
 		l.retry.Hide()
 	} else {

@@ -18,6 +18,8 @@ type runSummary struct {
 	decide  *widget.Button
 	failed  *widget.Button
 	report  *widget.Button
+	folder  *widget.Button // a dry run's .eml files
+	skipped *widget.Button
 	content *fyne.Container
 }
 
@@ -41,7 +43,16 @@ func newRunSummary(v *sendView) *runSummary {
 			openFolder(v.doc.c.Report)
 		}
 	})
-	buttons := container.NewHBox(s.retry, s.decide, s.failed, s.report)
+	s.folder = widget.NewButtonWithIcon(lang.L("Open the folder"), theme.FolderOpenIcon(), func() {
+		if v.last.DryRunDir != "" {
+			openFolder(v.last.DryRunDir)
+		}
+	})
+	s.skipped = widget.NewButtonWithIcon(lang.L("Show skipped rows"), theme.WarningIcon(), func() {
+		v.tabs.Select(v.logTab)
+		v.log.selectFilter(logSkipped)
+	})
+	buttons := container.NewHBox(s.retry, s.decide, s.failed, s.report, s.folder, s.skipped)
 	s.content = container.NewVBox(widget.NewSeparator(), s.text, container.NewHScroll(buttons))
 	s.content.Hide()
 	return s
@@ -72,6 +83,24 @@ func (s *runSummary) show(p Progress, err error) {
 	showIf(s.decide, v.onDecide != nil && p.CampaignID != "" && p.Unknown > 0)
 	showIf(s.failed, p.Run.Failed > 0)
 	showIf(s.report, v.doc.c.Report != "" && err == nil)
+	s.folder.Hide()
+	s.skipped.Hide()
+	s.content.Show()
+}
+
+// showDryRun sums up a dry run: how many messages were written and how
+// many rows left out, and the next step, which is to look at the files
+// and then send for real.
+func (s *runSummary) showDryRun(p Progress) {
+	lines := lang.L("This dry run wrote {{.Written}} messages and left out {{.Skipped}} rows; nothing was sent.", map[string]any{
+		"Written": p.Run.Sent, "Skipped": p.Skipped}) + "\n"
+	lines += lang.L("Next: open the folder and look at the messages; to send them, choose your account on Compose and turn the dry run off.")
+	s.text.SetText(lines)
+	for _, b := range []*widget.Button{s.retry, s.decide, s.failed, s.report} {
+		b.Hide()
+	}
+	s.folder.Show()
+	showIf(s.skipped, p.Skipped > 0)
 	s.content.Show()
 }
 

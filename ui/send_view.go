@@ -531,6 +531,8 @@ func (v *sendView) showRun(r Delivery) {
 	v.last = Progress{}
 	v.logRead = 0
 	v.log.reset()
+	// A dry run's rows are in no journal: nothing to retry or export.
+	v.log.journaled = v.doc.c.DryRun == ""
 	v.bar.SetValue(0)
 	setLine(v.counts, "")
 	setLine(v.runCounts, "")
@@ -702,9 +704,11 @@ func (v *sendView) finished(r Delivery, p Progress, err error) {
 	default:
 		v.verdict.SetText(lang.L("Finished: this run sent {{.Sent}}, {{.Failed}} failed.", map[string]any{"Sent": p.Run.Sent, "Failed": p.Run.Failed}))
 	}
-	if p.DryRunDir == "" {
+	if p.DryRunDir != "" && err == nil {
+		v.summary.showDryRun(p)
+	} else {
 		v.summary.show(p, err)
-	} // a dry run sent nothing: the verdict says where the files are
+	}
 	if v.onFinished != nil {
 		v.onFinished(p.CampaignID)
 	}

@@ -316,20 +316,27 @@ func TestProblemTextsNeverOverlap(t *testing.T) {
 		test.Tap(v.check)
 		b.wait()
 		v.tabs.Select(v.problemsTab)
-		v.problemList.Refresh()
-		var labels []*widget.Label
-		walk(v.problemList, func(o fyne.CanvasObject) {
-			if l, ok := o.(*widget.Label); ok && l.Visible() && l.Text != "" {
-				labels = append(labels, l)
-			}
-		})
-		if len(labels) == 0 {
-			t.Fatalf("%v: no problem shown", size)
+		checkNoOverlap(t, size, v.problemList)
+	}
+}
+
+// checkNoOverlap fails when a wrapped item of list is shorter than its
+// text: it would run into the next item.
+func checkNoOverlap(t *testing.T, size fyne.Size, list *widget.List) {
+	t.Helper()
+	list.Refresh()
+	var labels []*widget.Label
+	walk(list, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() && l.Text != "" {
+			labels = append(labels, l)
 		}
-		for _, l := range labels {
-			if need := l.MinSize().Height; l.Size().Height+0.5 < need {
-				t.Errorf("%v: %q is %.0f high but needs %.0f: it runs into the next item", size, l.Text[:10], l.Size().Height, need)
-			}
+	})
+	if len(labels) == 0 {
+		t.Fatalf("%v: no problem shown", size)
+	}
+	for _, l := range labels {
+		if need := l.MinSize().Height; l.Size().Height+0.5 < need {
+			t.Errorf("%v: %q is %.0f high but needs %.0f: it runs into the next item", size, l.Text[:10], l.Size().Height, need)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 )
 
 // The tour drives the real window by itself, for `make screenshots` and
@@ -103,6 +104,11 @@ func (t *tour) shot(name string) error {
 	time.Sleep(800 * time.Millisecond)
 	t.do(func() { t.m.win.Content().Refresh() })
 	time.Sleep(700 * time.Millisecond)
+	// The window's size goes with each picture: a page that makes the
+	// window grow shows up in the log of the screenshot run.
+	var size fyne.Size
+	t.do(func() { size = t.m.win.Canvas().Size() })
+	fmt.Fprintf(os.Stderr, "tour: %s at %.0f×%.0f\n", name, size.Width, size.Height)
 	fmt.Println("tour-shot " + filepath.Join(t.target, name+".png"))
 	_, err := t.in.ReadString('\n')
 	return err
@@ -166,10 +172,16 @@ func (t *tour) screenshots() error {
 	}
 	// Send to the local test server of `make screenshots`
 	// (MAILROOM_TOUR_SMTP) at a pace the progress shows.
+	// Without one, the sample runs as a first-time user runs it: a dry
+	// run into a folder.
 	t.do(func() {
 		m.showPage(m.sendTab)
-		m.send.dryRun.SetChecked(false)
-		m.doc.c.SMTP = os.Getenv("MAILROOM_TOUR_SMTP")
+		if smtp := os.Getenv("MAILROOM_TOUR_SMTP"); smtp != "" {
+			m.send.dryRun.SetChecked(false)
+			m.doc.c.SMTP = smtp
+		} else {
+			m.send.dryRun.SetChecked(true)
+		}
 		m.send.rate.SetText("20/min")
 		m.send.skipInvalid.SetChecked(true)
 		m.send.preflight()
@@ -190,12 +202,32 @@ func (t *tour) screenshots() error {
 	if err := t.shot("7-summary"); err != nil {
 		return err
 	}
+	t.do(func() { m.send.tabs.Select(m.send.logTab) })
+	if err := t.shot("7-log"); err != nil {
+		return err
+	}
+	t.do(func() {
+		m.send.log.filters.SetSelected(logSkipped.label())
+		if len(m.send.log.shown) > 0 {
+			m.send.log.table.Select(widget.TableCellID{Row: 0, Col: 3})
+		}
+	})
+	if err := t.shot("7-log-skipped"); err != nil {
+		return err
+	}
 	t.do(func() {
 		m.showPage(m.historyTab)
 		m.history.reload()
 	})
-	time.Sleep(time.Second)
-	return t.shot("8-history")
+	t.until(10*time.Second, func() bool { return len(m.history.rows) > 0 })
+	if err := t.shot("8-history"); err != nil {
+		return err
+	}
+	// A row's detail: the skipped row the sample's wrong address made.
+	t.do(func() {
+		m.history.table.Select(widget.TableCellID{Row: len(m.history.rows) - 1, Col: 0})
+	})
+	return t.shot("8-history-detail")
 }
 
 // schedule photographs the Send page's "Schedule and pace" section

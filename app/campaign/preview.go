@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
+	"mailroom/app/journal"
 	"mailroom/app/msg"
 	"mailroom/app/recipients"
 )
@@ -47,7 +49,16 @@ func (p *Plan) Preview(n int) ([]byte, error) {
 // WriteDryRun writes every message that would be sent to dir as a .eml
 // file and connects to nothing, reading the list again as a send does.
 // It returns how many files it wrote.
-func (p *Plan) WriteDryRun(dir string) (int, error) {
+func (p *Plan) WriteDryRun(dir string) (int, error) { return p.WriteDryRunLog(dir, nil) }
+
+// WriteDryRunLog is WriteDryRun telling each (when not nil) about every
+// row as it goes: a message written (StateWritten, with its file name) or
+// a row left out and why (StateSkipped), so a dry run's log reads like a
+// real run's.
+func (p *Plan) WriteDryRunLog(dir string, each func(RowEvent)) (int, error) {
+	if each == nil {
+		each = func(RowEvent) {}
+	}
 	if !p.Ready() {
 		return 0, ErrNotReady
 	}
@@ -61,7 +72,10 @@ func (p *Plan) WriteDryRun(dir string) (int, error) {
 	defer s.close()
 	n := 0
 	for i := range p.Rows {
-		if !writesDryRun(&p.Rows[i]) {
+		if pr := &p.Rows[i]; !writesDryRun(pr) {
+			if why := skipReason(pr); why != "" {
+				each(RowEvent{Row: pr.Number, Address: pr.address(), State: journal.StateSkipped, SkipReason: why, At: time.Now()})
+			}
 			continue
 		}
 		r, err := s.row(i)
@@ -79,6 +93,7 @@ func (p *Plan) WriteDryRun(dir string) (int, error) {
 				return n, fmt.Errorf("dry run: %w", err)
 			}
 			n++
+			each(RowEvent{Row: r.Row.Number, Address: strings.Join(to, ","), State: StateWritten, File: name, At: time.Now()})
 		}
 	}
 	return n, nil
@@ -94,6 +109,20 @@ func (p *Plan) DryRunMessages() int {
 		}
 	}
 	return n
+}
+
+// address is a row's address as the journal keeps it for a row that is
+// not sent: its messages' addresses, or the cell as written when it has
+// none.
+func (r *PlannedRow) address() string {
+	if len(r.Messages) == 0 {
+		return r.Cell
+	}
+	to := make([]string, len(r.Messages))
+	for i, m := range r.Messages {
+		to[i] = m.Address
+	}
+	return strings.Join(to, ",")
 }
 
 // writesDryRun says whether a dry run writes the row's messages.

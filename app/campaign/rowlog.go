@@ -26,12 +26,21 @@ type RowEvent struct {
 	Attempts   int
 	MessageID  string
 	At         time.Time
+	// File is the .eml file a dry run wrote (StateWritten).
+	File string
 }
+
+// StateWritten is a dry run's outcome for a message: written to a file,
+// sent to nobody. It appears in a dry run's log only, never in a journal.
+const StateWritten journal.State = "written"
 
 // Reason says in plain words why the row is in its state: what the
 // server's reply means for a failed row ("mailbox does not exist"), why
 // it was skipped, why it is unknown. Zero for a sent or pending row.
 func (e RowEvent) Reason() msg.Text {
+	if e.State == StateWritten {
+		return msg.T("written to {{.File}}, not sent", "File", e.File)
+	}
 	return RowReason(e.State, e.Reply, e.SkipReason)
 }
 
