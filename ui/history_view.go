@@ -38,6 +38,7 @@ type historyView struct {
 	all          *widget.Button
 	search       *widget.Entry
 	table        *widget.Table
+	selectedCol  int // the column of the chosen cell, to choose it again
 	summary      *widget.Label
 	markSent     *widget.Button
 	sendAgain    *widget.Button
@@ -126,7 +127,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	for i, c := range rowColumns {
 		v.table.SetColumnWidth(i, c.width)
 	}
-	v.table.OnSelected = func(id widget.TableCellID) { v.selectedRow = id.Row; v.showActions() }
+	v.table.OnSelected = func(id widget.TableCellID) { v.selectedRow, v.selectedCol = id.Row, id.Col; v.showActions() }
 	v.mailbox = newMailboxPanel(nil, b)
 	v.mailbox.onFilter, v.mailbox.onNews = v.applyFilter, v.reload
 	v.summary = widget.NewLabel("")
@@ -272,10 +273,31 @@ func (v *historyView) loadRows() {
 
 // applyFilter shows the loaded rows the mailbox filter keeps.
 func (v *historyView) applyFilter() {
+	// The chosen row stays chosen, with its detail, when the rows are
+	// read again (every few seconds during a run) and it is still shown.
+	var chosen *RowRecord
+	if v.selectedRow >= 0 && v.selectedRow < len(v.rows) {
+		r := v.rows[v.selectedRow]
+		chosen = &r
+	}
 	v.rows = v.mailbox.keep(v.allRows)
-	v.selectedRow = -1
-	v.table.UnselectAll()
+	at := -1
+	for i, r := range v.rows {
+		if chosen != nil && r.CampaignID == chosen.CampaignID && r.Key == chosen.Key {
+			at = i
+			break
+		}
+	}
 	v.table.Refresh()
+	if at >= 0 {
+		// Select does nothing (and scrolls nowhere) when the row kept its
+		// place; the detail is shown afresh below.
+		v.table.Select(widget.TableCellID{Row: at, Col: v.selectedCol})
+		v.selectedRow = at
+	} else {
+		v.selectedRow = -1
+		v.table.UnselectAll()
+	}
 	text := lang.L("{{.Count}} rows", map[string]any{"Count": len(v.rows)})
 	if len(v.rows) == 1 {
 		text = lang.L("1 row")

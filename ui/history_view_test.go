@@ -163,3 +163,30 @@ func TestHistoryFollowsARunningCampaign(t *testing.T) {
 		t.Error("History read the journal again within the refresh interval")
 	}
 }
+
+// TestHistoryKeepsTheChosenRowWhileItRefreshes: the rows are read again
+// every few seconds during a run; the row the user chose stays chosen and
+// its detail follows its new state.
+func TestHistoryKeepsTheChosenRowWhileItRefreshes(t *testing.T) {
+	test.NewTempApp(t)
+	h := &fakeHistory{records: []CampaignRecord{{ID: "7@/j.db", Name: "April"}},
+		rows: []RowRecord{{CampaignID: "7@/j.db", Key: "a", Address: "a@example.com", State: "sent"},
+			{CampaignID: "7@/j.db", Key: "b", Address: "b@example.com", State: "pending"}}}
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newHistoryView(h, w, b)
+	w.SetContent(v.content)
+	b.wait()
+	v.refreshDuringRun("7@/j.db")
+	b.wait()
+	v.table.Select(widget.TableCellID{Row: 1, Col: 0})
+	h.mu.Lock()
+	h.rows[1].State, h.rows[1].Reason, h.rows[1].Reply = "failed", "the mailbox does not exist", "550 5.1.1 no such user"
+	h.mu.Unlock()
+	v.lastRefresh = time.Time{} // the next refresh is due
+	v.refreshDuringRun("7@/j.db")
+	b.wait()
+	if v.selectedRow != 1 || !strings.Contains(v.detail.Text, "550 5.1.1 no such user") {
+		t.Errorf("after a refresh: chosen row %d, detail %q", v.selectedRow, v.detail.Text)
+	}
+}

@@ -54,7 +54,7 @@ type sendLog struct {
 	// onRetry and onExport act on the rows shown; nil hides the buttons.
 	onRetry, onExport func(rows []LogRow)
 
-	filters *widget.RadioGroup
+	filters *widget.Select
 	table   *widget.Table
 	counts  *widget.Label
 	detail  *widget.Label
@@ -78,7 +78,7 @@ func newSendLog() *sendLog {
 	for i, f := range logFilters {
 		labels[i] = f.label()
 	}
-	l.filters = widget.NewRadioGroup(labels, func(s string) {
+	l.filters = widget.NewSelect(labels, func(s string) {
 		for i, lab := range labels {
 			if lab == s {
 				l.setFilter(logFilters[i])
@@ -87,8 +87,6 @@ func newSendLog() *sendLog {
 		}
 		l.setFilter(logAll)
 	})
-	l.filters.Horizontal = true
-	l.filters.Required = true
 	l.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(l.shown), len(logColumns) },
 		func() fyne.CanvasObject {
@@ -107,7 +105,7 @@ func newSendLog() *sendLog {
 			o.(*widget.Label).SetText(logColumns[id.Col]())
 		}
 	}
-	for i, w := range []float32{60, 230, 90, 260, 90} {
+	for i, w := range []float32{50, 210, 90, 240, 80} { // 670 pixels: a whole row fits an 800-pixel window
 		l.table.SetColumnWidth(i, w)
 	}
 	l.table.OnSelected = func(id widget.TableCellID) { l.selected = id.Row; l.showDetail() }
@@ -125,10 +123,11 @@ func newSendLog() *sendLog {
 			l.onExport(l.shownRows())
 		}
 	})
-	// The counts go under the filters: beside them, at 800 pixels, the
-	// last filter ran under the counts.
+	// A choice, not a row of radio buttons: at 800 pixels the buttons
+	// and the counts did not fit one line, and a second line took the
+	// table's room.
 	l.counts.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewVBox(container.NewHScroll(l.filters), l.counts)
+	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Show")), l.filters), nil, l.counts)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(l.retry, l.export), l.detail)
 	l.content = container.NewBorder(top, bottom, nil, nil, l.table)
 	l.filters.SetSelected(labels[0])

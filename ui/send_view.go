@@ -157,7 +157,7 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 	// the log their room at 800×600; the user can drag the split.
 	status := container.NewVBox(v.verdict, v.estimate, v.progress, v.summary.content)
 	v.optionsScroll = container.NewVScroll(container.NewVBox(options, v.schedule.section))
-	running := container.NewBorder(container.NewVBox(v.schedule.countdownRow, controls), nil, nil, nil, newShareTop(status, v.tabs, 0.6))
+	running := container.NewBorder(container.NewVBox(v.schedule.countdownRow, controls), nil, nil, nil, newShareTop(status, v.tabs, statusShare))
 	v.split = container.NewVSplit(v.optionsScroll, running)
 	v.split.Offset = optionsShare
 	v.content = v.split
@@ -204,6 +204,11 @@ const (
 	optionsShare        = 0.45 // the schedule section opens in it
 	runningOptionsShare = 0.12
 )
+
+// statusShare is the most of the run's pane the status (verdict,
+// progress, summary) takes above the problems and the log; beyond it the
+// status scrolls. At 800×600 a larger share left the log two rows.
+const statusShare = 0.4
 
 func (v *sendView) showCampaign() {
 	v.cancelResume() // another campaign: the pending continuation was for the old one
@@ -690,6 +695,7 @@ func (v *sendView) finished(r Delivery, p Progress, err error) {
 	case err != nil:
 		v.verdict.SetText("✗ " + sayErr(err))
 	case p.DryRunDir != "":
+		v.progress.Hide() // the summary counts the files; a bar at 100 % adds nothing
 		v.verdict.SetText(lang.L("Dry run finished: {{.Count}} messages written to {{.Folder}}. Nothing was sent.", map[string]any{"Count": p.Sent, "Folder": p.DryRunDir}))
 		openFolder(p.DryRunDir)
 	case p.Pending > 0 && !p.ResumesAt.IsZero():
