@@ -430,3 +430,30 @@ func TestDroppedFilesAttachOnComposeAndOpenAListElsewhere(t *testing.T) {
 		t.Errorf("dropped list: %q", m.doc.c.Recipients)
 	}
 }
+
+// TestClosingWhileSendingPausesUntilAnswered: closing the window during a
+// run pauses it while "Quit anyway?" is open (nothing more goes out
+// meanwhile); No lets it go on, Yes cancels it.
+func TestClosingWhileSendingPausesUntilAnswered(t *testing.T) {
+	m := newTestMainWindow(t, fullDeps())
+	if err := m.open(writeCampaign(t, t.TempDir(), "March")); err != nil {
+		t.Fatal(err)
+	}
+	m.send.checked = true
+	d := startAndWait(t, m.send, m.bridge, m.deps.Runner.(*fakeRunner))
+	m.confirmClose()
+	if p, r, c := d.counts(); p != 1 || r != 0 || c != 0 || !strings.Contains(dialogText(m.win), "Quit anyway?") {
+		t.Fatalf("while asking: paused %d resumed %d cancelled %d, dialog %q", p, r, c, dialogText(m.win))
+	}
+	tapDialogButton(t, m.win, "No")
+	if p, r, c := d.counts(); p != 1 || r != 1 || c != 0 {
+		t.Errorf("after No: paused %d resumed %d cancelled %d", p, r, c)
+	}
+	m.confirmClose()
+	tapDialogButton(t, m.win, "Yes")
+	if _, _, c := d.counts(); c != 1 {
+		t.Errorf("Yes did not cancel the run (%d)", c)
+	}
+	d.finish(Progress{Total: 4, Sent: 2, Pending: 2})
+	m.bridge.wait()
+}

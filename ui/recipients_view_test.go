@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -201,5 +202,58 @@ func TestRecipientsProblemsNeverOverlap(t *testing.T) {
 	for _, size := range []fyne.Size{fyne.NewSize(800, 600), fyne.NewSize(1366, 768)} {
 		w.Resize(size)
 		checkNoOverlap(t, size, v.problems)
+	}
+}
+
+// fakeDeliveryStates answers RowStates from a map, off the UI goroutine.
+type fakeDeliveryStates struct {
+	ui     *uiGoroutine
+	states map[int]string
+}
+
+func (f *fakeDeliveryStates) RowStates(context.Context, Draft) (map[int]string, error) {
+	f.ui.check("DeliveryStates.RowStates")
+	return f.states, nil
+}
+
+// TestRecipientsTableShowsEachRowsDelivery: once the campaign has run, the
+// table gains a Delivery column with each row's journal state, read off
+// the UI goroutine; a campaign that never ran has no such column.
+func TestRecipientsTableShowsEachRowsDelivery(t *testing.T) {
+	test.NewTempApp(t)
+	src := &fakeRecipients{list: sampleList()}
+	doc := newDocument()
+	doc.c.Recipients = "customers.xlsx"
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newRecipientsView(src, nil, doc, w, b)
+	w.SetContent(v.content)
+	v.showCampaign()
+	b.wait()
+	cell := func(row, col int) string {
+		l := widget.NewLabel("")
+		v.table.UpdateCell(widget.TableCellID{Row: row, Col: col}, l)
+		return l.Text
+	}
+	ds := &fakeDeliveryStates{ui: onThisGoroutine(t)}
+	v.delivery.source = ds
+	v.refreshDelivery(Draft{Path: "c.json"})
+	b.wait()
+	if _, cols := v.table.Length(); cols != 2+3 || cell(0, 2) != "张三" {
+		t.Fatalf("a campaign that never ran: %d columns, third %q", cols, cell(0, 2))
+	}
+	ds.states = map[int]string{2: "sent", 3: "failed"}
+	v.refreshDelivery(Draft{Path: "c.json"})
+	b.wait()
+	if _, cols := v.table.Length(); cols != 2+1+3 {
+		t.Fatalf("after a run: %d columns", cols)
+	}
+	for i, want := range []string{"sent", "failed", "not sent yet"} {
+		if got := cell(i, deliveryColumn); got != want {
+			t.Errorf("row %d: delivery %q, want %q", i, got, want)
+		}
+	}
+	if cell(0, 3) != "张三" {
+		t.Errorf("the data moved wrongly: %q", cell(0, 3))
 	}
 }
