@@ -59,9 +59,19 @@ func TestAddressSuppressedDuringTheSendIsNotMailed(t *testing.T) {
 	if err != nil || !plan.Ready() {
 		t.Fatalf("prepare: %v %v", err, plan.Problems)
 	}
-	out, err := plan.Send(context.Background(), env, SendOptions{})
+	// The window's log hears of every row, the late skips included.
+	logged := map[string]RowEvent{}
+	out, err := plan.Send(context.Background(), env, SendOptions{Row: func(e RowEvent) { logged[e.Address] = e }})
 	if err != nil || addErr != nil {
 		t.Fatal(err, addErr)
+	}
+	for _, addr := range []string{"bob@b.example", "dave@d.example"} {
+		if e := logged[addr]; e.State != journal.StateSkipped || e.Reason().In(msg.SimplifiedChinese) != "发送期间被加入禁发名单" || e.Row == 0 {
+			t.Errorf("the log says of %s: %+v", addr, e)
+		}
+	}
+	if e := logged["ann@a.example"]; e.State != journal.StateSent {
+		t.Errorf("the log says of ann: %+v", e)
 	}
 	if out.Sent != 2 || out.Skipped != 2 || out.Stopped != nil {
 		t.Errorf("outcome %+v, stopped %v: want 2 sent, 2 skipped", out.Counts, out.Stopped)
