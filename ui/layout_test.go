@@ -42,3 +42,39 @@ func TestEveryPageFitsASmallScreen(t *testing.T) {
 		t.Errorf("with the attachments open the body editor is %.0f high at 800×600", h)
 	}
 }
+
+// TestTheSummarysNextStepIsInSightAtTheSmallestSize: when a run ends in an
+// 800×600 window, the summary's next-step button is on screen without
+// scrolling (the progress bar gives way to it), and the log keeps rows.
+func TestTheSummarysNextStepIsInSightAtTheSmallestSize(t *testing.T) {
+	m := newTestMainWindow(t, fullDeps())
+	if err := m.open(writeCampaign(t, t.TempDir(), "March")); err != nil {
+		t.Fatal(err)
+	}
+	m.win.Resize(fyne.NewSize(800, 600))
+	m.showPage(m.sendTab)
+	m.send.checked = true
+	d := startAndWait(t, m.send, m.bridge, m.deps.Runner.(*fakeRunner))
+	d.progress(Progress{CampaignID: "c1", Total: 10, Sent: 5, Due: 10})
+	m.bridge.flush()
+	d.finish(Progress{CampaignID: "c1", Total: 10, Sent: 7, Failed: 3, Run: RunCounts{Sent: 7, Failed: 3}})
+	m.bridge.wait()
+	// Lay the window out again, as painting does: twice, since wrapped
+	// labels know their height only once they have their width.
+	m.win.Content().Refresh()
+	m.win.Content().Refresh()
+	if m.send.progress.Visible() {
+		t.Error("the progress bar stays after the run")
+	}
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject
+	button, log := m.send.summary.failed, m.send.tabs
+	if !button.Visible() {
+		t.Fatal("no next step offered")
+	}
+	if bottom := abs(button).Y + button.Size().Height; bottom > abs(log).Y {
+		t.Errorf("the next step's button ends at %.0f, under the log's top at %.0f: out of sight", bottom, abs(log).Y)
+	}
+	if h := m.send.log.table.Size().Height; h < 100 {
+		t.Errorf("the log's table is %.0f high", h)
+	}
+}

@@ -92,6 +92,7 @@ func (v *sendView) exportRows(rows []LogRow) {
 					showError(err, v.win)
 					return
 				}
+				v.verdict.Show()
 				v.verdict.SetText(lang.L("{{.Count}} rows saved to {{.Path}}", map[string]any{"Count": len(keys), "Path": path}))
 			}
 		})

@@ -208,7 +208,7 @@ const (
 // statusShare is the most of the run's pane the status (verdict,
 // progress, summary) takes above the problems and the log; beyond it the
 // status scrolls. At 800×600 a larger share left the log two rows.
-const statusShare = 0.4
+const statusShare = 0.45
 
 func (v *sendView) showCampaign() {
 	v.cancelResume() // another campaign: the pending continuation was for the old one
@@ -295,6 +295,7 @@ func defaultDryRunDir(d *document) string {
 // invalidate forgets the last check: anything edited must be checked again
 // before it can be sent.
 func (v *sendView) invalidate() {
+	v.verdict.Show() // hidden while a finished run's summary says it all
 	v.schedule.stopWaiting() // the countdown was for what was checked
 	v.checked = false
 	v.due = nil
@@ -351,6 +352,7 @@ func (v *sendView) preflightThen(next func()) {
 	}
 	v.check.Disable()
 	v.start.Disable()
+	v.verdict.Show()
 	v.verdict.SetText(lang.L("Checking…"))
 	d := v.doc.draft()
 	v.bridge.run(func() func() {
@@ -510,6 +512,7 @@ func (v *sendView) startRun() {
 	v.start.Disable()
 	v.estimate.Hide()
 	v.summary.hide()
+	v.verdict.Show()
 	v.verdict.SetText(lang.L("Starting…"))
 	d := v.doc.draft()
 	progress := newLatestEvery(v.bridge, progressEveryUI, v.showProgress)
@@ -695,7 +698,6 @@ func (v *sendView) finished(r Delivery, p Progress, err error) {
 	case err != nil:
 		v.verdict.SetText("✗ " + sayErr(err))
 	case p.DryRunDir != "":
-		v.progress.Hide() // the summary counts the files; a bar at 100 % adds nothing
 		v.verdict.SetText(lang.L("Dry run finished: {{.Count}} messages written to {{.Folder}}. Nothing was sent.", map[string]any{"Count": p.Sent, "Folder": p.DryRunDir}))
 		openFolder(p.DryRunDir)
 	case p.Pending > 0 && !p.ResumesAt.IsZero():
@@ -709,7 +711,13 @@ func (v *sendView) finished(r Delivery, p Progress, err error) {
 		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Run.Unknown}))
 	default:
 		v.verdict.SetText(lang.L("Finished: this run sent {{.Sent}}, {{.Failed}} failed.", map[string]any{"Sent": p.Run.Sent, "Failed": p.Run.Failed}))
+		// The summary below says the same and more: at 800×600 the line
+		// would push its next step out of sight.
+		v.verdict.Hide()
 	}
+	// The summary counts the run and the campaign: the bar goes, so that
+	// at 800×600 the summary's next-step buttons stay in sight.
+	v.progress.Hide()
 	if p.DryRunDir != "" && err == nil {
 		v.summary.showDryRun(p)
 	} else {
