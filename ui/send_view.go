@@ -295,7 +295,7 @@ func defaultDryRunDir(d *document) string {
 // invalidate forgets the last check: anything edited must be checked again
 // before it can be sent.
 func (v *sendView) invalidate() {
-	v.verdict.Show() // hidden while a finished run's summary says it all
+	v.verdict.Show()         // hidden while a finished run's summary says it all
 	v.schedule.stopWaiting() // the countdown was for what was checked
 	v.checked = false
 	v.due = nil
