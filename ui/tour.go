@@ -253,14 +253,21 @@ func (t *tour) schedule() error {
 	if err := t.shot("5-schedule"); err != nil {
 		return err
 	}
-	t.do(func() {
-		m.send.schedule.accordion.Close(0)
-		m.send.startRun() // counts down to the start time
-	})
-	if err := t.shot("5-countdown"); err != nil {
-		return err
+	dryRun := false
+	t.do(func() { dryRun = m.doc.c.DryRun != "" })
+	// A dry run ignores the start time (it sends nothing): starting it
+	// here would run it at once, before the tour's own run.
+	if !dryRun {
+		t.do(func() {
+			m.send.schedule.accordion.Close(0)
+			m.send.startRun() // counts down to the start time
+		})
+		if err := t.shot("5-countdown"); err != nil {
+			return err
+		}
 	}
 	t.do(func() {
+		m.send.schedule.accordion.Close(0)
 		m.send.schedule.stopWaiting()
 		m.doc.c.Hours, m.doc.c.Delay, m.doc.c.StartAt = "", "", ""
 		m.send.schedule.load()
