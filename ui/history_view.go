@@ -148,7 +148,7 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	hint := widget.NewLabel(lang.L("Rows marked unknown may have been delivered: the connection broke before the server answered. Choose one and decide."))
 	hint.Wrapping = fyne.TextWrapWord
 	left := container.NewBorder(container.NewHBox(v.all, refresh), nil, nil, nil, v.campaignList)
-	actions := container.NewHScroll(container.NewHBox(v.markSent, v.sendAgain, v.retry, v.export))
+	actions := flowButtons(v.markSent, v.sendAgain, v.retry, v.export)
 	// The row detail scrolls under the table (the user can drag the
 	// split), so a long server reply is shown whole at any window size.
 	details := container.NewVScroll(container.NewVBox(v.detail, v.mailbox.detail, hint))

@@ -124,3 +124,15 @@ func (c *cappedScroll) CreateRenderer() fyne.WidgetRenderer {
 func scrollWhenSmall(o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewScroll(o)
 }
+
+// flowButtons lays buttons out in cells as wide as the widest of them,
+// as many to a line as fit and the rest on the next lines, so that in a
+// narrow pane (800×600) every button stays whole and in sight instead of
+// scrolling sideways out of it.
+func flowButtons(buttons ...fyne.CanvasObject) *fyne.Container {
+	var cell fyne.Size
+	for _, b := range buttons {
+		cell = cell.Max(b.MinSize())
+	}
+	return container.NewGridWrap(cell, buttons...)
+}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestEveryPageFitsASmallScreen: at 800×600 every page's minimum size fits
@@ -76,5 +77,22 @@ func TestTheSummarysNextStepIsInSightAtTheSmallestSize(t *testing.T) {
 	}
 	if h := m.send.log.table.Size().Height; h < 100 {
 		t.Errorf("the log's table is %.0f high", h)
+	}
+}
+
+// TestHistoryActionsStayInSightAtTheSmallestSize: at 800×600 every action
+// under History's table is whole inside the window (they were cut off at
+// the right edge, reachable only by scrolling sideways).
+func TestHistoryActionsStayInSightAtTheSmallestSize(t *testing.T) {
+	m := newTestMainWindow(t, fullDeps())
+	m.win.Resize(fyne.NewSize(800, 600))
+	m.showPage(m.historyTab)
+	m.win.Content().Refresh()
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject
+	width := m.win.Canvas().Size().Width
+	for _, b := range []*widget.Button{m.history.markSent, m.history.sendAgain, m.history.retry, m.history.export} {
+		if right := abs(b).X + b.Size().Width; right > width || b.Size().Width < b.MinSize().Width {
+			t.Errorf("%q ends at %.0f (width %.0f of %.0f needed) in a window %.0f wide", b.Text, right, b.Size().Width, b.MinSize().Width, width)
+		}
 	}
 }
