@@ -118,11 +118,11 @@ func newComposeView(doc *document, win fyne.Window, accounts func() []Account, c
 		widget.NewFormItem("CC", v.cc),
 		widget.NewFormItem("BCC", v.bcc),
 		widget.NewFormItem(lang.L("Subject"), v.subject),
-		widget.NewFormItem(lang.L("Body format"), container.NewBorder(nil, nil, nil, v.field, v.format)),
+		widget.NewFormItem(lang.L("Body format"), container.NewBorder(nil, nil, v.format, nil, v.field)),
 	)
 	attachments := widget.NewForm(
 		widget.NewFormItem(lang.L("Every message"), container.NewBorder(nil, container.NewHBox(addAttach, v.removeAttach), nil, nil,
-			container.NewGridWrap(fyne.NewSize(360, 64), v.attachList))),
+			withMinHeight(v.attachList, 64))),
 		widget.NewFormItem(lang.L("Per-recipient folder"), container.NewBorder(nil, nil, nil, chooseDir, v.attachDir)),
 		widget.NewFormItem(lang.L("File name column"), v.attachColumn),
 	)

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -119,10 +122,21 @@ func (c *cappedScroll) CreateRenderer() fyne.WidgetRenderer {
 }
 
 // scrollWhenSmall fills the space it gets like o, and scrolls o when the
-// space is smaller than o needs, so a page with many fields never makes
-// the window grow by itself.
+// space is lower than o needs, so a page with many fields never makes
+// the window grow by itself. It never scrolls sideways: a field cut off at
+// the right edge is one the user does not find, so o must fit the width
+// (its minimum width is the scroll's).
 func scrollWhenSmall(o fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewScroll(o)
+	return container.NewVScroll(o)
+}
+
+// withMinHeight is o with at least height h and o's own minimum width: a
+// list of attachments shows a few lines without asking for a fixed width
+// (a GridWrap cell's width is a minimum the pane must give).
+func withMinHeight(o fyne.CanvasObject, h float32) fyne.CanvasObject {
+	floor := canvas.NewRectangle(color.Transparent)
+	floor.SetMinSize(fyne.NewSize(0, h))
+	return container.NewStack(floor, o)
 }
 
 // flowButtons lays buttons out in cells as wide as the widest of them,

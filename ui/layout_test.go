@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -94,5 +95,50 @@ func TestHistoryActionsStayInSightAtTheSmallestSize(t *testing.T) {
 		if right := abs(b).X + b.Size().Width; right > width || b.Size().Width < b.MinSize().Width {
 			t.Errorf("%q ends at %.0f (width %.0f of %.0f needed) in a window %.0f wide", b.Text, right, b.Size().Width, b.MinSize().Width, width)
 		}
+	}
+}
+
+// TestComposeNeedsNoSidewaysScrollingAtTheSmallestSize: at 800×600, in
+// both languages and with every section open, the Compose editor's fields
+// fit its pane (before, the pane scrolled sideways and the "Insert a merge
+// field" choice was cut off), and the preview keeps its own room.
+func TestComposeNeedsNoSidewaysScrollingAtTheSmallestSize(t *testing.T) {
+	for _, zh := range []bool{false, true} {
+		t.Run(map[bool]string{false: "en", true: "zh"}[zh], func(t *testing.T) {
+			if zh {
+				inChinese(t)
+			}
+			small := fyne.NewSize(800, 600)
+			m := newTestMainWindow(t, fullDeps())
+			m.win.Resize(small)
+			m.showPage(m.composeTab)
+			m.compose.attachments.Open(0)
+			m.compose.attachments.Open(1)
+			m.win.Resize(small)
+			m.win.Content().Refresh()
+			if min := m.win.Content().MinSize(); min.Width > small.Width || min.Height > small.Height {
+				t.Errorf("the window needs %v, more than %v", min, small)
+			}
+			split, ok := m.compose.content.(*container.Split)
+			if !ok {
+				t.Fatalf("Compose is a %T, not an editor beside a preview", m.compose.content)
+			}
+			editor := split.Leading
+			inner := editor
+			if s, ok := editor.(*container.Scroll); ok {
+				if s.Direction != container.ScrollVerticalOnly {
+					t.Errorf("the editor can scroll sideways (direction %v)", s.Direction)
+				}
+				inner = s.Content
+			}
+			if need, have := inner.MinSize().Width, editor.Size().Width; need > have+0.5 {
+				t.Errorf("the editor's fields need %.0f wide, the pane is %.0f", need, have)
+			}
+			field := m.compose.field
+			abs := fyne.CurrentApp().Driver().AbsolutePositionForObject
+			if right, edge := abs(field).X+field.Size().Width, abs(editor).X+editor.Size().Width; right > edge+0.5 {
+				t.Errorf("the merge-field choice ends at %.0f, past the editor's edge at %.0f", right, edge)
+			}
+		})
 	}
 }
