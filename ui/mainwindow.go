@@ -205,7 +205,11 @@ func (m *mainWindow) offerToContinue() {
 				m.send.preflight()
 			})
 			cont.Importance = widget.HighImportance
-			m.showBanner(lang.L("{{.Count}} rows not sent yet — continue?", map[string]any{"Count": thousands(n)}), cont)
+			banner := lang.L("{{.Count}} rows not sent yet — continue?", map[string]any{"Count": thousands(n)})
+			if n == 1 {
+				banner = lang.L("1 row not sent yet — continue?")
+			}
+			m.showBanner(banner, cont)
 		}
 	})
 }

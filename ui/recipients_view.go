@@ -347,7 +347,7 @@ func (v *recipientsView) importList() {
 	sofar := newLatest(v.bridge, func(l *RecipientList) {
 		if newest() {
 			v.show(l)
-			v.summary.SetText(lang.L("Reading the list… {{.Rows}} rows so far", map[string]any{"Rows": len(l.Rows)}))
+			v.summary.SetText(lang.L("Reading the list… rows so far: {{.Rows}}", map[string]any{"Rows": len(l.Rows)}))
 		}
 	})
 	v.bridge.run(func() func() {
@@ -410,7 +410,7 @@ func (v *recipientsView) showList() {
 	}
 	v.problemsTab.Text = lang.L("Problems ({{.Count}})", map[string]any{"Count": len(l.Problems)})
 	v.tabs.Refresh()
-	v.summary.SetText(lang.L("{{.Total}} rows: {{.Ready}} ready, {{.Duplicates}} duplicates, {{.Suppressed}} on the do-not-send list, {{.Invalid}} invalid, {{.Filtered}} filtered out", map[string]any{
+	v.summary.SetText(lang.L("Rows: {{.Total}} (ready: {{.Ready}}, duplicates: {{.Duplicates}}, on the do-not-send list: {{.Suppressed}}, invalid: {{.Invalid}}, filtered out: {{.Filtered}})", map[string]any{
 		"Total": len(l.Rows), "Ready": l.Count(RowReady), "Duplicates": l.Count(RowDuplicate),
 		"Suppressed": l.Count(RowSuppressed), "Invalid": l.Count(RowInvalid), "Filtered": l.Count(RowFiltered),
 	}))

@@ -43,7 +43,7 @@ func TestRecipientsViewImportsWithTheCampaignChoices(t *testing.T) {
 	if o := src.lastOptions(); o.Path != "/data/客户.xlsx" || o.Duplicates != "keep" {
 		t.Errorf("import options %+v", o)
 	}
-	want := "3 rows: 1 ready, 1 duplicates, 0 on the do-not-send list, 1 invalid, 0 filtered out"
+	want := "Rows: 3 (ready: 1, duplicates: 1, on the do-not-send list: 0, invalid: 1, filtered out: 0)"
 	if v.summary.Text != want {
 		t.Errorf("summary %q, want %q", v.summary.Text, want)
 	}
@@ -143,7 +143,7 @@ func TestRecipientsViewShowsTheFirstRowsBeforeTheListIsRead(t *testing.T) {
 	if rows, _ := v.table.Length(); rows != 1 || doc.list != nil {
 		t.Errorf("while reading: table shows %d rows, document list %v", rows, doc.list)
 	}
-	if v.summary.Text != "Reading the list… 1 rows so far" || !v.progress.Visible() {
+	if v.summary.Text != "Reading the list… rows so far: 1" || !v.progress.Visible() {
 		t.Errorf("summary %q", v.summary.Text)
 	}
 	close(src.hold)

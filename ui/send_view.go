@@ -421,15 +421,28 @@ func (v *sendView) showVerdict() {
 		return
 	}
 	if v.due != nil {
-		v.estimate.SetText(dueLine(*v.due))
+		v.estimate.SetText(dueLine(*v.due, v.doc.c.DryRun))
 		v.estimate.Show()
 	}
 	v.start.Enable()
 }
 
-// dueLine says what a run sends now and how long it takes.
-func dueLine(d Due) string {
-	return lang.L("{{.Count}} messages go now: {{.Estimate}}.", map[string]any{"Count": d.Now, "Estimate": d.Estimate}) + dueNotes(d)
+// dueLine says what a run sends now and how long it takes; a dry run
+// (dryRun is its folder) sends nothing and writes files at once, so it
+// says that instead of a pace.
+func dueLine(d Due, dryRun string) string {
+	var line string
+	switch {
+	case dryRun != "" && d.Now == 1:
+		line = lang.L("1 message will be written as an .eml file into {{.Folder}}; nothing is sent.", map[string]any{"Folder": dryRun})
+	case dryRun != "":
+		line = lang.L("{{.Count}} messages will be written as .eml files into {{.Folder}}; nothing is sent.", map[string]any{"Count": d.Now, "Folder": dryRun})
+	case d.Now == 1:
+		line = lang.L("1 message goes now: {{.Estimate}}.", map[string]any{"Estimate": d.Estimate})
+	default:
+		line = lang.L("{{.Count}} messages go now: {{.Estimate}}.", map[string]any{"Count": d.Now, "Estimate": d.Estimate})
+	}
+	return line + dueNotes(d)
 }
 
 // dueNotes says which rows a run leaves alone and why, each on a line of
@@ -474,13 +487,20 @@ func (v *sendView) confirmStart() {
 				return
 			}
 			v.start.Enable()
-			question := lang.L("Send {{.Count}} messages now?", map[string]any{"Count": due.Now}) + "\n" +
+			send := lang.L("Send {{.Count}} messages now?", map[string]any{"Count": due.Now})
+			if due.Now == 1 {
+				send = lang.L("Send 1 message now?")
+			}
+			question := send + "\n" +
 				lang.L("Estimate: {{.Estimate}}.", map[string]any{"Estimate": due.Estimate}) + dueNotes(due)
 			if q := v.schedule.confirmQuestion(due.Now); q != "" {
 				question = q + dueNotes(due)
 			}
 			if dir := v.doc.c.DryRun; dir != "" {
 				question = lang.L("Write the {{.Count}} messages as .eml files into {{.Folder}}? Nothing is sent.", map[string]any{"Count": due.Now, "Folder": dir})
+				if due.Now == 1 {
+					question = lang.L("Write the message as an .eml file into {{.Folder}}? Nothing is sent.", map[string]any{"Folder": dir})
+				}
 			}
 			dialog.ShowConfirm(lang.L("Start sending"), question,
 				func(ok bool) {

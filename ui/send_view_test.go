@@ -410,3 +410,31 @@ func startAndWaitRunning(t *testing.T, v *sendView, b *bridge) *fakeDelivery {
 	}
 	return v.run.(*fakeDelivery)
 }
+
+// TestSendViewSpeaksOfOneMessageAndOfADryRun: one message is "1 message",
+// not "1 messages", before Start and in the question; a dry run says it
+// writes files into its folder and sends nothing, not "go now: right
+// away".
+func TestSendViewSpeaksOfOneMessageAndOfADryRun(t *testing.T) {
+	runner := &fakeRunner{due: Due{Now: 1, Total: 1, Pending: 1, Estimate: "about 2 s at 30/min"}}
+	v, _, b := newTestSend(t, runner)
+	test.Tap(v.check)
+	b.wait()
+	if want := "1 message goes now: about 2 s at 30/min."; v.estimate.Text != want {
+		t.Errorf("before Start: %q, want %q", v.estimate.Text, want)
+	}
+	test.Tap(v.start)
+	b.wait()
+	if got := dialogText(v.win); !strings.Contains(got, "Send 1 message now?") {
+		t.Errorf("the question reads %q", got)
+	}
+	tapDialogButton(t, v.win, "No")
+
+	runner.due = Due{Now: 5, Total: 5, Pending: 5, Estimate: "right away"}
+	v.doc.c.DryRun = "/tmp/out"
+	test.Tap(v.check)
+	b.wait()
+	if want := "5 messages will be written as .eml files into /tmp/out; nothing is sent."; v.estimate.Text != want {
+		t.Errorf("before a dry run: %q, want %q", v.estimate.Text, want)
+	}
+}
