@@ -40,11 +40,13 @@ type historyView struct {
 	table        *widget.Table
 	selectedCol  int // the column of the chosen cell, to choose it again
 	summary      *widget.Label
-	markSent     *widget.Button
-	sendAgain    *widget.Button
-	export       *widget.Button
-	retry        *widget.Button
-	content      fyne.CanvasObject
+	// unknownHint explains unknown rows; shown only while some are listed.
+	unknownHint *widget.Label
+	markSent    *widget.Button
+	sendAgain   *widget.Button
+	export      *widget.Button
+	retry       *widget.Button
+	content     fyne.CanvasObject
 }
 
 // rowColumn is one column of the rows table: its title, width and text.
@@ -145,13 +147,14 @@ func newHistoryView(h History, win fyne.Window, b *bridge) *historyView {
 	v.sendAgain.Disable()
 	v.export.Disable()
 
-	hint := widget.NewLabel(lang.L("Rows marked unknown may have been delivered: the connection broke before the server answered. Choose one and decide."))
-	hint.Wrapping = fyne.TextWrapWord
+	v.unknownHint = widget.NewLabel(lang.L("Rows marked unknown may have been delivered: the connection broke before the server answered. Choose one and decide."))
+	v.unknownHint.Wrapping = fyne.TextWrapWord
+	v.unknownHint.Hide()
 	left := container.NewBorder(container.NewHBox(v.all, refresh), nil, nil, nil, v.campaignList)
 	actions := flowButtons(v.markSent, v.sendAgain, v.retry, v.export)
 	// The row detail scrolls under the table (the user can drag the
 	// split), so a long server reply is shown whole at any window size.
-	details := container.NewVScroll(container.NewVBox(v.detail, v.mailbox.detail, hint))
+	details := container.NewVScroll(container.NewVBox(v.detail, v.mailbox.detail, v.unknownHint))
 	rows := container.NewVSplit(v.table, details)
 	rows.Offset = 0.7
 	right := container.NewBorder(container.NewVBox(v.search, container.NewHScroll(v.mailbox.content), v.summary), actions, nil, nil, rows)
@@ -311,6 +314,13 @@ func (v *historyView) applyFilter() {
 		text = v.notice + " · " + text
 	}
 	v.summary.SetText(text)
+	v.unknownHint.Hide()
+	for _, r := range v.rows {
+		if r.State == "unknown" {
+			v.unknownHint.Show()
+			break
+		}
+	}
 	v.showActions()
 }
 

@@ -190,3 +190,36 @@ func TestHistoryKeepsTheChosenRowWhileItRefreshes(t *testing.T) {
 		t.Errorf("after a refresh: chosen row %d, detail %q", v.selectedRow, v.detail.Text)
 	}
 }
+
+// TestHistoryExplainsUnknownRowsOnlyWhenThereAreSome: the hint about
+// unknown rows shows for a campaign that has one, not for a campaign
+// whose rows were all sent (before, it showed for every campaign).
+func TestHistoryExplainsUnknownRowsOnlyWhenThereAreSome(t *testing.T) {
+	test.NewTempApp(t)
+	h := &fakeHistory{
+		records: []CampaignRecord{{ID: "march", Name: "March", Sent: 1, Unknown: 1}, {ID: "april", Name: "April", Sent: 1}},
+		rows: []RowRecord{
+			{CampaignID: "march", CampaignName: "March", Key: "a#1", Address: "a@example.com", State: "sent"},
+			{CampaignID: "march", CampaignName: "March", Key: "b#1", Address: "b@example.com", State: "unknown"},
+			{CampaignID: "april", CampaignName: "April", Key: "a#1", Address: "a@example.com", State: "sent"},
+		},
+	}
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newHistoryView(h, w, b)
+	w.SetContent(v.content)
+	b.wait()
+	if v.unknownHint.Visible() {
+		t.Error("the hint shows before any campaign is chosen")
+	}
+	v.campaignList.Select(1)
+	b.wait()
+	if v.unknownHint.Visible() {
+		t.Error("the hint about unknown rows shows for a campaign without any")
+	}
+	v.campaignList.Select(0)
+	b.wait()
+	if !v.unknownHint.Visible() {
+		t.Error("no hint for a campaign with an unknown row")
+	}
+}
