@@ -65,6 +65,11 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 	v.reload = widget.NewButtonWithIcon(lang.L("Read again"), theme.ViewRefreshIcon(), v.importList)
 
 	v.sheet = newSelect(nil, func(s string) { v.setField(&v.doc.c.Sheet, s, true) })
+	// A workbook's sheet is always chosen (the first by default), so the
+	// placeholder shows only where there is no sheet to choose: a CSV or
+	// typed list, or none yet. "(Select one)" asked for a choice that
+	// does not exist.
+	v.sheet.PlaceHolder = "—"
 	v.emailColumn = newSelect(nil, func(s string) { v.setField(&v.doc.c.EmailColumn, s, true) })
 	v.headerRow = widget.NewEntry()
 	v.headerRow.SetPlaceHolder(lang.L("detect"))

@@ -257,3 +257,43 @@ func TestRecipientsTableShowsEachRowsDelivery(t *testing.T) {
 		t.Errorf("the data moved wrongly: %q", cell(0, 3))
 	}
 }
+
+// TestRecipientsSheetIsADashForACSV: a CSV has no sheets, so the disabled
+// Sheet field shows a dash, not "(Select one)" (a choice that does not
+// exist); a workbook's field shows its sheet.
+func TestRecipientsSheetIsADashForACSV(t *testing.T) {
+	test.NewTempApp(t)
+	csv := sampleList()
+	csv.Sheet, csv.Sheets = "", nil
+	src := &fakeRecipients{list: csv}
+	doc := newDocument()
+	b := newTestBridge()
+	w := test.NewTempWindow(t, nil)
+	v := newRecipientsView(src, nil, doc, w, b)
+	w.SetContent(v.content)
+	doc.c.Recipients = "/data/customers.csv"
+	v.showCampaign()
+	b.wait()
+	if got := selectShows(t, v.sheet); got != "—" || !v.sheet.Disabled() {
+		t.Errorf("for a CSV the Sheet field shows %q (disabled %v), want a disabled dash", got, v.sheet.Disabled())
+	}
+	src.list = sampleList()
+	doc.c.Recipients = "/data/客户.xlsx"
+	v.showCampaign()
+	b.wait()
+	if got := selectShows(t, v.sheet); got != "客户" {
+		t.Errorf("for a workbook the Sheet field shows %q", got)
+	}
+}
+
+// selectShows is the text a select shows: its choice or its placeholder.
+func selectShows(t *testing.T, s *widget.Select) string {
+	t.Helper()
+	for _, o := range test.WidgetRenderer(s).Objects() {
+		if r, ok := o.(*widget.RichText); ok {
+			return r.String()
+		}
+	}
+	t.Fatal("the select shows no text")
+	return ""
+}
