@@ -62,7 +62,7 @@ func TestChineseWindowShowsTheConnectionTestInChinese(t *testing.T) {
 }
 
 // A recipient list with mistakes, read by the real backend, shows its
-// problems in Chinese in the Chinese window: where (第 3 行), what and what
+// problems in Chinese in the Chinese window: where (第3行), what and what
 // to do, without the file's name or English.
 func TestChineseWindowShowsRecipientProblemsInChinese(t *testing.T) {
 	inChinese(t)
@@ -89,8 +89,8 @@ func TestChineseWindowShowsRecipientProblemsInChinese(t *testing.T) {
 	}
 	got := strings.Join(lines, "\n")
 	for _, want := range []string{
-		"✗ 第 3 行：“li@@example.com”不是有效的邮箱地址——请改正，或排除这一行",
-		"⚠ 第 4 行：“wang@gmial.com”：域名“gmial.com”看起来是 gmail.com 的笔误",
+		"✗ 第3行：“li@@example.com”不是有效的邮箱地址——请改正，或排除这一行",
+		"⚠ 第4行：“wang@gmial.com”：域名“gmial.com”看起来是 gmail.com 的笔误",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems lack %q:\n%s", want, got)
@@ -108,7 +108,7 @@ func TestChineseWindowSaysTimeLeftLikeAPerson(t *testing.T) {
 	v, _, b := newTestSend(t, runner)
 	startAndWait(t, v, b, runner) // progress is shown for a run in progress
 	v.showProgress(Progress{Total: 100, Sent: 10, Pending: 90, PerMinute: 30, ETA: 87 * time.Second})
-	if !strings.Contains(v.speed.Text, "还剩约 1 分 27 秒") {
+	if !strings.Contains(v.speed.Text, "还剩约1分27秒") {
 		t.Errorf("speed line %q", v.speed.Text)
 	}
 }

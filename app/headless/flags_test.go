@@ -93,10 +93,10 @@ func TestCheckSpeaksChineseWithLang(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, ExitUsage)
 	}
 	for _, want := range []string{
-		"阻止：list.csv，第 3 行，“Email”列：“bob@@x”不是有效的邮箱地址——请改正，或排除这一行",
-		"警告：list.csv，第 2 行，“Email”列：“ann@gmial.com”：域名“gmial.com”看起来是 gmail.com 的笔误",
-		"阻止：body.txt，第 1 行：没有“Nmae”这一列——你是想写 {{Name}} 吗？",
-		"2 个阻止问题，1 个警告，共 2 行",
+		"阻止：list.csv，第3行，“Email”列：“bob@@x”不是有效的邮箱地址——请改正，或排除这一行",
+		"警告：list.csv，第2行，“Email”列：“ann@gmial.com”：域名“gmial.com”看起来是 gmail.com 的笔误",
+		"阻止：body.txt，第1行：没有“Nmae”这一列——你是想写 {{Name}} 吗？",
+		"2个阻止问题，1个警告，共2行",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("check output lacks %q:\n%s", want, out.String())

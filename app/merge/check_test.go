@@ -93,14 +93,14 @@ func TestCheckReportsTemplateProblemsOnce(t *testing.T) {
 			}
 			// The window names the part of the message, never the file
 			// the body is kept in (issue 11).
-			if got := p.Words().In(msg.SimplifiedChinese); !strings.HasPrefix(got, "正文第 2 行：") || strings.Contains(got, ".md") {
+			if got := p.Words().In(msg.SimplifiedChinese); !strings.HasPrefix(got, "正文第2行：") || strings.Contains(got, ".md") {
 				t.Errorf("syntax problem in the window: %s", got)
 			}
 		case "unknown-field":
 			if !strings.Contains(p.Error(), `the subject, line 1, column 1: there is no column "Nmae"`) || !strings.Contains(p.Hint, "did you mean {{Name}}?") {
 				t.Errorf("unknown field problem %s", p.Error())
 			}
-			if got := p.Words().In(msg.SimplifiedChinese); !strings.HasPrefix(got, "主题第 1 行：没有“Nmae”这一列——你是想写 {{Name}} 吗？") {
+			if got := p.Words().In(msg.SimplifiedChinese); !strings.HasPrefix(got, "主题第1行：没有“Nmae”这一列——你是想写 {{Name}} 吗？") {
 				t.Errorf("unknown field in the window: %s", got)
 			}
 		}

@@ -57,12 +57,12 @@ func TestDurationReadsLikeAPerson(t *testing.T) {
 		d      time.Duration
 		en, zh string
 	}{
-		{87 * time.Second, "1 min 27 s", "1 分 27 秒"},
-		{200 * time.Millisecond, "200 ms", "200 毫秒"},
-		{45 * time.Second, "45 s", "45 秒"},
-		{2 * time.Minute, "2 min", "2 分钟"},
-		{100*time.Minute + 20*time.Second, "1 h 40 min", "1 小时 40 分"},
-		{3 * time.Hour, "3 h", "3 小时"},
+		{87 * time.Second, "1 min 27 s", "1分27秒"},
+		{200 * time.Millisecond, "200 ms", "200毫秒"},
+		{45 * time.Second, "45 s", "45秒"},
+		{2 * time.Minute, "2 min", "2分钟"},
+		{100*time.Minute + 20*time.Second, "1 h 40 min", "1小时40分"},
+		{3 * time.Hour, "3 h", "3小时"},
 	}
 	for _, c := range cases {
 		if got := Duration(c.d).String(); got != c.en {

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"encoding/json"
+	"regexp"
+	"testing"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"mailroom/assets/translations"
+)
+
+// Fyne wraps a label at the last unicode.IsSpace rune that fits, and that
+// includes the no-break spaces (U+00A0, U+202F): a space inside a Chinese
+// unit such as "第 6 行" or "30 封" is where the line breaks, leaving "第 6"
+// at the end of one line and "行" on the next. Without those spaces Fyne
+// wraps Chinese like Chinese, filling each line and breaking between
+// characters. See docs/ui.md.
+
+// TestChineseWrapsLikeChinese: a Chinese sentence with a row number,
+// wrapped at every width from 150 to 400 pixels, fills each line before it
+// breaks (before, it broke early at the space inside "第 6 行").
+func TestChineseWrapsLikeChinese(t *testing.T) {
+	test.NewTempApp(t)
+	inChinese(t)
+	text := lang.L(`"{{.Address}}" already appears on row {{.Row}}`, map[string]any{"Address": "zhang@example.com", "Row": 6})
+	for w := float32(150); w <= 400; w += 5 {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		l.Resize(fyne.NewSize(w, 400))
+		lines := shownLines(l)
+		for i := 0; i+1 < len(lines); i++ {
+			next := []rune(lines[i+1])[0]
+			if unicode.IsSpace(next) {
+				continue
+			}
+			longer := lines[i] + string(next)
+			if width := fyne.MeasureText(longer, theme.TextSize(), fyne.TextStyle{}).Width; width+2*theme.InnerPadding() <= w {
+				t.Errorf("at %.0f px the line %q breaks early: %q would fit (next line %q)", w, lines[i], longer, lines[i+1])
+				break
+			}
+		}
+	}
+}
+
+// TestChineseUnitsHaveNoSpaceInside: no Chinese text puts a space between
+// a count and its unit (封, 行, 个, 小时…) or between 第 and its number.
+func TestChineseUnitsHaveNoSpaceInside(t *testing.T) {
+	data, err := translations.FS.ReadFile("zh_Hans.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zh map[string]string
+	if err := json.Unmarshal(data, &zh); err != nil {
+		t.Fatal(err)
+	}
+	count := `(?:\{\{\.(?:Count|Row|Rows|Line|Data|N|Sent|Failed|Unknown|Skipped|Pending|Total|Port|Days|Hours|Minutes|Seconds|Milliseconds)\}\}|\d+)`
+	unit := regexp.MustCompile(count + ` (?:端口|小时|毫秒|分钟|[行封秒位条个倍天分年月人次])|第 ` + count)
+	for k, v := range zh {
+		if m := unit.FindString(v); m != "" {
+			t.Errorf("%q: %q has a space inside %q, where a wrapped line may break", k, v, m)
+		}
+	}
+}
+
+// shownLines are the lines a wrapped label shows.
+func shownLines(l *widget.Label) []string {
+	var lines []string
+	for _, o := range test.WidgetRenderer(l).Objects() {
+		if r, ok := o.(*widget.RichText); ok {
+			for _, o := range test.WidgetRenderer(r).Objects() {
+				if tx, ok := o.(*canvas.Text); ok && tx.Visible() && tx.Text != "" {
+					lines = append(lines, tx.Text)
+				}
+			}
+		}
+	}
+	return lines
+}
