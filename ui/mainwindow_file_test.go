@@ -245,6 +245,27 @@ func TestReopeningACampaignWithUnsentRowsOffersToContinue(t *testing.T) {
 	}
 }
 
+// TestReopeningACampaignWithOneUnsentRowSaysRow: one row is "1 row",
+// not "1 rows".
+func TestReopeningACampaignWithOneUnsentRowSaysRow(t *testing.T) {
+	deps := fullDeps()
+	deps.Unsent = fakeUnsent{n: 1}
+	m := newTestMainWindow(t, deps)
+	if err := m.open(writeCampaign(t, t.TempDir(), "March")); err != nil {
+		t.Fatal(err)
+	}
+	m.bridge.wait()
+	var text string
+	walk(m.banner, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			text += l.Text
+		}
+	})
+	if text != "1 row not sent yet — continue?" {
+		t.Errorf("banner %q", text)
+	}
+}
+
 // TestStepsShowTheirStateAndWhatIsMissing: the navigation marks finished
 // steps, each page lists what is missing and each item leads there.
 func TestStepsShowTheirStateAndWhatIsMissing(t *testing.T) {
@@ -382,7 +403,7 @@ func TestDryRunIsAChoiceOnTheSendPage(t *testing.T) {
 	// The summary says what the dry run did and what to do next; the log
 	// shows its rows, which are in no journal: nothing to retry or export.
 	s := m.send.summary
-	if !s.content.Visible() || !strings.Contains(s.text.Text, "1 rows were left out") || !strings.Contains(s.text.Text, "Next:") {
+	if !s.content.Visible() || !strings.Contains(s.text.Text, "1 row was left out") || !strings.Contains(s.text.Text, "Next:") {
 		t.Errorf("summary shown %v: %q", s.content.Visible(), s.text.Text)
 	}
 	if !s.folder.Visible() || !s.skipped.Visible() || s.retry.Visible() || s.failed.Visible() {

@@ -25,6 +25,9 @@ func (v *sendView) retryRows(rows []LogRow) {
 		}
 	}
 	question := lang.L("Send these {{.Count}} rows again?", map[string]any{"Count": len(rows)})
+	if len(rows) == 1 {
+		question = lang.L("Send this row again?")
+	}
 	if unknown > 0 {
 		question += "\n" + lang.L("{{.Unknown}} of them may have arrived already: those recipients could get the message twice.", map[string]any{"Unknown": unknown})
 	}

@@ -97,6 +97,9 @@ func (s *runSummary) showDryRun(p Progress) {
 	lines := ""
 	if p.Skipped > 0 {
 		lines = lang.L("{{.Skipped}} rows were left out; the log says why.", map[string]any{"Skipped": p.Skipped}) + "\n"
+		if p.Skipped == 1 {
+			lines = lang.L("1 row was left out; the log says why.") + "\n"
+		}
 	}
 	lines += lang.L("Next: open the folder and look at the messages; to send them, choose your account on Compose and turn the dry run off.")
 	s.text.SetText(lines)

@@ -403,17 +403,17 @@ func (v *sendView) showVerdict() {
 	switch {
 	case campaignWide > 0:
 		// Skipping rows cannot fix a missing account, subject or body.
-		v.verdict.SetText(lang.L("{{.Blocking}} blocking problems and {{.Warnings}} warnings: fix them before sending.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
+		v.verdict.SetText(lang.L("Blocking problems: {{.Blocking}}; warnings: {{.Warnings}}. Fix them before sending.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
 		v.start.Disable()
 		return
 	case blocking > 0 && !v.doc.c.SkipInvalid:
-		v.verdict.SetText(lang.L("{{.Blocking}} blocking problems and {{.Warnings}} warnings: fix them, or skip those rows.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
+		v.verdict.SetText(lang.L("Blocking problems: {{.Blocking}}; warnings: {{.Warnings}}. Fix them, or skip those rows.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
 		v.start.Disable()
 		return
 	case blocking > 0:
-		v.verdict.SetText(lang.L("{{.Blocking}} rows with blocking problems will be skipped; {{.Warnings}} warnings.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
+		v.verdict.SetText(lang.L("Rows with blocking problems, to be skipped: {{.Blocking}}; warnings: {{.Warnings}}.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
 	default:
-		v.verdict.SetText(lang.L("Ready to send; {{.Warnings}} warnings.", map[string]any{"Warnings": warnings}))
+		v.verdict.SetText(lang.L("Ready to send; warnings: {{.Warnings}}.", map[string]any{"Warnings": warnings}))
 	}
 	if v.due != nil && v.due.Now == 0 {
 		v.verdict.SetText(nothingToSend(*v.due))
@@ -453,7 +453,11 @@ func dueNotes(d Due) string {
 		line += "\n" + lang.L("{{.Sent}} of the {{.Total}} rows were sent before and are not sent again.", map[string]any{"Sent": d.Sent, "Total": d.Total})
 	}
 	if n := d.Failed + d.Unknown; n > 0 {
-		line += "\n" + lang.L("{{.Count}} rows that failed or may have arrived are not sent: decide about them in History.", map[string]any{"Count": n})
+		if n == 1 {
+			line += "\n" + lang.L("1 row that failed or may have arrived is not sent: decide about it in History.")
+		} else {
+			line += "\n" + lang.L("{{.Count}} rows that failed or may have arrived are not sent: decide about them in History.", map[string]any{"Count": n})
+		}
 	}
 	return line
 }
@@ -718,15 +722,23 @@ func (v *sendView) finished(r Delivery, p Progress, err error) {
 	case err != nil:
 		v.verdict.SetText("✗ " + sayErr(err))
 	case p.DryRunDir != "":
-		v.verdict.SetText(lang.L("Dry run finished: {{.Count}} messages written to {{.Folder}}. Nothing was sent.", map[string]any{"Count": p.Sent, "Folder": p.DryRunDir}))
+		if p.Sent == 1 {
+			v.verdict.SetText(lang.L("Dry run finished: 1 message written to {{.Folder}}. Nothing was sent.", map[string]any{"Folder": p.DryRunDir}))
+		} else {
+			v.verdict.SetText(lang.L("Dry run finished: {{.Count}} messages written to {{.Folder}}. Nothing was sent.", map[string]any{"Count": p.Sent, "Folder": p.DryRunDir}))
+		}
 		openFolder(p.DryRunDir)
 	case p.Pending > 0 && !p.ResumesAt.IsZero():
 		v.verdict.SetText(resumeVerdict(p))
 		v.scheduleResume(p.ResumesAt)
+	case p.Pending == 1:
+		v.verdict.SetText(lang.L("Stopped with 1 row still waiting; the next run sends it."))
 	case p.Pending > 0:
 		v.verdict.SetText(lang.L("Stopped with {{.Pending}} rows still waiting; the next run sends them.", map[string]any{"Pending": p.Pending}))
 	case ran == 0:
 		v.verdict.SetText(lang.L("Nothing was sent: no row was waiting."))
+	case p.Run.Unknown == 1:
+		v.verdict.SetText(lang.L("Finished. 1 message may or may not have arrived: decide in History whether to mark it sent or send it again."))
 	case p.Run.Unknown > 0:
 		v.verdict.SetText(lang.L("Finished. {{.Unknown}} messages may or may not have arrived: decide in History whether to mark them sent or send them again.", map[string]any{"Unknown": p.Run.Unknown}))
 	default:

@@ -48,7 +48,7 @@ func TestSendViewBlocksUntilProblemsAreFixedOrSkipped(t *testing.T) {
 	if !v.start.Disabled() {
 		t.Error("start enabled despite a blocking problem")
 	}
-	if !strings.Contains(v.verdict.Text, "1 blocking problems and 1 warnings") {
+	if !strings.Contains(v.verdict.Text, "Blocking problems: 1; warnings: 1.") {
 		t.Errorf("verdict %q", v.verdict.Text)
 	}
 	if n := v.problemList.Length(); n != 2 {
@@ -104,7 +104,7 @@ func TestSendViewRunsWithPauseResumeAndReportsTheOutcome(t *testing.T) {
 	if v.busy() || !v.pause.Disabled() || v.check.Disabled() {
 		t.Error("controls not reset after the run")
 	}
-	if !strings.Contains(v.verdict.Text, "1 messages may or may not have arrived") {
+	if !strings.Contains(v.verdict.Text, "1 message may or may not have arrived") {
 		t.Errorf("verdict %q", v.verdict.Text)
 	}
 }
