@@ -99,7 +99,7 @@ func newRecipientsView(source RecipientSource, supp Suppressions, doc *document,
 	v.table = v.newTable()
 	v.problems = newWrappedList(
 		func() int { return len(v.problemList()) },
-		func(i int) string { return problemLine(v.problemList()[i]) })
+		func(i int) (string, string) { return problemMark(v.problemList()[i]) })
 	v.problems.OnSelected = func(i widget.ListItemID) {
 		v.problems.UnselectAll()
 		if ps := v.problemList(); i < len(ps) && ps[i].Row > 0 {
@@ -429,10 +429,16 @@ func (v *recipientsView) problemList() []Problem {
 }
 
 func problemLine(p Problem) string {
+	mark, text := problemMark(p)
+	return mark + " " + text
+}
+
+// problemMark is a problem's mark (✗ blocks sending, ⚠ warns) and text.
+func problemMark(p Problem) (mark, text string) {
 	if p.Blocking {
-		return "✗ " + p.Text
+		return "✗", p.Text
 	}
-	return "⚠ " + p.Text
+	return "⚠", p.Text
 }
 
 func rowStateLabel(s RowState) string {

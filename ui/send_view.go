@@ -111,7 +111,7 @@ func newSendView(runner Runner, doc *document, win fyne.Window, b *bridge) *send
 	v.stop = widget.NewButtonWithIcon(lang.L("Cancel"), theme.MediaStopIcon(), v.confirmCancel)
 	v.pause.Disable()
 	v.stop.Disable()
-	v.problemList = newWrappedList(func() int { return len(v.problems) }, func(i int) string { return problemLine(v.problems[i]) })
+	v.problemList = newWrappedList(func() int { return len(v.problems) }, func(i int) (string, string) { return problemMark(v.problems[i]) })
 	v.problemList.OnSelected = func(i widget.ListItemID) {
 		v.problemList.UnselectAll()
 		if v.onProblem != nil && i < len(v.problems) {

@@ -83,9 +83,9 @@ func TestChineseWindowShowsRecipientProblemsInChinese(t *testing.T) {
 
 	var lines []string
 	for i := range v.problemList() {
-		l := widget.NewLabel("")
-		v.problems.UpdateItem(i, l)
-		lines = append(lines, l.Text)
+		item := v.problems.CreateItem()
+		v.problems.UpdateItem(i, item)
+		lines = append(lines, itemText(item))
 	}
 	got := strings.Join(lines, "\n")
 	for _, want := range []string{

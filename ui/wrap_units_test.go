@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
 	"unicode"
 
@@ -82,4 +83,45 @@ func shownLines(l *widget.Label) []string {
 		}
 	}
 	return lines
+}
+
+// TestAProblemsMarkNeverStandsAlone: a Chinese problem whose first line
+// has no space but the one after its mark started with the mark alone on
+// a line ("⚠" / "第7行：…", seen in the real window): the mark has a column
+// of its own, and the text's first line starts with the text.
+func TestAProblemsMarkNeverStandsAlone(t *testing.T) {
+	test.NewTempApp(t)
+	p := Problem{Row: 7, Text: "第7行：“wang.fang@example.com”已在第5行出现过——只会收到一封邮件；如需重复发送，请选择保留重复地址"}
+	l := newWrappedList(func() int { return 1 }, func(int) (string, string) { return problemMark(p) })
+	w := test.NewTempWindow(t, l)
+	for width := float32(300); width <= 700; width += 20 {
+		w.Resize(fyne.NewSize(width, 300))
+		item := l.CreateItem()
+		item.Resize(fyne.NewSize(width, 200))
+		l.UpdateItem(0, item)
+		item.Resize(fyne.NewSize(width, 200)) // lay the item out with its texts
+		var texts []*widget.Label
+		walk(item, func(o fyne.CanvasObject) {
+			if lab, ok := o.(*widget.Label); ok && strings.Contains(lab.Text, "第7行") {
+				texts = append(texts, lab)
+			}
+		})
+		if len(texts) != 1 {
+			t.Fatalf("at %.0f px: %d labels hold the text", width, len(texts))
+		}
+		if lines := shownLines(texts[0]); len(lines) == 0 || !strings.HasPrefix(lines[0], "第7行") {
+			t.Errorf("at %.0f px the first line is %q, not the text's start", width, lines)
+		}
+	}
+}
+
+// itemText is the text of a wrapped list's item as the user reads it:
+// its mark and its text.
+func itemText(o fyne.CanvasObject) string {
+	c := o.(*fyne.Container)
+	lab, mark := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label)
+	if mark.Text == "" {
+		return lab.Text
+	}
+	return mark.Text + " " + lab.Text
 }
