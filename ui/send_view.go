@@ -412,6 +412,8 @@ func (v *sendView) showVerdict() {
 		return
 	case blocking > 0:
 		v.verdict.SetText(lang.L("Rows with blocking problems, to be skipped: {{.Blocking}}; warnings: {{.Warnings}}.", map[string]any{"Blocking": blocking, "Warnings": warnings}))
+	case warnings == 0:
+		v.verdict.SetText(lang.L("Ready to send."))
 	default:
 		v.verdict.SetText(lang.L("Ready to send; warnings: {{.Warnings}}.", map[string]any{"Warnings": warnings}))
 	}

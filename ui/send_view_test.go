@@ -438,3 +438,14 @@ func TestSendViewSpeaksOfOneMessageAndOfADryRun(t *testing.T) {
 		t.Errorf("before a dry run: %q, want %q", v.estimate.Text, want)
 	}
 }
+
+// TestSendViewIsReadyWithoutCountingNoWarnings: a check without problems
+// says "Ready to send.", not "Ready to send; warnings: 0.".
+func TestSendViewIsReadyWithoutCountingNoWarnings(t *testing.T) {
+	v, _, b := newTestSend(t, &fakeRunner{due: Due{Now: 3, Total: 3, Pending: 3, Estimate: "about 6 s at 30/min"}})
+	test.Tap(v.check)
+	b.wait()
+	if v.verdict.Text != "Ready to send." {
+		t.Errorf("verdict %q", v.verdict.Text)
+	}
+}
