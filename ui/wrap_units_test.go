@@ -70,6 +70,25 @@ func TestChineseUnitsHaveNoSpaceInside(t *testing.T) {
 	}
 }
 
+// TestChineseAddressesTheUserOneWay: the window says 你 throughout, as
+// QQ Mail and WeChat do; a text that says 您 where the rest says 你 reads
+// as if two people wrote it (both were mixed before).
+func TestChineseAddressesTheUserOneWay(t *testing.T) {
+	data, err := translations.FS.ReadFile("zh_Hans.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zh map[string]string
+	if err := json.Unmarshal(data, &zh); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range zh {
+		if strings.Contains(v, "您") {
+			t.Errorf("%q: %q says 您; the window says 你", k, v)
+		}
+	}
+}
+
 // shownLines are the lines a wrapped label shows.
 func shownLines(l *widget.Label) []string {
 	var lines []string
