@@ -502,13 +502,15 @@ func (v *sendView) confirmStart() {
 			if q := v.schedule.confirmQuestion(due.Now); q != "" {
 				question = q + dueNotes(due)
 			}
+			title := lang.L("Start sending")
 			if dir := v.doc.c.DryRun; dir != "" {
+				title = lang.L("Start the dry run")
 				question = lang.L("Write the {{.Count}} messages as .eml files into {{.Folder}}? Nothing is sent.", map[string]any{"Count": due.Now, "Folder": dir})
 				if due.Now == 1 {
 					question = lang.L("Write the message as an .eml file into {{.Folder}}? Nothing is sent.", map[string]any{"Folder": dir})
 				}
 			}
-			dialog.ShowConfirm(lang.L("Start sending"), question,
+			dialog.ShowConfirm(title, question,
 				func(ok bool) {
 					if ok {
 						v.startRun()

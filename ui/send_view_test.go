@@ -437,6 +437,13 @@ func TestSendViewSpeaksOfOneMessageAndOfADryRun(t *testing.T) {
 	if want := "5 messages will be written as .eml files into /tmp/out; nothing is sent."; v.estimate.Text != want {
 		t.Errorf("before a dry run: %q, want %q", v.estimate.Text, want)
 	}
+	// The question's title says what happens: nothing is sent.
+	test.Tap(v.start)
+	b.wait()
+	if got := dialogText(v.win); !strings.Contains(got, "Start the dry run") || strings.Contains(got, "Start sending") {
+		t.Errorf("the dry run's question reads %q", got)
+	}
+	tapDialogButton(t, v.win, "No")
 }
 
 // TestSendViewIsReadyWithoutCountingNoWarnings: a check without problems
